@@ -1,0 +1,84 @@
+import type { z } from 'zod';
+import type { JsonObject } from '../events/event.js';
+
+/**
+ * What one attempt at an action came to. Actions classify; the dispatcher decides what happens
+ * next (retry, backoff, dead letter).
+ */
+export type Outcome =
+  /** Delivered. `ref` is what the vendor returned: Slack `ts`, Discord message id, HubSpot object id. */
+  | { status: 'ok'; ref?: string; detail?: JsonObject }
+  /** Transient and known not to have taken effect (network before send, 5xx, 429): retry. */
+  | { status: 'retry'; reason: string; retryAfterMs?: number }
+  /** May or may not have taken effect (timeout or reset after the request was sent). */
+  | { status: 'ambiguous'; reason: string }
+  /** Permanent (invalid auth, unknown channel, validation error): never retried. */
+  | { status: 'fail'; reason: string };
+
+/** Per-attempt context handed to a sender by the dispatcher. */
+export interface SendContext {
+  readonly jobId: string;
+  readonly eventId: string;
+  /** Stable across retries and replays of the same job: `${eventId}:${rule}:${actionIndex}`. */
+  readonly idempotencyKey: string;
+  readonly signal: AbortSignal;
+}
+
+/** Performs one destination's side effects. Never throws for expected vendor failures: it classifies them. */
+export interface Sender<Req> {
+  send(request: Req, ctx: SendContext): Promise<Outcome>;
+  /** Optional batch path (HubSpot upserts): one outcome per item, in order. */
+  sendBatch?(items: readonly { request: Req; ctx: SendContext }[]): Promise<Outcome[]>;
+  /** Largest batch `sendBatch` accepts. */
+  readonly maxBatch?: number;
+  close?(): Promise<void>;
+}
+
+/** A rate limit the dispatcher enforces before sending: `limit` requests per `intervalMs`, per `key`. */
+export interface RateLimit {
+  readonly key: string;
+  readonly limit: number;
+  readonly intervalMs: number;
+}
+
+/** Options every live sender gets from the composition root. */
+export interface SenderDeps {
+  /** Base URL override from the environment (SLACK_API_URL, DISCORD_API_URL, HUBSPOT_API_URL). */
+  readonly apiUrl?: string;
+  /** Resolved credential values, by destination field name. */
+  readonly secrets: Readonly<Record<string, string>>;
+  /** Per-request timeout in ms. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * One destination kind: the single interface every destination implements. Adding a kind means a
+ * new folder under src/actions/ exporting one of these, plus one line in registry.ts.
+ */
+export interface ActionKind<Dest extends { kind: string }, Params, Req> {
+  readonly kind: Dest['kind'];
+  /** zod schema of `destinations.<name>` for this kind (includes `kind: z.literal(...)`). */
+  readonly destinationSchema: z.ZodType<Dest>;
+  /** zod schema of a rule action `{ <kind>: params }`'s params. */
+  readonly actionSchema: z.ZodType<Params>;
+  /** Destination fields that hold credentials: `${ENV}` references only; unset means dry run. */
+  readonly credentialFields: readonly (keyof Dest & string)[];
+  /** Which credential sets make the destination live; any one complete set is enough. */
+  readonly credentialSets: readonly (readonly (keyof Dest & string)[])[];
+  /** Escapes one event value rendered into this destination's markup. */
+  escape(value: string): string;
+  /**
+   * Pure: the exact request this action would send. `render` fills a template from the event with
+   * this kind's escaping. Never sees credentials.
+   */
+  buildRequest(dest: Dest, params: Params, render: (template: string) => string): Req;
+  /** Rate limit that applies to this request, if the vendor documents one. */
+  rateLimit(dest: Dest, request: Req): RateLimit | undefined;
+  /** Requests with the same non-undefined key may go out together through `sendBatch`. */
+  batchKey?(dest: Dest, request: Req): string | undefined;
+  /** Builds the live sender (the only place that touches the vendor client). */
+  createSender(dest: Dest, deps: SenderDeps): Sender<Req>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyActionKind = ActionKind<any, any, any>;

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { credential } from '../../config/env-ref.js';
+
+export const DiscordDestination = z
+  .object({
+    kind: z.literal('discord'),
+    webhook_url: credential('Discord webhook URL').optional(),
+    bot_token: credential('Discord bot token').optional(),
+    channel_id: z.string().min(1).optional().describe('channel to post to with a bot token'),
+    username: z.string().min(1).max(80).optional().describe('webhook display name'),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if ((d.webhook_url === undefined) === (d.bot_token === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'a discord destination needs exactly one of webhook_url or bot_token' });
+    }
+  });
+export type DiscordDestination = z.infer<typeof DiscordDestination>;
+
+// Embed limits: https://discord.com/developers/docs/resources/message#embed-object-embed-limits
+const Embed = z
+  .object({
+    title: z.string().optional(),
+    description: z.string().optional(),
+    url: z.string().optional(),
+    color: z.number().int().min(0).max(0xffffff).optional(),
+    timestamp: z.string().optional(),
+    footer: z.object({ text: z.string() }).strict().optional(),
+    fields: z.array(z.object({ name: z.string(), value: z.string(), inline: z.boolean().optional() }).strict()).max(25).optional(),
+  })
+  .strict();
+
+export const DiscordParams = z
+  .object({
+    destination: z.string().min(1).describe('name of a discord destination'),
+    content: z.string().min(1).optional().describe('message content; a template'),
+    embeds: z.array(Embed).max(10).optional().describe('embeds; every string is a template'),
+    channel_id: z.string().min(1).optional().describe("bot destinations: channel; defaults to the destination's channel_id"),
+    username: z.string().min(1).max(80).optional(),
+    mention: z
+      .object({
+        users: z.array(z.string()).optional(),
+        roles: z.array(z.string()).optional(),
+        everyone: z.boolean().optional().describe('allow @everyone / @here to ping'),
+      })
+      .strict()
+      .optional()
+      .describe('mentions that may ping; by default nothing pings (allowed_mentions.parse = [])'),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.content === undefined && p.embeds === undefined) ctx.addIssue({ code: 'custom', message: 'a discord action needs content or embeds' });
+  });
+export type DiscordParams = z.infer<typeof DiscordParams>;

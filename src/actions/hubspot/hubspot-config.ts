@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { credential } from '../../config/env-ref.js';
+
+export const HubspotDestination = z
+  .object({
+    kind: z.literal('hubspot'),
+    access_token: credential('HubSpot private app access token'),
+    // Private apps on Free/Starter get 100 requests per 10 s; Professional/Enterprise 190.
+    // https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
+    requests_per_10s: z.number().int().min(1).max(1000).default(100).describe('HubSpot burst limit for this app (100 on Free/Starter, 190 on Pro/Enterprise)'),
+  })
+  .strict();
+export type HubspotDestination = z.infer<typeof HubspotDestination>;
+
+export const HubspotParams = z
+  .object({
+    destination: z.string().min(1).describe('name of a hubspot destination'),
+    upsert_contact: z
+      .object({
+        email: z.string().min(1).describe('contact email (the idProperty); a template'),
+        properties: z.record(z.string(), z.string()).default({}).describe('contact properties; values are templates'),
+      })
+      .strict(),
+    note: z.string().min(1).optional().describe('also add a note to the contact; a template'),
+  })
+  .strict();
+export type HubspotParams = z.infer<typeof HubspotParams>;

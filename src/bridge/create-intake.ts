@@ -1,0 +1,60 @@
+import type { BridgeEvent } from '../events/event.js';
+import type { Logger } from '../log.js';
+import type { Plan } from '../rules/plan-types.js';
+import type { AcceptResult, IntakeStore, NewJob } from '../store/store.js';
+
+/** What the intake needs from the current rules: a pure planner and its version. */
+export interface ActiveRules {
+  readonly version: string;
+  plan(event: BridgeEvent): Plan;
+}
+
+export interface IntakeDeps {
+  readonly rules: () => ActiveRules;
+  readonly store: IntakeStore;
+  readonly now: () => number;
+  readonly log: Logger;
+  /** Called after an event and its jobs are durably stored (wakes the dispatcher). */
+  readonly onAccepted?: (event: BridgeEvent, plan: Plan) => void;
+}
+
+export type Intake = (event: BridgeEvent) => Promise<AcceptResult>;
+
+/** Turns a plan's matches into the jobs the dispatcher runs. */
+export function jobsOf(event: BridgeEvent, plan: Plan): NewJob[] {
+  return plan.matches.flatMap((m) =>
+    m.actions.map((a) => ({
+      id: a.key,
+      eventId: event.id,
+      rule: m.rule,
+      actionIndex: a.index,
+      destination: a.destination,
+      kind: a.kind,
+      request: a.request,
+    })),
+  );
+}
+
+/**
+ * The seam between receiving and dispatching: plan the event with the rules in force, then store
+ * the event and its jobs in one transaction. It resolves only once that is durable, so the route
+ * can acknowledge; a redelivery (same event id) stores and fires nothing.
+ */
+export function createIntake(deps: IntakeDeps): Intake {
+  return async (event) => {
+    const rules = deps.rules();
+    const plan = rules.plan(event);
+    const jobs = jobsOf(event, plan);
+    const result = await deps.store.accept(
+      event.id,
+      { id: event.id, type: event.type, name: event.name, payload: JSON.stringify(event.payload), rulesVersion: rules.version, receivedAt: deps.now() },
+      jobs,
+    );
+    deps.log.info(
+      { eventId: event.id, type: event.type, result, rules: plan.matches.map((m) => m.rule), jobs: jobs.length },
+      result === 'accepted' ? 'event accepted' : 'duplicate event ignored',
+    );
+    if (result === 'accepted') deps.onAccepted?.(event, plan);
+    return result;
+  };
+}

@@ -1,0 +1,41 @@
+import type { Explanation, Plan } from '../rules/plan-types.js';
+
+function explanationLines(e: Explanation, depth: number): string[] {
+  const pad = '    '.repeat(depth);
+  const actual = e.actual === undefined ? '' : `  (actual: ${JSON.stringify(e.actual)})`;
+  const head = `${pad}${e.passed ? '✓' : '✗'} ${e.test}${actual}`;
+  return [head, ...(e.children ?? []).flatMap((c) => explanationLines(c, depth + 1))];
+}
+
+/** Human-readable dry run: which rules match, why each condition passed or failed, the exact requests. */
+export function formatPlan(plan: Plan): string {
+  const out = [`event ${plan.event.type} ${plan.event.id} (${JSON.stringify(plan.event.name)})`, ''];
+  for (const m of plan.matches) {
+    out.push(`MATCH ${m.rule}`);
+    if (m.explanation) out.push(...explanationLines(m.explanation, 1));
+    for (const a of m.actions) {
+      out.push(`    → ${a.kind} ${a.destination} would send:`);
+      out.push(...JSON.stringify(a.request, null, 2).split('\n').map((l) => `        ${l}`));
+    }
+    out.push('');
+  }
+  for (const m of plan.misses) {
+    out.push(`miss  ${m.rule}: ${m.reason}`);
+    if (m.explanation) out.push(...explanationLines(m.explanation, 1));
+  }
+  if (plan.matches.length === 0) out.push('', 'no rule matches: nothing would be sent');
+  return `${out.join('\n')}\n`;
+}
+
+/** The `--json` contract (README "bridge test --json"). */
+export function planJson(plan: Plan): unknown {
+  return {
+    event: plan.event,
+    matches: plan.matches.map((m) => ({
+      rule: m.rule,
+      actions: m.actions.map((a) => ({ destination: a.destination, kind: a.kind, key: a.key, request: a.request })),
+      explanation: m.explanation,
+    })),
+    misses: plan.misses.map((m) => ({ rule: m.rule, reason: m.reason, explanation: m.explanation })),
+  };
+}

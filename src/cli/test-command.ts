@@ -1,0 +1,87 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { activeRules } from '../bridge/active-rules.js';
+import type { ActiveRules } from '../bridge/create-intake.js';
+import { loadRulesFile } from '../config/load-rules.js';
+import { parseEvent } from '../events/parse-event.js';
+import type { CliIo } from './cli-io.js';
+import { UsageError } from './cli-io.js';
+import { formatPlan, planJson } from './format-plan.js';
+import { checkExpectations, type CaseResult } from './rule-test-case.js';
+
+export const TEST_USAGE = 'usage: bridge test --event FILE [--rules FILE] [--json]\n       bridge test DIR [--rules FILE]   (rule tests: each *.yaml / *.json case has `event` and `expect`)';
+
+/**
+ * `bridge test`: a dry run with no network. With --event, shows what one event would do; with a
+ * folder, runs the rule tests in it (for users' own CI) and exits 1 if any fails.
+ */
+export async function runTest(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { event: { type: 'string' }, rules: { type: 'string' }, json: { type: 'boolean', default: false } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if ((values.event === undefined) === (positionals.length === 0) || positionals.length > 1) throw new UsageError('give either --event FILE or one folder of rule tests');
+  const rulesFile = values.rules ?? io.env.RULES_FILE ?? './rules.yaml';
+  const loaded = await loadRulesFile(rulesFile, io.env);
+  if (!loaded.ok) {
+    for (const e of loaded.errors) io.stderr(`${e}\n`);
+    return 1;
+  }
+  const rules = activeRules(loaded.rules);
+  if (values.event !== undefined) return testOne(values.event, rules, values.json === true, io);
+  return testFolder(positionals[0] as string, rules, io);
+}
+
+async function readData(file: string): Promise<unknown> {
+  const text = await readFile(file, 'utf8');
+  return file.endsWith('.yaml') || file.endsWith('.yml') ? parseYaml(text) : JSON.parse(text);
+}
+
+async function testOne(file: string, rules: ActiveRules, json: boolean, io: CliIo): Promise<number> {
+  let body: unknown;
+  try {
+    body = await readData(file);
+  } catch (err) {
+    io.stderr(`${file}: cannot read event: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const parsed = parseEvent(body);
+  if (!parsed.ok) {
+    for (const i of parsed.issues) io.stderr(`${file}: invalid event: ${i.path || '(root)'}: ${i.message}\n`);
+    return 1;
+  }
+  const plan = rules.plan(parsed.event);
+  io.stdout(json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlan(plan));
+  return 0;
+}
+
+async function testFolder(dir: string, rules: ActiveRules, io: CliIo): Promise<number> {
+  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
+    io.stderr(`${dir}: not a folder\n`);
+    return 1;
+  }
+  const files = (await readdir(dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  const results: CaseResult[] = [];
+  for (const f of files) {
+    const path = join(dir, f);
+    let data: unknown;
+    try {
+      data = await readData(path);
+    } catch (err) {
+      results.push({ name: f, failures: [`cannot read: ${(err as Error).message}`] });
+      continue;
+    }
+    results.push({ name: f, failures: checkExpectations(data, rules) });
+  }
+  for (const r of results) {
+    io.stdout(`${r.failures.length === 0 ? 'PASS' : 'FAIL'} ${r.name}\n`);
+    for (const f of r.failures) io.stdout(`     ${f}\n`);
+  }
+  const failed = results.filter((r) => r.failures.length > 0).length;
+  io.stdout(`${results.length - failed} passed, ${failed} failed\n`);
+  return failed === 0 && results.length > 0 ? 0 : 1;
+}

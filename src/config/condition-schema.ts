@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/** Operators a leaf condition may use; exactly one per leaf. */
+export const OPERATORS = [
+  'equals', 'not_equals', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'matches',
+  'exists', 'gt', 'gte', 'lt', 'lte', 'before', 'after',
+] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+/** `in` / `not_in` take a literal array or the name of a list under `lists:`. */
+const listRef = z.union([z.string().describe('name of a list under `lists:`'), z.array(scalar)]);
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO-8601 date' });
+
+/** A condition: `all` / `any` / `not` over nested conditions, or a leaf `{ field, <operator>, ignore_case? }`. */
+export interface Condition {
+  all?: Condition[];
+  any?: Condition[];
+  not?: Condition;
+  field?: string;
+  ignore_case?: boolean;
+  equals?: string | number | boolean;
+  not_equals?: string | number | boolean;
+  in?: string | (string | number | boolean)[];
+  not_in?: string | (string | number | boolean)[];
+  contains?: string | number | boolean;
+  starts_with?: string;
+  ends_with?: string;
+  matches?: string;
+  exists?: boolean;
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+  before?: string;
+  after?: string;
+}
+
+export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z
+    .object({
+      all: z.array(ConditionSchema).min(1).optional().describe('every nested condition holds'),
+      any: z.array(ConditionSchema).min(1).optional().describe('at least one nested condition holds'),
+      not: ConditionSchema.optional().describe('the nested condition does not hold'),
+      field: z.string().min(1).optional().describe('event field path, e.g. user.email, server.id, user.email_domain'),
+      ignore_case: z.boolean().optional().describe('compare strings case-insensitively'),
+      equals: scalar.optional(),
+      not_equals: scalar.optional(),
+      in: listRef.optional(),
+      not_in: listRef.optional(),
+      contains: scalar.optional().describe('substring of a string field, or element of an array field'),
+      starts_with: z.string().optional(),
+      ends_with: z.string().optional(),
+      matches: z.string().optional().describe('JavaScript regular expression, unanchored'),
+      exists: z.boolean().optional(),
+      gt: z.number().optional(),
+      gte: z.number().optional(),
+      lt: z.number().optional(),
+      lte: z.number().optional(),
+      before: isoDate.optional().describe('field is a date strictly before this ISO-8601 date'),
+      after: isoDate.optional().describe('field is a date strictly after this ISO-8601 date'),
+    })
+    .strict()
+    .superRefine((c, ctx) => {
+      const groups = (['all', 'any', 'not'] as const).filter((k) => c[k] !== undefined);
+      const ops = OPERATORS.filter((k) => c[k] !== undefined);
+      if (groups.length > 0) {
+        if (groups.length > 1 || c.field !== undefined || ops.length > 0 || c.ignore_case !== undefined) {
+          ctx.addIssue({ code: 'custom', message: `a condition is either one of all/any/not or a field test, not both (found ${[...groups, ...(c.field !== undefined ? ['field'] : []), ...ops].join(', ')})` });
+        }
+        return;
+      }
+      if (c.field === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'a condition needs `all`, `any`, `not`, or `field` with one operator' });
+        return;
+      }
+      if (ops.length !== 1) {
+        ctx.addIssue({ code: 'custom', message: ops.length === 0 ? `field "${c.field}" needs one operator: ${OPERATORS.join(', ')}` : `field "${c.field}" has ${ops.length} operators (${ops.join(', ')}); use one per condition and combine with all/any` });
+      }
+    }),
+);

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/** `${VAR}` anywhere in a string. */
+export const ENV_REF_GLOBAL = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const WHOLE_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/** Name of the variable when `value` is exactly one `${VAR}` reference. */
+export function envRefName(value: string): string | undefined {
+  return WHOLE_REF.exec(value)?.[1];
+}
+
+/** A credential: must be exactly one `${ENV_VAR}` reference, never a literal secret. */
+export const credential = (what: string) =>
+  z
+    .string()
+    .regex(WHOLE_REF, { message: `${what} must be an \${ENV_VAR} reference, not a literal (secrets live in the environment)` })
+    .describe(`${what}, as an \${ENV_VAR} reference`);

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { registry } from '../actions/registry.js';
+import { ConditionSchema } from './condition-schema.js';
+
+/**
+ * THE schema of rules.yaml: the TypeScript types, the loader's validation and rules.schema.json
+ * (for editors) all come from here.
+ */
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const name = (what: string) =>
+  z.string().regex(NAME, { message: `${what} names use letters, digits, '_', '.', '-' and start with a letter or digit` });
+
+const kinds = Object.values(registry);
+
+export const DestinationSchema = z.discriminatedUnion(
+  'kind',
+  kinds.map((k) => k.destinationSchema) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
+
+/** A rule action: exactly one key, the destination kind, holding that kind's params. */
+export const ActionSchema = z
+  .object(Object.fromEntries(kinds.map((k) => [k.kind, (k.actionSchema as z.ZodType).optional()])) as Record<string, z.ZodOptional<z.ZodType>>)
+  .strict()
+  .superRefine((a, ctx) => {
+    const used = Object.keys(a).filter((k) => a[k] !== undefined);
+    if (used.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `an action has exactly one of ${kinds.map((k) => k.kind).join(', ')}${used.length ? ` (found ${used.join(', ')})` : ''}` });
+    }
+  });
+
+export const RuleSchema = z
+  .object({
+    name: name('rule'),
+    description: z.string().optional(),
+    on: z
+      .union([z.string(), z.array(z.string()).min(1)])
+      .describe("event types: user.joined, user.visited, message.posted, message.posted_to_channel, store.purchased, '*' (all known), unknown, or 'event:<exact event.name>'"),
+    when: ConditionSchema.optional().describe('condition over event fields; omitted means always'),
+    actions: z.array(ActionSchema).min(1),
+    stop: z.boolean().default(false).describe('when this rule matches, later rules are not evaluated'),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const RulesFileSchema = z
+  .object({
+    version: z.literal(1).describe('rules.yaml format version'),
+    destinations: z.record(name('destination'), DestinationSchema).default({}).describe('named destinations; credentials are ${ENV_VAR} references'),
+    lists: z.record(name('list'), z.array(Scalar)).default({}).describe('named lists for `in` / `not_in`'),
+    rules: z.array(RuleSchema).default([]).describe('evaluated in order; every matching rule fires unless an earlier match has stop: true'),
+  })
+  .strict();
+
+export type RulesFile = z.infer<typeof RulesFileSchema>;
+export type Rule = z.infer<typeof RuleSchema>;
+export type RuleAction = z.infer<typeof ActionSchema>;

@@ -1,0 +1,25 @@
+import type { Json } from '../events/event.js';
+
+/** Segments that would reach an object's prototype machinery; rule paths never resolve them. */
+const BLOCKED = new Set(['__proto__', 'constructor', 'prototype']);
+/** Deeper paths than any real payload has; the cap bounds the work a hostile rule path can cause. */
+export const MAX_PATH_SEGMENTS = 32;
+const INDEX = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * Resolves a dotted path (`user.email`, `items.0.name`) over OWN properties only, so nothing on a
+ * prototype (`constructor.name`, `__proto__`) is ever reachable from rules.yaml. Arrays take
+ * numeric segments only. Returns undefined when any step is missing.
+ */
+export function getPath(obj: unknown, path: string | readonly string[]): Json | undefined {
+  const segments = typeof path === 'string' ? path.split('.', MAX_PATH_SEGMENTS + 1) : path;
+  if (segments.length > MAX_PATH_SEGMENTS) return undefined;
+  let current: unknown = obj;
+  for (const segment of segments) {
+    if (current === null || typeof current !== 'object' || BLOCKED.has(segment)) return undefined;
+    if (Array.isArray(current) && !INDEX.test(segment)) return undefined;
+    if (!Object.hasOwn(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current as Json | undefined;
+}

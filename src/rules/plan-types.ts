@@ -1,0 +1,43 @@
+import type { Json } from '../events/event.js';
+
+/** Why a condition held or not: the tree `bridge test` prints. */
+export interface Explanation {
+  /** Human-readable condition, e.g. `user.email in list vip_emails (ignore case)`. */
+  readonly test: string;
+  readonly passed: boolean;
+  /** The field's value as seen by the test (absent when the field is missing). */
+  readonly actual?: Json;
+  readonly children?: readonly Explanation[];
+}
+
+/** One action a matching rule would run, with the exact request it sends. */
+export interface PlannedAction {
+  readonly destination: string;
+  readonly kind: string;
+  /** Index of the action within its rule. */
+  readonly index: number;
+  /** Stable key for this action of this event: `${eventId}:${rule}:${index}`; the job id. */
+  readonly key: string;
+  /** Exactly what the action sends (kind-specific, JSON-serialisable, no credentials). */
+  readonly request: Json;
+}
+
+export interface PlanMatch {
+  readonly rule: string;
+  readonly actions: readonly PlannedAction[];
+  readonly explanation?: Explanation;
+}
+
+export interface PlanMiss {
+  readonly rule: string;
+  /** One line: `not subscribed to user.joined`, `condition failed: user.email in list vip_emails`, `disabled`, `stopped by rule "x"`. */
+  readonly reason: string;
+  readonly explanation?: Explanation;
+}
+
+/** What the rules make of one event. `bridge test --json` prints this (see README "bridge test"). */
+export interface Plan {
+  readonly event: { readonly type: string; readonly id: string; readonly name: string };
+  readonly matches: readonly PlanMatch[];
+  readonly misses: readonly PlanMiss[];
+}

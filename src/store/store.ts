@@ -1,0 +1,35 @@
+import type { Json } from '../events/event.js';
+
+/** An event as the intake stores it. */
+export interface StoredEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly name: string;
+  /** The validated payload, as JSON text (never re-serialised from a deep object). */
+  readonly payload: string;
+  /** Hash of the rules the jobs were planned with (for replay "as they were"). */
+  readonly rulesVersion: string;
+  readonly receivedAt: number;
+}
+
+/** One action job produced by the rules for an event. `id` is the plan key `${eventId}:${rule}:${index}`. */
+export interface NewJob {
+  readonly id: string;
+  readonly eventId: string;
+  readonly rule: string;
+  readonly actionIndex: number;
+  readonly destination: string;
+  readonly kind: string;
+  readonly request: Json;
+}
+
+export type AcceptResult = 'accepted' | 'duplicate';
+
+/**
+ * The intake side of the store: the seam between receiving and dispatching. `accept` stores the
+ * event and its jobs atomically (durably, before it resolves) unless `dedupeKey` was seen within
+ * the dedupe window, in which case nothing is stored and it resolves 'duplicate'.
+ */
+export interface IntakeStore {
+  accept(dedupeKey: string, event: StoredEvent, jobs: readonly NewJob[]): Promise<AcceptResult>;
+}
