@@ -18,6 +18,17 @@ export const EnvSchema = z.object({
   HUBSPOT_API_URL: Url.optional(),
   /** Per-request timeout for vendor calls. */
   ACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How long a graceful shutdown waits for requests and actions in flight. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** How long dedupe keys are kept (redeliveries within this window fire nothing). */
+  DEDUPE_WINDOW_HOURS: z.coerce.number().min(1).max(24 * 365).default(24 * 7),
+  /** Webhook requests per minute per client IP; 0 turns the limit off. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Largest accepted webhook body. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(256 * 1024),
+  /** Express `trust proxy`: set when behind a reverse proxy so per-client limits see the real client. */
+  TRUST_PROXY: z.string().optional(),
+  ALLOW_UNAUTHENTICATED: z.enum(['true', 'false']).optional(),
 });
 
 export type Settings = z.infer<typeof EnvSchema>;

@@ -16,6 +16,8 @@ export interface IntakeDeps {
   readonly log: Logger;
   /** Called after an event and its jobs are durably stored (wakes the dispatcher). */
   readonly onAccepted?: (event: BridgeEvent, plan: Plan) => void;
+  /** Called when the event was seen before: nothing was stored, nothing fires. */
+  readonly onDuplicate?: (event: BridgeEvent) => void;
 }
 
 export type Intake = (event: BridgeEvent) => Promise<AcceptResult>;
@@ -55,6 +57,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       result === 'accepted' ? 'event accepted' : 'duplicate event ignored',
     );
     if (result === 'accepted') deps.onAccepted?.(event, plan);
+    else deps.onDuplicate?.(event);
     return result;
   };
 }

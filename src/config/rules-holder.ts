@@ -53,7 +53,7 @@ export function createRulesHolder<T>(
   initial: { value: T; version: string },
   now: () => number,
 ): RulesHolder<T> {
-  let snapshot: LoadedSnapshot<T> = Object.freeze({ ...initial, loadedAt: now() });
+  let snapshot: LoadedSnapshot<T> = Object.freeze({ value: initial.value, version: initial.version, loadedAt: now() });
   let lastReload: LastReload | null = null;
   let reloads = 0;
   let failures = 0;

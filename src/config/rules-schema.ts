@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { registry } from '../actions/registry.js';
+import { AuthSchema } from './auth-schema.js';
 import { ConditionSchema } from './condition-schema.js';
 
 /**
@@ -50,6 +51,7 @@ export const RulesFileSchema = z
     version: z.literal(1).describe('rules.yaml format version'),
     destinations: z.record(name('destination'), DestinationSchema).default({}).describe('named destinations; credentials are ${ENV_VAR} references'),
     lists: z.record(name('list'), z.array(Scalar)).default({}).describe('named lists for `in` / `not_in`'),
+    auth: AuthSchema.optional(),
     rules: z.array(RuleSchema).default([]).describe('evaluated in order; every matching rule fires unless an earlier match has stop: true'),
   })
   .strict();

@@ -22,14 +22,16 @@ function emailDomain(email: Json | undefined): string | undefined {
   return at >= 0 && domain.length > 0 ? domain : undefined;
 }
 
-/** Copies `root[key]` and sets the derived field on the copy, when the source object exists. */
+/** Copies `root[key]` and sets (or clears) the derived field on the copy; untouched when there is nothing to do. */
 function withDomain(root: MutableView, key: 'user' | 'owner'): void {
   const source = root[key];
   if (!isObject(source)) return;
   const domain = emailDomain(source['email']);
-  if (domain === undefined) return;
+  if (domain === undefined && !Object.hasOwn(source, 'email_domain')) return;
   const copied = copy(source);
-  copied['email_domain'] = domain;
+  // Without an email the derived field is absent, even if the sender supplied one.
+  if (domain === undefined) delete copied['email_domain'];
+  else copied['email_domain'] = domain;
   root[key] = copied;
 }
 

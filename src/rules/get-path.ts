@@ -1,7 +1,5 @@
 import type { Json } from '../events/event.js';
 
-/** Segments that would reach an object's prototype machinery; rule paths never resolve them. */
-const BLOCKED = new Set(['__proto__', 'constructor', 'prototype']);
 /** Deeper paths than any real payload has; the cap bounds the work a hostile rule path can cause. */
 export const MAX_PATH_SEGMENTS = 32;
 const INDEX = /^(?:0|[1-9]\d*)$/;
@@ -16,7 +14,9 @@ export function getPath(obj: unknown, path: string | readonly string[]): Json | 
   if (segments.length > MAX_PATH_SEGMENTS) return undefined;
   let current: unknown = obj;
   for (const segment of segments) {
-    if (current === null || typeof current !== 'object' || BLOCKED.has(segment)) return undefined;
+    if (current === null || typeof current !== 'object') return undefined;
+    // These would reach an object's prototype machinery; rule paths never resolve them.
+    if (segment === '__proto__' || segment === 'constructor' || segment === 'prototype') return undefined;
     if (Array.isArray(current) && !INDEX.test(segment)) return undefined;
     if (!Object.hasOwn(current, segment)) return undefined;
     current = (current as Record<string, unknown>)[segment];

@@ -1,0 +1,22 @@
+import type { ActionKind } from '../action.js';
+import { DiscordDestination, DiscordParams } from './discord-config.js';
+import { buildDiscordRequest, type DiscordRequest } from './discord-request.js';
+import { escapeDiscord } from './escape-discord.js';
+import { createDiscordSender } from './create-discord-sender.js';
+
+/** Discord: a channel webhook, or a bot token and channel id. */
+export const discordKind: ActionKind<DiscordDestination, DiscordParams, DiscordRequest> = {
+  kind: 'discord',
+  destinationSchema: DiscordDestination,
+  actionSchema: DiscordParams,
+  credentialFields: ['webhook_url', 'bot_token'],
+  credentialSets: [['webhook_url'], ['bot_token']],
+  escape: escapeDiscord,
+  buildRequest: buildDiscordRequest,
+  // Discord publishes no fixed per-route numbers: clients must follow the X-RateLimit-* headers
+  // (https://discord.com/developers/docs/topics/rate-limits). @discordjs/rest tracks them per
+  // bucket and, with rejectOnRateLimit, rejects before sending when a bucket is empty; that
+  // comes back as a 'retry' with Discord's own wait. A guessed static limit here could only be wrong.
+  rateLimit: () => undefined,
+  createSender: createDiscordSender,
+};

@@ -1,0 +1,28 @@
+import type { ActionKind } from '../action.js';
+import { envRefName } from '../../config/env-ref.js';
+import { HubspotDestination, HubspotParams } from './hubspot-config.js';
+import { buildHubspotRequest, type HubspotRequest } from './hubspot-request.js';
+import { createHubspotSender } from './create-hubspot-sender.js';
+
+/** HubSpot: upsert a contact by email (private app token), optionally with a note. */
+export const hubspotKind: ActionKind<HubspotDestination, HubspotParams, HubspotRequest> = {
+  kind: 'hubspot',
+  destinationSchema: HubspotDestination,
+  actionSchema: HubspotParams,
+  credentialFields: ['access_token'],
+  credentialSets: [['access_token']],
+  // Values are data in HubSpot, not markup.
+  escape: (value) => value,
+  buildRequest: buildHubspotRequest,
+  // HubSpot limits each private app (one token) per 10 s; destinations sharing a token share it.
+  // https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
+  rateLimit: (dest) => ({ key: `hubspot:${tokenRef(dest)}`, limit: dest.requests_per_10s, intervalMs: 10_000 }),
+  // Upserts batch (up to 100 per call); never across tokens.
+  batchKey: (dest) => `hubspot-upsert:${tokenRef(dest)}`,
+  createSender: (dest, deps) => createHubspotSender(dest, deps),
+};
+
+/** The token's variable name (`HUBSPOT_ACCESS_TOKEN`), never its value. */
+function tokenRef(dest: HubspotDestination): string {
+  return envRefName(dest.access_token) ?? dest.access_token;
+}

@@ -1,0 +1,195 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LoadedRules } from '../config/load-rules.js';
+import { loadRulesFile } from '../config/load-rules.js';
+import { createRulesHolder, type RulesHolder } from '../config/rules-holder.js';
+import { watchRules, type RulesWatcher } from '../config/watch-rules.js';
+import { createDispatcher, type Dispatcher } from '../dispatch/dispatcher.js';
+import type { Env, Settings } from '../env.js';
+import type { Logger } from '../log.js';
+import { createMetrics, type Metrics } from '../observe/metrics.js';
+import { resolveAuth, isAuthConfigured } from '../receive/auth/resolve-auth.js';
+import { createApp } from '../receive/create-app.js';
+import { hardenServer } from '../receive/harden-server.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
+import { activeRules } from './active-rules.js';
+import { buildDestinations } from './build-destinations.js';
+import { createIntake, type ActiveRules } from './create-intake.js';
+import { listenHost } from './listen-host.js';
+import { withRequestMetrics } from './metrics-middleware.js';
+import { recordSettled } from '../observe/record-settled.js';
+
+/** The rules in force: the compiled planner plus what it was loaded from. */
+export interface RulesInForce {
+  readonly active: ActiveRules;
+  readonly loaded: LoadedRules;
+}
+
+export interface RunningBridge {
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  readonly store: SqliteStore;
+  readonly dispatcher: Dispatcher;
+  readonly holder: RulesHolder<RulesInForce>;
+  readonly metrics: Metrics;
+  readonly watcher: RulesWatcher;
+  /** Graceful stop: no new requests, answer those in flight, let running actions finish, close the store. */
+  close(opts?: { readonly timeoutMs?: number }): Promise<void>;
+}
+
+export type StartResult = { ok: true; bridge: RunningBridge } | { ok: false; errors: readonly string[] };
+
+export interface StartOptions {
+  readonly settings: Settings;
+  readonly env: Env;
+  readonly log: Logger;
+  readonly now?: () => number;
+  /** Watch rules.yaml for changes (default true). */
+  readonly watch?: boolean;
+  /** Dispatcher policy overrides (tests shorten backoff). */
+  readonly policy?: Parameters<typeof createDispatcher>[0]['policy'];
+}
+
+/** TRUST_PROXY: `true`, a hop count, or Express's list of trusted addresses. */
+function trustProxyOf(v: string): boolean | number | string {
+  if (v === 'true' || v === 'false') return v === 'true';
+  return /^\d+$/.test(v) ? Number(v) : v;
+}
+
+const toErrors = (err: unknown): string[] => [(err as Error).message];
+
+/**
+ * The composition root: loads the rules, opens the store, builds the senders, the dispatcher and
+ * the HTTP app, and listens. Every dependency is constructed here and passed down.
+ */
+export async function startBridge(opts: StartOptions): Promise<StartResult> {
+  const { settings, env, log } = opts;
+  const now = opts.now ?? Date.now;
+
+  const first = await loadRulesFile(settings.RULES_FILE, env);
+  if (!first.ok) return { ok: false, errors: first.errors };
+  let auth;
+  try {
+    auth = resolveAuth(first.rules.file.auth, env);
+  } catch (err) {
+    return { ok: false, errors: toErrors(err) };
+  }
+  const host = listenHost({ host: settings.HOST, authConfigured: isAuthConfigured(auth), allowUnauthenticated: settings.ALLOW_UNAUTHENTICATED === 'true' });
+  if (!host.ok) return { ok: false, errors: [host.error] };
+  for (const w of first.rules.warnings) log.warn({ rulesFile: settings.RULES_FILE }, w);
+  if (host.warning) log.warn(host.warning);
+
+  const metrics = createMetrics({ defaults: true });
+  const holder = createRulesHolder<RulesInForce>({ value: { active: activeRules(first.rules), loaded: first.rules }, version: first.rules.version }, now);
+  metrics.setRulesVersion(first.rules.version);
+
+  const destinations = buildDestinations(first.rules, settings, log);
+  const store = openSqliteStore({ dir: settings.DATA_DIR, now, log, dedupeWindowMs: settings.DEDUPE_WINDOW_HOURS * 3_600_000 });
+  metrics.setQueueDepthSource(() => store.deliveries.counts());
+  const dispatcher = createDispatcher({
+    queue: store.queue,
+    destinations: destinations.map,
+    now,
+    log,
+    ...(opts.policy && { policy: opts.policy }),
+    onSettled: recordSettled(metrics),
+  });
+
+  const intake = createIntake({
+    rules: () => holder.current().value.active,
+    store,
+    now,
+    log,
+    onAccepted: (event, plan) => {
+      dispatcher.wake();
+      metrics.eventReceived(event.type, 'accepted');
+      for (const m of plan.matches) metrics.ruleMatched(m.rule);
+    },
+    onDuplicate: (event) => metrics.eventReceived(event.type, 'duplicate'),
+  });
+
+  const app = createApp({
+    intake,
+    auth,
+    log,
+    now,
+    limits: { maxBodyBytes: settings.MAX_BODY_BYTES, ratePerMinute: settings.RATE_LIMIT_PER_MINUTE },
+    ...(settings.TRUST_PROXY !== undefined && { trustProxy: trustProxyOf(settings.TRUST_PROXY) }),
+    health: {
+      ready: () => {
+        const writable = store.writable();
+        return { ok: writable, details: { rules: holder.current().version, store: writable ? 'writable' : 'not writable' } };
+      },
+    },
+    extraRoutes: (a) => {
+      a.get('/metrics', (req, res) => void metrics.handler(req, res));
+      a.get('/status', (_req, res) => {
+        res.json({ rules: holder.status(), queue: store.deliveries.counts(), destinations: destinations.summary(), dispatcher: dispatcher.stats() });
+      });
+    },
+  });
+
+  const server = hardenServer(createServer(withRequestMetrics(app, metrics)), log);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(settings.PORT, host.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    store.close();
+    return { ok: false, errors: [`cannot listen on ${host.host}:${settings.PORT}: ${(err as Error).message}`] };
+  }
+  dispatcher.start();
+
+  const watcher = watchRules<RulesInForce>({
+    path: settings.RULES_FILE,
+    holder,
+    log,
+    load: async () => {
+      const r = await loadRulesFile(settings.RULES_FILE, env);
+      if (!r.ok) return r;
+      try {
+        return { ok: true, value: { active: activeRules(r.rules), loaded: r.rules }, version: r.rules.version, warnings: r.rules.warnings };
+      } catch (err) {
+        return { ok: false, errors: toErrors(err) };
+      }
+    },
+    onReload: (ok) => {
+      metrics.rulesReloaded(ok);
+      if (!ok) return;
+      const { loaded } = holder.current().value;
+      metrics.setRulesVersion(loaded.version);
+      destinations.update(loaded);
+    },
+    ...(opts.watch === false && { watch: false }),
+  });
+
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.host.includes(':') ? `[${host.host}]` : host.host}:${port}`;
+  log.info({ url, rules: settings.RULES_FILE, version: first.rules.version, data: store.file, destinations: destinations.summary() }, 'bridge listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (closeOpts: { timeoutMs?: number } = {}): Promise<void> => {
+    closing ??= (async () => {
+      const timeoutMs = closeOpts.timeoutMs ?? 10_000;
+      watcher.close();
+      // Stop accepting; requests in flight are answered (their intake commits) before close resolves.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.race([closed, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+      server.closeAllConnections();
+      const { abandoned } = await dispatcher.stop({ timeoutMs });
+      if (abandoned > 0) log.warn({ abandoned }, 'actions still running at shutdown will run again on the next start');
+      await destinations.close();
+      store.close();
+      log.info('bridge stopped');
+    })();
+    return closing;
+  };
+
+  return { ok: true, bridge: { url, port, server, store, dispatcher, holder, metrics, watcher, close } };
+}

@@ -1,0 +1,59 @@
+import Mustache from 'mustache';
+import type { AnyActionKind } from '../actions/action.js';
+import type { KnownEventType } from '../events/event-types.js';
+import { typesLacking } from './check-conditions.js';
+import { joinWords, type ConfigIssue, type PathSegment } from './config-error.js';
+
+type Token = [string, string, number, number, Token[]?, ...unknown[]];
+
+// A kind escapes event text when its escape changes markup characters; raw tags would skip that.
+const MARKUP = '<&>*_~`|@#[]()';
+const escapes = (kind: AnyActionKind) => kind.escape(MARKUP) !== MARKUP;
+
+/** Every string in an action's params except `destination` (blocks, embeds, properties included), with its path. */
+function templateStrings(params: unknown, path: PathSegment[], top = true): { text: string; path: PathSegment[] }[] {
+  if (typeof params === 'string') return [{ text: params, path }];
+  if (Array.isArray(params)) return params.flatMap((v, i) => templateStrings(v, [...path, i], false));
+  if (typeof params === 'object' && params !== null) {
+    return Object.entries(params).flatMap(([k, v]) => (top && k === 'destination' ? [] : templateStrings(v, [...path, k], false)));
+  }
+  return [];
+}
+
+function checkTemplate(text: string, path: PathSegment[], kind: AnyActionKind, types: readonly KnownEventType[]): ConfigIssue[] {
+  let tokens: Token[];
+  try {
+    tokens = Mustache.parse(text) as Token[];
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return [{ path, message: `invalid template: ${message.charAt(0).toLowerCase()}${message.slice(1)}` }];
+  }
+  const issues: ConfigIssue[] = [];
+  const reported = new Set<string>();
+  // Inside `{{#user}}...{{/user}}` a name may be relative to the section (`{{name}}` is user.name).
+  const walk = (list: readonly Token[], sections: readonly string[]) => {
+    for (const token of list) {
+      const [type, name, start, end, children] = token;
+      if (type === '&' && escapes(kind)) {
+        issues.push({ path, message: `unescaped template tag "${text.slice(start, end)}" is not allowed for ${kind.kind} (event text must be escaped)` });
+      }
+      if (type === '>') issues.push({ path, message: `template partials are not supported ("${text.slice(start, end)}")` });
+      if ((type === 'name' || type === '&' || type === '#' || type === '^') && name !== '.' && !reported.has(name)) {
+        const candidates = [name, ...sections.map((s) => `${s}.${name}`)];
+        const lacking = typesLacking(name, types).filter((t) => candidates.every((c) => typesLacking(c, [t]).length > 0));
+        if (lacking.length > 0) {
+          reported.add(name);
+          issues.push({ path, message: `template references unknown field ${JSON.stringify(name)} for ${joinWords(lacking)}` });
+        }
+      }
+      if (Array.isArray(children)) walk(children, type === '#' ? [...sections, ...sections.map((s) => `${s}.${name}`), name] : sections);
+    }
+  };
+  walk(tokens, []);
+  return issues;
+}
+
+/** Templates of one action: they parse, name fields the rule's events have, and keep escaping on. */
+export function checkTemplates(params: unknown, path: readonly PathSegment[], kind: AnyActionKind, types: readonly KnownEventType[]): ConfigIssue[] {
+  return templateStrings(params, [...path]).flatMap((t) => checkTemplate(t.text, t.path, kind, types));
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
+import { kindOf, registry } from '../actions/registry.js';
+import { checkConditions } from './check-conditions.js';
+import { checkReferences } from './check-references.js';
+import { checkTemplates } from './check-templates.js';
+import type { ConfigIssue } from './config-error.js';
+import { credentialPaths } from './credential-paths.js';
+import { explainZodIssues } from './explain-zod-issues.js';
+import { formatIssues } from './format-issues.js';
+import { asRecord, own, rawActions, rawRules } from './raw-data.js';
+import { resolveDestinations, type ResolvedDestination } from './resolve-destinations.js';
+import { pathKey, resolveEnv, type CredentialUse, type Env } from './resolve-env.js';
+import { ruleEventTypes } from './rule-event-types.js';
+import { RulesFileSchema, type RulesFile } from './rules-schema.js';
+import { yamlIssues } from './yaml-issues.js';
+import { createYamlLocator } from './yaml-locator.js';
+
+export type { ResolvedDestination } from './resolve-destinations.js';
+
+export interface LoadedRules {
+  /** Parsed by the schema (defaults applied), `${VAR}` in non-credential strings resolved. */
+  readonly file: RulesFile;
+  readonly destinations: ReadonlyMap<string, ResolvedDestination>;
+  /** First 12 hex digits of the sha256 of the file text. */
+  readonly version: string;
+  readonly warnings: readonly string[];
+}
+
+export type LoadResult = { ok: true; rules: LoadedRules } | { ok: false; errors: readonly string[] };
+
+const ACTION_KINDS: readonly string[] = Object.keys(registry);
+
+/** Which strings are credentials: any `credential()` field, and each destination kind's credentialFields (dry when unset). */
+function credentialUses(data: unknown): Map<string, CredentialUse> {
+  const uses = new Map<string, CredentialUse>();
+  for (const path of credentialPaths(RulesFileSchema, data)) uses.set(pathKey(path), path[0] === 'destinations' ? 'destination' : 'required');
+  for (const [name, dest] of Object.entries(asRecord(own(asRecord(data) ?? {}, 'destinations')) ?? {})) {
+    const kind = own(asRecord(dest) ?? {}, 'kind');
+    for (const field of typeof kind === 'string' ? (kindOf(kind)?.credentialFields ?? []) : []) {
+      uses.set(pathKey(['destinations', name, field]), 'destination');
+    }
+  }
+  return uses;
+}
+
+/** Checks zod cannot express locally: references, event types, fields, regexes, templates. */
+function semanticIssues(data: unknown): { errors: ConfigIssue[]; warnings: ConfigIssue[] } {
+  const { errors, warnings } = checkReferences(data, ACTION_KINDS);
+  for (const { rule, path } of rawRules(data)) {
+    const { types, issues } = ruleEventTypes(rule, path);
+    errors.push(...issues, ...checkConditions(rule, path, types));
+    for (const action of rawActions(rule, path)) {
+      const kind = kindOf(action.kind);
+      if (kind !== undefined) errors.push(...checkTemplates(action.params, action.path, kind, types));
+    }
+  }
+  return { errors, warnings };
+}
+
+/**
+ * Loads rules.yaml strictly: every problem (YAML syntax, schema, references, event types, fields,
+ * regexes, templates, unset environment variables) is reported at once as
+ * `<file>:<line>:<col> <path>: <message>`. Unset destination credentials are only warnings: that
+ * destination runs dry.
+ */
+export function loadRulesText(text: string, fileLabel: string, env: Env): LoadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const locator = createYamlLocator(doc, lineCounter);
+  const fail = (issues: readonly ConfigIssue[]): LoadResult => ({ ok: false, errors: formatIssues(issues, fileLabel, locator) });
+
+  // With a syntax error the structure is unknown: anything said about it could be wrong.
+  const syntax = yamlIssues(doc, locator);
+  if (syntax.length > 0) return fail(syntax);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    return fail([{ path: [], message: `cannot read the YAML: ${e instanceof Error ? e.message : String(e)}` }]);
+  }
+
+  const resolved = resolveEnv(data, env, credentialUses(data));
+  const parsed = RulesFileSchema.safeParse(resolved.value);
+  const semantic = semanticIssues(resolved.value);
+  const errors = [
+    ...resolved.issues,
+    ...(parsed.success ? [] : explainZodIssues(parsed.error.issues, resolved.value, { actionKinds: ACTION_KINDS })),
+    ...semantic.errors,
+  ];
+  if (!parsed.success || errors.length > 0) return fail(errors);
+
+  const file = parsed.data;
+  const dests = resolveDestinations(file.destinations, env);
+  return {
+    ok: true,
+    rules: {
+      file,
+      destinations: dests.destinations,
+      version: createHash('sha256').update(text).digest('hex').slice(0, 12),
+      warnings: [...formatIssues(semantic.warnings, fileLabel, locator), ...dests.warnings],
+    },
+  };
+}
+
+/** Reads and loads a rules file; `path` as given labels every error. */
+export async function loadRulesFile(path: string, env: Env): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
+    return { ok: false, errors: [`${path}: cannot read file: ${reason}`] };
+  }
+  return loadRulesText(text, path, env);
+}

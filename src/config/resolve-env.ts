@@ -1,0 +1,60 @@
+import type { ConfigIssue, PathSegment } from './config-error.js';
+
+/** `${NAME}`, or `$${NAME}` for a literal `${NAME}` (as in Docker Compose). */
+const REF = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** A variable counts as set when it is defined and not empty (an empty token is no token). */
+export function envValue(env: Env, name: string): string | undefined {
+  const v = Object.hasOwn(env, name) ? env[name] : undefined;
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/** Replaces each `${NAME}` in `text`; unset names are left as written and returned in `missing`. */
+export function substituteEnv(text: string, env: Env): { value: string; missing: string[] } {
+  const missing: string[] = [];
+  const value = text.replace(REF, (whole, escaped: string, name: string) => {
+    if (escaped !== '') return whole.slice(1);
+    const v = envValue(env, name);
+    if (v === undefined) {
+      if (!missing.includes(name)) missing.push(name);
+      return whole;
+    }
+    return v;
+  });
+  return { value, missing };
+}
+
+/** Key of a path in a set of paths. */
+export const pathKey = (path: readonly PathSegment[]): string => JSON.stringify(path);
+
+/**
+ * How a credential field (exactly one `${VAR}`) is treated: both keep their reference text, which
+ * their consumers resolve; unset, a destination credential means a dry run, any other is an error.
+ */
+export type CredentialUse = 'destination' | 'required';
+
+/**
+ * Resolves `${VAR}` in every string of the parsed YAML except in credential fields. Every unset
+ * variable outside destination credentials is an issue at its string.
+ */
+export function resolveEnv(data: unknown, env: Env, credentials: ReadonlyMap<string, CredentialUse>): { value: unknown; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const walk = (value: unknown, path: PathSegment[]): unknown => {
+    if (typeof value === 'string') {
+      const use = credentials.get(pathKey(path));
+      const r = substituteEnv(value, env);
+      if (use !== 'destination') {
+        for (const name of r.missing) issues.push({ path, message: `environment variable "${name}" is not set` });
+      }
+      return use === undefined ? r.value : value;
+    }
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));
+    if (typeof value === 'object' && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, [...path, k])]));
+    }
+    return value;
+  };
+  return { value: walk(data, []), issues };
+}

@@ -1,0 +1,292 @@
+import type { Outcome } from '../actions/action.js';
+import type { Job, JobUpdate } from '../store/job-queue.js';
+import type { BreakerState } from './circuit-breaker.js';
+import type { Dispatcher, DispatcherOptions, SetTimer } from './dispatcher-types.js';
+import { createLane, type Lane } from './lane.js';
+import { resolvePolicy } from './dispatch-policy.js';
+import { groupCalls, type Call } from './group-calls.js';
+import { nextStep } from './next-step.js';
+import { createRateLimiter } from './rate-limiter.js';
+import { runCall } from './run-call.js';
+
+export type { DispatchDestination } from './lane.js';
+export type { Dispatcher, DispatcherOptions, SetTimer, SettledJob } from './dispatcher-types.js';
+
+const defaultSetTimer: SetTimer = (fn, ms) => {
+  const t = setTimeout(fn, ms);
+  t.unref();
+  return () => clearTimeout(t);
+};
+
+/**
+ * The dispatcher: claims due jobs and runs them through their destination's sender, with
+ * per-destination concurrency, rate limits, batching, retries with backoff, dead letters and a
+ * circuit breaker. It owns every retry (senders only classify), and never lets a sender's
+ * exception stop the loop.
+ *
+ * @example
+ * const dispatcher = createDispatcher({ queue: store.queue, destinations, now: Date.now, log });
+ * dispatcher.start();
+ */
+export function createDispatcher(opts: DispatcherOptions): Dispatcher {
+  const { queue, now, log } = opts;
+  const policy = resolvePolicy(opts.policy);
+  const random = opts.random ?? Math.random;
+  const setTimer = opts.setTimer ?? defaultSetTimer;
+  const limiter = createRateLimiter(policy.rateBurst);
+  // Destinations may change while running (a rules reload replaces a changed destination's entry):
+  // each tick re-reads the map, keeping the lane (breaker, holds) of every unchanged entry.
+  const laneByName = new Map<string, Lane>();
+  const syncLanes = (): Lane[] => {
+    for (const [name, dest] of opts.destinations) {
+      if (laneByName.get(name)?.dest !== dest) laneByName.set(name, createLane(name, dest, policy, log));
+    }
+    for (const name of [...laneByName.keys()]) if (!opts.destinations.has(name)) laneByName.delete(name);
+    return [...laneByName.values()];
+  };
+  let lanes: Lane[] = syncLanes();
+
+  let state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
+  let wakePending = false;
+  let cancelTimer: (() => void) | undefined;
+  const running = new Set<Promise<void>>();
+  const controllers = new Set<AbortController>();
+  let idleWaiters: (() => void)[] = [];
+
+  function fill(lane: Lane, t: number): void {
+    if (lane.breaker.state(t) === 'open') {
+      // Push its due jobs to the trial time without using attempts (they were never claimed).
+      queue.deferDestination(lane.name, lane.breaker.openUntil(), t);
+      return;
+    }
+    if (t < lane.holdUntil) return;
+    for (;;) {
+      let slots = lane.slots(t);
+      if (lane.soleKey) {
+        // One vendor key for the whole destination (e.g. HubSpot): claim only what may go now.
+        const wait = limiter.wait(lane.soleKey.key, lane.soleKey.limit, t);
+        if (wait > 0) {
+          lane.holdUntil = t + wait;
+          return;
+        }
+        slots = Math.min(slots, 1);
+      }
+      if (slots <= 0) return;
+      const jobs = queue.claimDue(t, slots * lane.perCall, { destination: lane.name });
+      if (jobs.length === 0) return;
+      if (dispatchClaimed(lane, jobs, slots, t) === 0) return;
+    }
+  }
+
+  /** Starts calls for claimed jobs; gives back (without an attempt) what cannot go now. */
+  function dispatchClaimed(lane: Lane, jobs: readonly Job[], slots: number, t: number): number {
+    const kind = lane.dest.kind.kind;
+    const runnable: Job[] = [];
+    for (const job of jobs) {
+      if (job.kind === kind) runnable.push(job);
+      else queue.deadLetter(job.id, `destination "${lane.name}" is kind "${kind}" now, the job was planned for "${job.kind}"`, t);
+    }
+    let launched = 0;
+    let blockedUntil = Number.POSITIVE_INFINITY;
+    const notNow: string[] = [];
+    for (const call of groupCalls(runnable, lane.batchKeyOf, lane.perCall)) {
+      const ids = call.jobs.map((j) => j.id);
+      const [first] = call.jobs;
+      if (first === undefined) continue;
+      if (launched >= slots || lane.breaker.allowance(t) <= 0) {
+        notNow.push(...ids);
+        continue;
+      }
+      const rate = lane.rateLimitOf(first);
+      const wait = rate === undefined ? 0 : limiter.take(rate.key, rate.limit, t);
+      if (wait > 0) {
+        queue.release(ids, t + wait, t);
+        blockedUntil = Math.min(blockedUntil, t + wait);
+        continue;
+      }
+      launch(lane, call, rate?.key, t);
+      launched += 1;
+    }
+    queue.release(notNow, t, t);
+    if (launched === 0 && blockedUntil !== Number.POSITIVE_INFINITY) lane.holdUntil = blockedUntil;
+    return launched;
+  }
+
+  function launch(lane: Lane, call: Call, rateKey: string | undefined, t: number): void {
+    lane.inFlight += 1;
+    const trial = lane.breaker.started(t);
+    const controller = new AbortController();
+    controllers.add(controller);
+    log.debug({ destination: lane.name, jobs: call.jobs.map((j) => j.id), batch: call.batch }, 'sending');
+    const p: Promise<void> = runCall(lane.dest.sender, call, controller.signal)
+      .then((outcomes) => finish(lane, call, outcomes, trial, rateKey))
+      .catch((err: unknown) => log.error({ err, destination: lane.name }, 'recording an outcome failed; the jobs run again on restart'))
+      .finally(() => {
+        lane.inFlight -= 1;
+        controllers.delete(controller);
+        running.delete(p);
+        wake();
+        checkIdle();
+      });
+    running.add(p);
+  }
+
+  function finish(lane: Lane, call: Call, outcomes: readonly Outcome[], trial: boolean, rateKey: string | undefined): void {
+    // After stop() the store may be closed; the jobs stay running and are recovered on start.
+    if (state === 'stopped') return;
+    const t = now();
+    const destination = lane.name;
+    const ctx = { now: t, policy, random, retryAmbiguous: lane.dest.retryAmbiguous ?? false };
+    const updates: JobUpdate[] = call.jobs.map((job, i) => nextStep(job, outcomes[i] ?? { status: 'retry', reason: 'no outcome' }, ctx));
+    const retryAfter = Math.max(0, ...outcomes.map((o) => (o.status === 'retry' ? (o.retryAfterMs ?? 0) : 0)));
+    // A 429 speaks for the whole bucket: hold its other jobs too, not just this one.
+    if (rateKey !== undefined && retryAfter > 0) limiter.pauseUntil(rateKey, t + retryAfter);
+    // The destination answered (ok, or a permanent error about this request); retries and
+    // timeouts (ambiguous) are what an outage looks like.
+    const healthy = outcomes.some((o) => o.status === 'ok' || o.status === 'fail');
+    const transition = lane.breaker.record(healthy, trial, t);
+    if (transition === 'opened') log.warn({ destination, until: new Date(lane.breaker.openUntil()).toISOString() }, 'circuit breaker opened');
+    if (transition === 'closed') log.info({ destination }, 'circuit breaker closed');
+    queue.settle(updates, t);
+    report(lane, call, outcomes, updates, t);
+    for (const u of updates) {
+      if (u.to === 'dead') log.warn({ destination, jobId: u.id, reason: u.reason }, 'dead letter');
+      else if (u.to === 'ambiguous') log.warn({ destination, jobId: u.id, reason: u.reason }, 'ambiguous outcome');
+      else if (u.to === 'retry') log.info({ destination, jobId: u.id, reason: u.reason, at: u.at }, 'will retry');
+    }
+  }
+
+  function report(lane: Lane, call: Call, outcomes: readonly Outcome[], updates: readonly JobUpdate[], t: number): void {
+    if (opts.onSettled === undefined) return;
+    try {
+      call.jobs.forEach((job, i) => {
+        const u = updates[i];
+        if (u === undefined) return;
+        opts.onSettled?.({
+          jobId: job.id, destination: lane.name, kind: job.kind, outcome: outcomes[i]?.status ?? 'retry', result: u.to,
+          attempts: job.attempts, ageMs: t - job.createdAt, ...(u.to === 'done' && u.ref !== undefined && { ref: u.ref }),
+        });
+      });
+    } catch (err) {
+      log.error({ err }, 'onSettled failed');
+    }
+  }
+
+  function schedule(delay: number): void {
+    cancelTimer?.();
+    cancelTimer = setTimer(() => {
+      cancelTimer = undefined;
+      tick();
+    }, delay);
+  }
+
+  /**
+   * Sets one timer for the next moment something can be claimed (completions wake the loop
+   * themselves), and at most `pollMs` away (other processes' writes, clock jumps).
+   */
+  function arm(t: number): void {
+    cancelTimer?.();
+    cancelTimer = undefined;
+    const eligible: string[] = [];
+    let at = Number.POSITIVE_INFINITY;
+    for (const lane of lanes) {
+      if (lane.breaker.state(t) === 'open') eligible.push(lane.name); // its jobs wait for the trial time
+      else if (t < lane.holdUntil) at = Math.min(at, lane.holdUntil);
+      else if (lane.slots(t) > 0) eligible.push(lane.name);
+    }
+    const due = eligible.length === 0 ? undefined : queue.nextDueAt({ destinations: eligible });
+    at = Math.min(at, due ?? Number.POSITIVE_INFINITY);
+    schedule(Math.min(policy.pollMs, Math.max(1, at - t)));
+  }
+
+  function tick(): void {
+    if (state !== 'running') return;
+    const t = now();
+    try {
+      lanes = syncLanes();
+      for (const lane of lanes) fill(lane, t);
+      arm(t);
+    } catch (err) {
+      log.error({ err }, 'dispatch loop failed; trying again in 1 s');
+      schedule(1000);
+    }
+    checkIdle();
+  }
+
+  function isIdle(): boolean {
+    if (running.size > 0 || wakePending) return false;
+    const t = now();
+    const ready = lanes.filter((l) => l.breaker.state(t) !== 'open' && t >= l.holdUntil).map((l) => l.name);
+    const due = ready.length === 0 ? undefined : queue.nextDueAt({ destinations: ready });
+    return due === undefined || due > t;
+  }
+
+  function checkIdle(): void {
+    if (idleWaiters.length === 0) return;
+    let done: boolean;
+    try {
+      done = state === 'stopped' || isIdle();
+    } catch (err) {
+      log.error({ err }, 'idle check failed');
+      return;
+    }
+    if (!done) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  function wake(): void {
+    if (state !== 'running' || wakePending) return;
+    wakePending = true;
+    setImmediate(() => {
+      wakePending = false;
+      tick();
+    });
+  }
+
+  return {
+    start() {
+      if (state !== 'new') throw new Error(`dispatcher cannot start: it is ${state}`);
+      state = 'running';
+      const recovered = queue.recoverInFlight(now());
+      if (recovered > 0) log.info({ recovered }, 'jobs in flight at the last stop will run again');
+      wake();
+    },
+    wake,
+    async stop(stopOpts = {}) {
+      if (state === 'stopped') return { abandoned: 0 };
+      state = 'stopping';
+      cancelTimer?.();
+      cancelTimer = undefined;
+      if (running.size > 0) {
+        let cancelWait: (() => void) | undefined;
+        const timedOut = new Promise<void>((resolve) => {
+          cancelWait = setTimer(resolve, stopOpts.timeoutMs ?? 10_000);
+        });
+        await Promise.race([Promise.allSettled([...running]), timedOut]);
+        cancelWait?.();
+      }
+      const abandoned = running.size;
+      state = 'stopped';
+      if (abandoned > 0) {
+        for (const c of controllers) c.abort(new Error('dispatcher stopped'));
+        log.warn({ abandoned }, 'stopped with calls in flight; their jobs run again on the next start');
+      }
+      checkIdle();
+      return { abandoned };
+    },
+    idle() {
+      return new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        checkIdle();
+      });
+    },
+    stats() {
+      const t = now();
+      const breakers: Record<string, BreakerState> = {};
+      for (const lane of lanes) breakers[lane.name] = lane.breaker.state(t);
+      return { inFlight: running.size, breakers };
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { RateLimit } from '../actions/action.js';
+
+export interface RateLimiter {
+  /** Takes a slot for `key` if one is free now (returns 0), else returns the ms until one is. */
+  take(key: string, limit: RateLimit, now: number): number;
+  /** Like `take` without taking: 0 if a slot is free now, else the ms until one is. */
+  wait(key: string, limit: RateLimit, now: number): number;
+  /** Nothing goes out for `key` before `until` (a vendor's Retry-After). */
+  pauseUntil(key: string, until: number): void;
+}
+
+/**
+ * Token buckets keyed by (destination, vendor key), implemented as GCRA: each key keeps the
+ * theoretical arrival time (`tat`) of its next request. `burst` is the bucket size. The default of
+ * 1 spaces requests evenly at `intervalMs / limit`: that never exceeds a rolling-window limit such
+ * as HubSpot's 100 per 10 s (a full bucket of 100 plus its refill could send almost 200 in one
+ * window), and the gaps let batches fill up between calls.
+ */
+export function createRateLimiter(burst = 1): RateLimiter {
+  const tat = new Map<string, number>();
+  const paused = new Map<string, number>();
+
+  function wait(key: string, limit: RateLimit, now: number): number {
+    const pause = (paused.get(key) ?? now) - now;
+    if (pause > 0) return Math.ceil(pause);
+    const spacing = limit.intervalMs / limit.limit;
+    const lead = Math.max(tat.get(key) ?? now, now) - now;
+    return Math.max(0, Math.ceil(lead - (burst - 1) * spacing));
+  }
+
+  return {
+    wait,
+    take(key, limit, now) {
+      const w = wait(key, limit, now);
+      if (w > 0) return w;
+      tat.set(key, Math.max(tat.get(key) ?? now, now) + limit.intervalMs / limit.limit);
+      return 0;
+    },
+    pauseUntil(key, until) {
+      paused.set(key, Math.max(paused.get(key) ?? until, until));
+    },
+  };
+}

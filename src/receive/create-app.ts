@@ -1,0 +1,83 @@
+import express, { type Express } from 'express';
+import type { Logger } from '../log.js';
+import type { AuthConfig } from './auth/auth-config.js';
+import { createAuthenticator } from './auth/authenticate.js';
+import { errorHandler, methodNotAllowed, notFound } from './error-handler.js';
+import { webhookRoute, type Intake } from './webhook-route.js';
+
+export interface AppDeps {
+  readonly intake: Intake;
+  /** Resolved secrets (resolveAuth); `{}` means no authentication. */
+  readonly auth: AuthConfig;
+  readonly limits?: {
+    /** Default 256 KiB. */
+    readonly maxBodyBytes?: number;
+    /** Default 32. */
+    readonly maxDepth?: number;
+    /** Per client IP (per /64 for IPv6) on the webhook route; default 600, 0 turns it off. */
+    readonly ratePerMinute?: number;
+  };
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly health?: { readonly ready: () => { ok: boolean; details?: Record<string, unknown> } };
+  /** Express `trust proxy` (https://expressjs.com/en/guide/behind-proxies.html); off by default, so req.ip is the peer. */
+  readonly trustProxy?: boolean | number | string;
+  /** Mounts middleware that must see every request (e.g. request metrics), before any route. */
+  readonly before?: (app: Express) => void;
+  /** Mounts more routes (e.g. /metrics) before the 404 handler. */
+  readonly extraRoutes?: (app: Express) => void;
+}
+
+export const WEBHOOK_PATH = '/webhooks/returning-ai';
+
+/**
+ * The HTTP edge, without listening (tests drive it on an ephemeral port; serve wraps it with
+ * hardenServer).
+ * @example http.createServer(createApp({ intake, auth: resolveAuth(rules.auth, env), log, now: Date.now })).listen(3000)
+ */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.use((_req, res, next) => {
+    res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
+    next();
+  });
+  deps.before?.(app);
+
+  app.route('/healthz').get((_req, res) => void res.json({ status: 'ok' })).all(methodNotAllowed(['GET', 'HEAD']));
+  app
+    .route('/readyz')
+    .get((_req, res) => {
+      let r: { ok: boolean; details?: Record<string, unknown> };
+      try {
+        r = deps.health?.ready() ?? { ok: true };
+      } catch (err) {
+        deps.log.error({ err }, 'readiness check failed');
+        r = { ok: false };
+      }
+      res.status(r.ok ? 200 : 503).json({ status: r.ok ? 'ready' : 'not_ready', ...(r.details && { details: r.details }) });
+    })
+    .all(methodNotAllowed(['GET', 'HEAD']));
+
+  app
+    .route(WEBHOOK_PATH)
+    .post(
+      webhookRoute({
+        intake: deps.intake,
+        authenticator: createAuthenticator(deps.auth, deps.now),
+        maxBodyBytes: deps.limits?.maxBodyBytes ?? 256 * 1024,
+        maxDepth: deps.limits?.maxDepth ?? 32,
+        ratePerMinute: deps.limits?.ratePerMinute ?? 600,
+        log: deps.log,
+        now: deps.now,
+      }),
+    )
+    .all(methodNotAllowed(['POST']));
+
+  deps.extraRoutes?.(app);
+  app.use(notFound);
+  app.use(errorHandler(deps.log));
+  return app;
+}

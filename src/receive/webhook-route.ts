@@ -1,0 +1,88 @@
+import type { Request, RequestHandler } from 'express';
+import type { BridgeEvent } from '../events/event.js';
+import { parseEvent, type EventIssue } from '../events/parse-event.js';
+import type { Logger } from '../log.js';
+import type { Authenticator } from './auth/authenticate.js';
+import { headerValue } from './auth/headers.js';
+import { checkContentType } from './check-content-type.js';
+import { HttpError } from './http-error.js';
+import { createRateLimiter, clientKey } from './rate-limit.js';
+import { checkDeclaredLength, readRawBody } from './read-body.js';
+import { safeJsonParse } from './safe-json-parse.js';
+
+export type Intake = (event: BridgeEvent, deliveryId: string | undefined) => Promise<'accepted' | 'duplicate'>;
+
+export interface WebhookDeps {
+  readonly intake: Intake;
+  readonly authenticator: Authenticator;
+  readonly maxBodyBytes: number;
+  readonly maxDepth: number;
+  /** 0 turns the limit off. */
+  readonly ratePerMinute: number;
+  readonly log: Logger;
+  readonly now: () => number;
+}
+
+const MAX_ISSUES_SHOWN = 10;
+
+/** `user.email: Invalid email address; date: Invalid ISO datetime` (the first few). */
+export function formatIssues(issues: readonly EventIssue[]): string {
+  const shown = issues.slice(0, MAX_ISSUES_SHOWN).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+  const more = issues.length - shown.length;
+  return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
+}
+
+function rateLimit(perMinute: number, now: () => number): RequestHandler {
+  if (perMinute <= 0) return (_req, _res, next) => next();
+  const limiter = createRateLimiter({ perMinute, now });
+  return (req, _res, next) => {
+    const r = limiter.take(clientKey(req.ip));
+    if (!r.ok) {
+      throw new HttpError(429, 'rate_limited', `too many requests; retry in ${r.retryAfterSeconds}s`, { headers: { 'Retry-After': String(r.retryAfterSeconds) } });
+    }
+    next();
+  };
+}
+
+function deliveryIdOf(req: Request): string | undefined {
+  const id = headerValue(req.headers, 'webhook-id');
+  return id === undefined || id === '' ? undefined : id;
+}
+
+/**
+ * `POST /webhooks/returning-ai`: the ordered checks, cheapest first (content type, declared size,
+ * rate, streamed size, authentication and decryption, JSON, depth, prototype keys, schema), then
+ * the intake. The answer never waits for Slack, Discord or HubSpot, only for the intake.
+ */
+export function webhookRoute(deps: WebhookDeps): RequestHandler[] {
+  const handle: RequestHandler = async (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const auth = deps.authenticator.check(raw, req.headers);
+    if (!auth.ok) throw auth.error;
+
+    const json = safeJsonParse(auth.body, deps.maxDepth);
+    if (!json.ok) throw new HttpError(400, json.code, json.message);
+
+    const deliveryId = deliveryIdOf(req);
+    const parsed = parseEvent(json.value, deliveryId);
+    if (!parsed.ok) throw new HttpError(422, 'invalid_event', formatIssues(parsed.issues));
+
+    let outcome: 'accepted' | 'duplicate';
+    try {
+      outcome = await deps.intake(parsed.event, deliveryId);
+    } catch (err) {
+      if (auth.replayKey !== undefined) deps.authenticator.release(auth.replayKey);
+      deps.log.error({ err, id: parsed.event.id }, 'intake failed; the sender should retry');
+      throw new HttpError(503, 'unavailable', 'the event could not be recorded; retry later');
+    }
+    deps.log.info({ id: parsed.event.id, type: parsed.event.type, outcome }, 'event received');
+    res.status(outcome === 'accepted' ? 202 : 200).json({ status: outcome, id: parsed.event.id });
+  };
+  return [
+    checkContentType(),
+    checkDeclaredLength(deps.maxBodyBytes),
+    rateLimit(deps.ratePerMinute, deps.now),
+    readRawBody(deps.maxBodyBytes),
+    handle,
+  ];
+}

@@ -1,0 +1,88 @@
+import type { AnyActionKind } from '../actions/action.js';
+import type { RulesFile } from '../config/rules-schema.js';
+import { compileCondition, ListSets } from './compile-condition.js';
+import type { CompiledCondition } from './compile-condition.js';
+import { compileOn } from './compile-on.js';
+import type { OnMatcher } from './compile-on.js';
+import { parseTemplate } from './render-template.js';
+
+/** What planning needs of a destination kind (tests pass fakes; the server passes the registry). */
+export type PlanKind = Pick<AnyActionKind, 'kind' | 'escape' | 'buildRequest'>;
+export type PlanKinds = Readonly<Record<string, PlanKind>>;
+
+export interface CompileInput {
+  readonly file: RulesFile;
+  /** Destinations by name as the action kinds take them (credentials resolved or dropped by the loader). */
+  readonly destinations: ReadonlyMap<string, { kind: string; config: Record<string, unknown> }>;
+}
+
+export interface CompiledAction {
+  /** Index within the rule's actions. */
+  readonly index: number;
+  readonly kind: string;
+  readonly destination: string;
+  readonly destinationConfig: Record<string, unknown>;
+  readonly params: Record<string, unknown>;
+  readonly impl: PlanKind;
+}
+
+export interface CompiledRule {
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly stop: boolean;
+  readonly on: OnMatcher;
+  /** Undefined when the rule has no `when`: it matches every event it is on. */
+  readonly when: CompiledCondition | undefined;
+  readonly actions: readonly CompiledAction[];
+}
+
+export interface CompiledRules {
+  /** In file order. */
+  readonly rules: readonly CompiledRule[];
+}
+
+/** Pre-parses every string in an action's params; strings that are not templates parse as plain text. */
+function preparse(value: unknown): void {
+  if (typeof value === 'string') {
+    try {
+      parseTemplate(value);
+    } catch {
+      // The loader reports malformed templates; if one got here, rendering it fails the action at plan time.
+    }
+  } else if (Array.isArray(value)) value.forEach(preparse);
+  else if (typeof value === 'object' && value !== null) Object.values(value).forEach(preparse);
+}
+
+function compileAction(rule: string, action: Record<string, unknown>, index: number, input: CompileInput, kinds: PlanKinds): CompiledAction {
+  const where = `rule "${rule}" action ${index}`;
+  const used = Object.keys(action).filter((k) => action[k] !== undefined);
+  const kind = used[0];
+  if (kind === undefined || used.length !== 1) throw new Error(`${where}: an action has exactly one kind (found ${used.join(', ') || 'none'})`);
+  if (!Object.hasOwn(kinds, kind)) throw new Error(`${where}: unknown action kind "${kind}"`);
+  const impl = kinds[kind] as PlanKind;
+  const params = action[kind] as Record<string, unknown>;
+  const destination = params['destination'];
+  const dest = typeof destination === 'string' ? input.destinations.get(destination) : undefined;
+  if (typeof destination !== 'string' || dest === undefined) throw new Error(`${where}: unknown destination ${JSON.stringify(destination)}`);
+  if (dest.kind !== kind) throw new Error(`${where}: destination "${destination}" is a ${dest.kind} destination, not ${kind}`);
+  const { destination: _name, ...templates } = params;
+  preparse(templates);
+  return { index, kind, destination, destinationConfig: dest.config, params, impl };
+}
+
+/**
+ * Compiles a validated rules file once, so planning an event is only lookups and predicate calls.
+ * Throws on what the loader refuses (unknown lists, destinations, kinds or `on` entries, bad regexes).
+ */
+export function compileRules(input: CompileInput, kinds: PlanKinds): CompiledRules {
+  const lists = new ListSets(input.file.lists);
+  const rules = input.file.rules.map((rule): CompiledRule => ({
+    name: rule.name,
+    enabled: rule.enabled !== false,
+    stop: rule.stop === true,
+    on: compileOn(rule.on),
+    when: rule.when === undefined ? undefined : compileCondition(rule.when, lists),
+    actions: rule.actions.map((a, i) => compileAction(rule.name, a as Record<string, unknown>, i, input, kinds)),
+  }));
+  return { rules };
+}

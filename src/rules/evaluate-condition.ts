@@ -1,0 +1,50 @@
+import type { JsonObject } from '../events/event.js';
+import type { CompiledCondition } from './compile-condition.js';
+import { getPath } from './get-path.js';
+import type { Explanation } from './plan-types.js';
+
+/**
+ * Evaluates a compiled condition against an event view (see eventView) and explains the result.
+ * `all` and `any` short-circuit: `all` stops at its first failing child and `any` at its first
+ * passing one, and their explanations list only the children that were evaluated.
+ */
+export function evaluateCondition(condition: CompiledCondition, view: JsonObject): Explanation {
+  switch (condition.kind) {
+    case 'leaf': {
+      const actual = getPath(view, condition.path);
+      const passed = condition.check(actual);
+      return actual === undefined ? { test: condition.test, passed } : { test: condition.test, passed, actual };
+    }
+    case 'not': {
+      const child = evaluateCondition(condition.child, view);
+      return { test: 'not', passed: !child.passed, children: [child] };
+    }
+    default: {
+      const wanted = condition.kind === 'any';
+      const children: Explanation[] = [];
+      for (const c of condition.children) {
+        const child = evaluateCondition(c, view);
+        children.push(child);
+        if (child.passed === wanted) return { test: condition.kind, passed: wanted, children };
+      }
+      return { test: condition.kind, passed: !wanted, children };
+    }
+  }
+}
+
+/** The whole tree on one line: `all(a, not(b))`. */
+function describe(e: Explanation): string {
+  return e.children === undefined ? e.test : `${e.test}(${e.children.map(describe).join(', ')})`;
+}
+
+/**
+ * One line saying why a failed explanation failed: the failing leaf under `all`, every alternative
+ * under `any`, the condition that held under `not`.
+ */
+export function failureSummary(e: Explanation): string {
+  if (e.children === undefined) return e.test;
+  if (e.test === 'not') return `not(${e.children.map(describe).join(', ')})`;
+  if (e.test === 'any') return `none of (${e.children.map(failureSummary).join('; ')})`;
+  const failed = e.children.find((c) => !c.passed);
+  return failed === undefined ? describe(e) : failureSummary(failed);
+}

@@ -1,0 +1,129 @@
+import type { Condition, Operator } from '../config/condition-schema.js';
+import type { Json } from '../events/event.js';
+
+type Scalar = string | number | boolean;
+
+/** A leaf test precompiled from one operator: its description and a predicate over the field value. */
+export interface LeafTest {
+  /** The operand as shown in explanations (`"example.com"`, `list vips`); for `exists`, the whole phrase. */
+  readonly describe: string;
+  readonly check: (value: Json | undefined) => boolean;
+}
+
+export interface OperatorContext {
+  readonly ignoreCase: boolean;
+  /** Resolves `in: <list name>` to the list's values, as Sets keyed the same way as `key()`. */
+  readonly listSet: (name: string) => ReadonlySet<Scalar>;
+}
+
+/**
+ * A field is matched against at most this many characters, so a long user-typed value cannot make
+ * a regex slow (the loader also refuses backtracking-prone patterns). Anchors such as `$` therefore
+ * see the cut, not the real end, of longer values.
+ */
+export const MAX_MATCH_INPUT = 10_000;
+const NUMERIC = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?\s*$/i;
+
+const isScalar = (v: Json | undefined): v is Scalar => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/** The comparison key of a scalar: strings folded when ignoring case; numbers and booleans as they are. */
+export function scalarKey(value: Scalar, ignoreCase: boolean): Scalar {
+  return ignoreCase && typeof value === 'string' ? value.toLowerCase() : value;
+}
+
+/** Numbers, or strings that are plainly numbers ("12.5"); anything else (booleans, "0x10", "") is not. */
+function toNumber(value: Json | undefined): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && NUMERIC.test(value)) return Number(value);
+  return undefined;
+}
+
+function toTime(value: Json | undefined): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+const show = (operand: Json): string => JSON.stringify(operand);
+
+function equalsTest(operand: Scalar, ctx: OperatorContext): (value: Json | undefined) => boolean {
+  const want = scalarKey(operand, ctx.ignoreCase);
+  return (value) => isScalar(value) && scalarKey(value, ctx.ignoreCase) === want;
+}
+
+function inTest(operand: string | Scalar[], ctx: OperatorContext): LeafTest {
+  const set = typeof operand === 'string' ? ctx.listSet(operand) : new Set(operand.map((v) => scalarKey(v, ctx.ignoreCase)));
+  return {
+    describe: typeof operand === 'string' ? `list ${operand}` : show(operand),
+    check: (value) => isScalar(value) && set.has(scalarKey(value, ctx.ignoreCase)),
+  };
+}
+
+function stringTest(fold: boolean, test: (value: string) => boolean): (value: Json | undefined) => boolean {
+  return (value) => typeof value === 'string' && test(fold ? value.toLowerCase() : value);
+}
+
+function numberTest(compare: (n: number) => boolean): (value: Json | undefined) => boolean {
+  return (value) => {
+    const n = toNumber(value);
+    return n !== undefined && compare(n);
+  };
+}
+
+function dateTest(operand: string, compare: (time: number, bound: number) => boolean): LeafTest {
+  const bound = Date.parse(operand);
+  if (Number.isNaN(bound)) throw new Error(`not a date: ${show(operand)}`);
+  return {
+    describe: show(operand),
+    check: (value) => {
+      const time = toTime(value);
+      return time !== undefined && compare(time, bound);
+    },
+  };
+}
+
+const negate = (test: LeafTest): LeafTest => ({ describe: test.describe, check: (value) => !test.check(value) });
+
+type Builders = { readonly [K in Operator]: (operand: NonNullable<Condition[K]>, ctx: OperatorContext) => LeafTest };
+
+/** Every operator of condition-schema.ts. None throws on a value of the wrong type: it just fails. */
+export const OPERATOR_BUILDERS: Builders = {
+  equals: (operand, ctx) => ({ describe: show(operand), check: equalsTest(operand, ctx) }),
+  // A missing field is not equal to anything, so it IS not_equal.
+  not_equals: (operand, ctx) => negate({ describe: show(operand), check: equalsTest(operand, ctx) }),
+  in: (operand, ctx) => inTest(operand, ctx),
+  not_in: (operand, ctx) => negate(inTest(operand, ctx)),
+  contains: (operand, ctx) => {
+    const want = scalarKey(operand, ctx.ignoreCase);
+    const needle = String(want);
+    return {
+      describe: show(operand),
+      check: (value) => {
+        if (typeof value === 'string') return (ctx.ignoreCase ? value.toLowerCase() : value).includes(needle);
+        return Array.isArray(value) && value.some((item) => isScalar(item) && scalarKey(item, ctx.ignoreCase) === want);
+      },
+    };
+  },
+  starts_with: (operand, ctx) => {
+    const prefix = ctx.ignoreCase ? operand.toLowerCase() : operand;
+    return { describe: show(operand), check: stringTest(ctx.ignoreCase, (s) => s.startsWith(prefix)) };
+  },
+  ends_with: (operand, ctx) => {
+    const suffix = ctx.ignoreCase ? operand.toLowerCase() : operand;
+    return { describe: show(operand), check: stringTest(ctx.ignoreCase, (s) => s.endsWith(suffix)) };
+  },
+  matches: (operand, ctx) => {
+    const re = new RegExp(operand, ctx.ignoreCase ? 'i' : '');
+    return { describe: show(operand), check: stringTest(false, (s) => re.test(s.length > MAX_MATCH_INPUT ? s.slice(0, MAX_MATCH_INPUT) : s)) };
+  },
+  exists: (operand) => ({ describe: operand ? 'exists' : 'does not exist', check: (value) => (value !== undefined && value !== null) === operand }),
+  gt: (operand) => ({ describe: show(operand), check: numberTest((n) => n > operand) }),
+  gte: (operand) => ({ describe: show(operand), check: numberTest((n) => n >= operand) }),
+  lt: (operand) => ({ describe: show(operand), check: numberTest((n) => n < operand) }),
+  lte: (operand) => ({ describe: show(operand), check: numberTest((n) => n <= operand) }),
+  before: (operand) => dateTest(operand, (time, bound) => time < bound),
+  after: (operand) => dateTest(operand, (time, bound) => time > bound),
+};
+
+/** Operators for which `ignore_case` changes anything (and is shown in explanations). */
+export const CASE_OPERATORS: ReadonlySet<Operator> = new Set(['equals', 'not_equals', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'matches']);

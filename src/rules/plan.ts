@@ -1,0 +1,69 @@
+import type { BridgeEvent, Json, JsonObject } from '../events/event.js';
+import type { CompiledAction, CompiledRule, CompiledRules } from './compile-rules.js';
+import { isSubscribed } from './compile-on.js';
+import { evaluateCondition, failureSummary } from './evaluate-condition.js';
+import { eventView } from './event-view.js';
+import type { Explanation, Plan, PlanMatch, PlanMiss, PlannedAction } from './plan-types.js';
+import { renderTemplate } from './render-template.js';
+
+type Built = { ok: true; action: PlannedAction } | { ok: false; miss: PlanMiss };
+
+/**
+ * Builds one action's request. A kind that refuses the rendered values (say, a HubSpot property
+ * over its limit) must not stop the event's other actions or the intake, so its error becomes a
+ * miss of this rule, reported beside the rule's actions that did build.
+ */
+function buildAction(event: BridgeEvent, rule: CompiledRule, action: CompiledAction, view: JsonObject): Built {
+  const { impl, index, kind, destination } = action;
+  const render = (template: string): string => renderTemplate(template, view, impl.escape);
+  try {
+    const request = impl.buildRequest(action.destinationConfig, action.params, render) as Json;
+    return { ok: true, action: { destination, kind, index, key: `${event.id}:${rule.name}:${index}`, request } };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { ok: false, miss: { rule: rule.name, reason: `action ${index} (${kind} to ${destination}) not built: ${message}` } };
+  }
+}
+
+/**
+ * What the rules make of one event: rules in file order, every matching rule fires, and a
+ * matching rule with `stop: true` ends evaluation (later rules are misses `stopped by rule "x"`).
+ * Pure; `bridge test` prints it and intake turns its actions into jobs.
+ */
+export function planEvent(compiled: CompiledRules, event: BridgeEvent): Plan {
+  const view = eventView(event);
+  const matches: PlanMatch[] = [];
+  const misses: PlanMiss[] = [];
+  let stoppedBy: string | undefined;
+  for (const rule of compiled.rules) {
+    if (stoppedBy !== undefined) {
+      misses.push({ rule: rule.name, reason: `stopped by rule "${stoppedBy}"` });
+      continue;
+    }
+    if (!rule.enabled) {
+      misses.push({ rule: rule.name, reason: 'disabled' });
+      continue;
+    }
+    if (!isSubscribed(rule.on, event)) {
+      misses.push({ rule: rule.name, reason: `not subscribed to ${event.type}` });
+      continue;
+    }
+    let explanation: Explanation | undefined;
+    if (rule.when !== undefined) {
+      explanation = evaluateCondition(rule.when, view);
+      if (!explanation.passed) {
+        misses.push({ rule: rule.name, reason: `condition failed: ${failureSummary(explanation)}`, explanation });
+        continue;
+      }
+    }
+    const actions: PlannedAction[] = [];
+    for (const action of rule.actions) {
+      const built = buildAction(event, rule, action, view);
+      if (built.ok) actions.push(built.action);
+      else misses.push(built.miss);
+    }
+    matches.push(explanation === undefined ? { rule: rule.name, actions } : { rule: rule.name, actions, explanation });
+    if (rule.stop) stoppedBy = rule.name;
+  }
+  return { event: { type: event.type, id: event.id, name: event.name }, matches, misses };
+}

@@ -1,0 +1,107 @@
+import Mustache from 'mustache';
+import type { JsonObject } from '../events/event.js';
+import { getPath } from './get-path.js';
+
+type Token = [string, string, number, number, Token[]?, ...unknown[]];
+
+// Names come from the rules' templates only (never from event data), so this stays small; it saves
+// re-splitting `user.name` on every render.
+const segmentCache = new Map<string, readonly string[]>();
+function segmentsOf(name: string): readonly string[] {
+  let segments = segmentCache.get(name);
+  if (segments === undefined) {
+    segments = name.split('.');
+    segmentCache.set(name, segments);
+  }
+  return segments;
+}
+
+/**
+ * Mustache's own lookup walks prototypes (`{{constructor.name}}` renders "Object"); this one
+ * resolves names with getPath, own properties only, innermost section first.
+ */
+class OwnContext extends Mustache.Context {
+  override push(view: unknown): Mustache.Context {
+    return new OwnContext(view, this);
+  }
+
+  override lookup(name: string): unknown {
+    if (name === '.') return this.view;
+    const value = getPath(this.view, segmentsOf(name));
+    return value !== undefined || this.parent === undefined ? value : this.parent.lookup(name);
+  }
+}
+
+/** Objects and arrays render as JSON, scalars as text; null and missing as ''. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Renders values through the destination kind's escape, never Mustache's HTML escaping. */
+class EventWriter extends Mustache.Writer {
+  // Value tokens are [type, name, start, end]; renderTemplate always passes an escape.
+  override escapedValue(token: string[], context: Mustache.Context, config?: Mustache.RenderOptions): string {
+    const value: unknown = context.lookup(token[1] as string);
+    const { escape } = config as { escape: (value: string) => string };
+    return value === undefined || value === null ? '' : escape(text(value));
+  }
+
+  override unescapedValue(token: string[], context: Mustache.Context): string {
+    const value: unknown = context.lookup(token[1] as string);
+    return value === undefined || value === null ? '' : text(value);
+  }
+}
+
+const writer = new EventWriter();
+// Templates come from rules.yaml (never from event data), so this stays as small as the rules; keyed
+// by the template itself, it skips the key Mustache builds on every render.
+const tokenCache = new Map<string, Token[]>();
+// Partials are not supported: `{{> name}}` renders nothing (a plain {} would resolve `constructor`).
+const noPartials = (): undefined => undefined;
+
+function tokens(template: string): Token[] {
+  let parsed = tokenCache.get(template);
+  if (parsed === undefined) {
+    parsed = writer.parse(template) as Token[];
+    tokenCache.set(template, parsed);
+  }
+  return parsed;
+}
+
+/** Parses (and caches) a template; throws Mustache's message (e.g. `Unclosed tag at 9`) when malformed. */
+export function parseTemplate(template: string): void {
+  tokens(template);
+}
+
+/** Renders a template against an event view, escaping every `{{ value }}` with `escape`. */
+export function renderTemplate(template: string, view: JsonObject, escape: (value: string) => string): string {
+  return writer.renderTokens(tokens(template) as string[][], new OwnContext(view), noPartials, template, { escape });
+}
+
+function walk(list: readonly Token[], visit: (token: Token) => void): void {
+  for (const token of list) {
+    visit(token);
+    if (Array.isArray(token[4])) walk(token[4], visit);
+  }
+}
+
+/**
+ * Variable and section names a template uses, in order, without duplicates or `.`. Names inside a
+ * section are as written (relative to the section's value). Throws on a malformed template.
+ */
+export function templateNames(template: string): string[] {
+  const names = new Set<string>();
+  walk(tokens(template), ([type, name]) => {
+    if ((type === 'name' || type === '&' || type === '#' || type === '^') && name !== '.') names.add(name);
+  });
+  return [...names];
+}
+
+/** Whether the template has `{{{x}}}` or `{{& x}}`, which skip the destination's escaping. */
+export function hasUnescapedTags(template: string): boolean {
+  let found = false;
+  walk(tokens(template), ([type]) => {
+    if (type === '&') found = true;
+  });
+  return found;
+}

@@ -1,0 +1,51 @@
+import type { NewJob, StoredEvent } from './store.js';
+import type { Job, JobStatus } from './job-queue.js';
+
+/** An event with its jobs, for `bridge deliveries` (the payload is left out; `getEvent` has it). */
+export interface EventSummary {
+  readonly id: string;
+  readonly type: string;
+  readonly name: string;
+  readonly rulesVersion: string;
+  readonly receivedAt: number;
+  readonly dedupeKey: string | null;
+  readonly jobs: readonly Job[];
+}
+
+/** What a replay did: one line per job asked for. */
+export interface RequeueResult {
+  readonly requeued: readonly { readonly from: string | null; readonly to: string }[];
+  readonly skipped: readonly { readonly id: string; readonly reason: string }[];
+}
+
+/** Job counts by status (queue depth, for metrics). */
+export type JobCounts = Readonly<Record<JobStatus, number>>;
+
+/**
+ * What operators ask of the store: recent deliveries, dead letters, and replays.
+ *
+ * A replay inserts a NEW job `${planKey}#r${n}` (with `replayOf` = the job it replays) rather than
+ * resetting the old row, so the original attempt's error and ref stay on record, and the intake's
+ * dedupe (which is keyed by delivery, not by job) never sees it. The replay keeps the plan key, so
+ * senders get the same idempotency key (Discord nonce, HubSpot upsert) as the original.
+ */
+export interface DeliveryQueries {
+  /** Newest events first; with `status`, only events that have a job in that status. */
+  listEvents(opts?: { readonly status?: JobStatus; readonly limit?: number }): EventSummary[];
+  /** Dead jobs not yet replayed, newest first. */
+  listDead(opts?: { readonly limit?: number }): Job[];
+  getJob(id: string): Job | undefined;
+  getEvent(id: string): StoredEvent | undefined;
+  jobsForEvent(eventId: string): Job[];
+  /**
+   * Replays jobs with the request they were planned with ("rules as they were"): each finished
+   * (done, dead or ambiguous) and not yet replayed job gets a new pending job due at `now`.
+   */
+  requeue(jobIds: readonly string[], now: number): RequeueResult;
+  /**
+   * Enqueues jobs re-planned from a stored event ("rules as they are now"). A job whose plan key
+   * exists already becomes its next replay; a new plan key is inserted under its own id.
+   */
+  enqueueReplay(jobs: readonly NewJob[], now: number): RequeueResult;
+  counts(): JobCounts;
+}

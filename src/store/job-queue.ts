@@ -1,0 +1,83 @@
+import type { Json } from '../events/event.js';
+
+/**
+ * Where a job is in its life. `pending` and `running` are live; `done`, `dead` and `ambiguous`
+ * are terminal until an operator replays the job.
+ */
+export type JobStatus = 'pending' | 'running' | 'done' | 'dead' | 'ambiguous';
+
+export const JOB_STATUSES: readonly JobStatus[] = ['pending', 'running', 'done', 'dead', 'ambiguous'];
+
+/** One action job as the queue holds it. Nullable columns are `null`, so rows print as they are. */
+export interface Job {
+  /** The plan key `${eventId}:${rule}:${index}`, or `${planKey}#r${n}` for the n-th replay. */
+  readonly id: string;
+  /** The plan key, the same for a job and all its replays: the idempotency key senders pass on. */
+  readonly planKey: string;
+  readonly eventId: string;
+  readonly rule: string;
+  readonly actionIndex: number;
+  readonly destination: string;
+  readonly kind: string;
+  readonly request: Json;
+  readonly status: JobStatus;
+  /** Attempts started so far (a claim counts one, a rate-limit or breaker push-back gives it back). */
+  readonly attempts: number;
+  /** When the job is (or was last) due, ms since the epoch. */
+  readonly nextAt: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly lastError: string | null;
+  /** What the vendor returned for a delivered job: Slack `ts`, Discord message id, HubSpot object id. */
+  readonly ref: string | null;
+  /** The job this one replays, if it is a replay. */
+  readonly replayOf: string | null;
+}
+
+/** How one attempt ended, as the queue records it. */
+export type JobResult =
+  | { readonly status: 'ok'; readonly ref?: string }
+  | { readonly status: 'fail'; readonly reason: string }
+  | { readonly status: 'ambiguous'; readonly reason: string };
+
+/** One state change for a running job; `settle` applies many in one transaction. */
+export type JobUpdate =
+  | { readonly id: string; readonly to: 'done'; readonly ref?: string }
+  | { readonly id: string; readonly to: 'dead' | 'ambiguous'; readonly reason: string }
+  | { readonly id: string; readonly to: 'retry'; readonly at: number; readonly reason: string };
+
+/**
+ * The dispatcher's view of the durable job queue. Delivery is at-least-once: a claimed job that is
+ * never settled (the process died) runs again after `recoverInFlight`.
+ *
+ * Shaped so a BullMQ engine can implement it later (not built here):
+ * - one BullMQ queue per destination (`destination` ≈ queue name), so BullMQ's per-queue limiter
+ *   and `worker.rateLimit()` map onto each vendor's limits;
+ * - `claimDue` ≈ a worker fetching jobs (`moveToActive`), which takes the lock and counts an attempt;
+ * - `complete` ≈ `moveToCompleted` (ok) / `moveToFailed` with `UnrecoverableError` (fail, ambiguous);
+ * - `retryLater` ≈ `moveToDelayed(at)` with our own backoff; `deadLetter` ≈ the `failed` set;
+ * - `release` ≈ throwing `Worker.RateLimitError()` (back to wait without using an attempt);
+ * - `deferDestination` ≈ `worker.rateLimit(ms)` / pausing that destination's queue;
+ * - `recoverInFlight` ≈ the stalled-job check (lock expiry moves active jobs back to wait);
+ * - job ids are the plan keys (BullMQ `jobId`), which dedupes enqueues the same way.
+ */
+export interface JobQueue {
+  /** Atomically marks up to `limit` due pending jobs running (oldest due first) and counts an attempt on each. */
+  claimDue(now: number, limit: number, opts?: { readonly destination?: string }): Job[];
+  /** Records the end of a running job: ok → done (with ref), fail → dead, ambiguous → ambiguous. */
+  complete(id: string, result: JobResult, now: number): void;
+  /** Puts a running job back to pending, due at `at`, keeping `reason` as its last error. */
+  retryLater(id: string, at: number, reason: string, now: number): void;
+  /** Moves a running or pending job to dead with `reason` as its last error. */
+  deadLetter(id: string, reason: string, now: number): void;
+  /** Applies several updates to running jobs in one commit (a batch call's outcomes). */
+  settle(updates: readonly JobUpdate[], now: number): void;
+  /** Puts claimed jobs back to pending, due at `at`, giving back the attempt the claim counted. */
+  release(ids: readonly string[], at: number, now: number): void;
+  /** Pushes every pending job of `destination` due before `until` to `until` (no attempt used). */
+  deferDestination(destination: string, until: number, now: number): number;
+  /** On start-up: running → pending, due now. Single process, so nothing else is running them. */
+  recoverInFlight(now: number): number;
+  /** Earliest `nextAt` of a pending job (of the given destinations, if any), or undefined. */
+  nextDueAt(opts?: { readonly destinations?: readonly string[] }): number | undefined;
+}

@@ -1,0 +1,132 @@
+import type { Database } from 'better-sqlite3';
+import type { NewJob } from './store.js';
+import { JOB_STATUSES, type JobStatus } from './job-queue.js';
+import type { DeliveryQueries, EventSummary, JobCounts, RequeueResult } from './delivery-queries.js';
+import { toJob, toStoredEvent, type EventRow, type JobRow } from './sqlite-rows.js';
+
+/** Operator queries and replays on SQLite (see DeliveryQueries for the replay model). */
+export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
+  const recentEvents = db.prepare<[number], EventRow>(
+    'SELECT * FROM events ORDER BY received_at DESC, rowid DESC LIMIT ?',
+  );
+  const recentEventsWith = db.prepare<[string, number], EventRow>(
+    `SELECT * FROM events WHERE id IN (SELECT event_id FROM jobs WHERE status = ?)
+     ORDER BY received_at DESC, rowid DESC LIMIT ?`,
+  );
+  const jobsOfEvents = db.prepare<[string], JobRow>(
+    'SELECT * FROM jobs WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY rowid',
+  );
+  const dead = db.prepare<[number], JobRow>(
+    `SELECT * FROM jobs j WHERE status = 'dead'
+       AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.replay_of = j.id)
+     ORDER BY updated_at DESC, rowid DESC LIMIT ?`,
+  );
+  const oneJob = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?');
+  const oneEvent = db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?');
+  const jobsOfEvent = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE event_id = ? ORDER BY rowid');
+  const replayedAs = db.prepare<[string], { id: string }>(
+    'SELECT id FROM jobs WHERE replay_of = ? ORDER BY rowid DESC LIMIT 1',
+  );
+  const latestOfPlan = db.prepare<[string], JobRow>(
+    'SELECT * FROM jobs WHERE plan_key = ? ORDER BY rowid DESC LIMIT 1',
+  );
+  const countOfPlan = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM jobs WHERE plan_key = ?');
+  const insertReplay = db.prepare(
+    `INSERT INTO jobs (id, plan_key, event_id, rule, action_index, destination, kind, request,
+       status, attempts, next_at, created_at, updated_at, replay_of)
+     VALUES (@id, @plan_key, @event_id, @rule, @action_index, @destination, @kind, @request,
+       'pending', 0, @now, @now, @now, @replay_of)`,
+  );
+  const byStatus = db.prepare<[], { status: JobStatus; n: number }>(
+    'SELECT status, COUNT(*) AS n FROM jobs GROUP BY status',
+  );
+
+  /** Next free replay id: `${planKey}#r${n}`, n = how many jobs the plan key has had. */
+  function replayId(planKey: string): string {
+    let n = Math.max(1, countOfPlan.get(planKey)?.n ?? 0);
+    while (oneJob.get(`${planKey}#r${n}`) !== undefined) n += 1;
+    return `${planKey}#r${n}`;
+  }
+
+  /** Why a job cannot be replayed now, or undefined if it can. */
+  function notReplayable(row: JobRow): string | undefined {
+    if (row.status === 'pending' || row.status === 'running') return `already ${row.status}`;
+    const later = replayedAs.get(row.id);
+    return later === undefined ? undefined : `already replayed as ${later.id}`;
+  }
+
+  const requeue = db.transaction((ids: readonly string[], now: number): RequeueResult => {
+    const requeued: { from: string | null; to: string }[] = [];
+    const skipped: { id: string; reason: string }[] = [];
+    for (const id of ids) {
+      const row = oneJob.get(id);
+      const why = row === undefined ? 'not found' : notReplayable(row);
+      if (row === undefined || why !== undefined) {
+        skipped.push({ id, reason: why ?? 'not found' });
+        continue;
+      }
+      const to = replayId(row.plan_key);
+      insertReplay.run({
+        id: to, plan_key: row.plan_key, event_id: row.event_id, rule: row.rule, action_index: row.action_index,
+        destination: row.destination, kind: row.kind, request: row.request, now, replay_of: row.id,
+      });
+      requeued.push({ from: row.id, to });
+    }
+    return { requeued, skipped };
+  });
+
+  const enqueueReplay = db.transaction((jobs: readonly NewJob[], now: number): RequeueResult => {
+    const requeued: { from: string | null; to: string }[] = [];
+    const skipped: { id: string; reason: string }[] = [];
+    for (const j of jobs) {
+      const latest = latestOfPlan.get(j.id);
+      const why = latest === undefined ? undefined : notReplayable(latest);
+      if (latest !== undefined && why !== undefined) {
+        skipped.push({ id: latest.id, reason: why });
+        continue;
+      }
+      const to = latest === undefined ? j.id : replayId(j.id);
+      insertReplay.run({
+        id: to, plan_key: j.id, event_id: j.eventId, rule: j.rule, action_index: j.actionIndex,
+        destination: j.destination, kind: j.kind, request: JSON.stringify(j.request), now,
+        replay_of: latest?.id ?? null,
+      });
+      requeued.push({ from: latest?.id ?? null, to });
+    }
+    return { requeued, skipped };
+  });
+
+  return {
+    listEvents(opts = {}): EventSummary[] {
+      const limit = opts.limit ?? 50;
+      const events = opts.status === undefined ? recentEvents.all(limit) : recentEventsWith.all(opts.status, limit);
+      const jobs = jobsOfEvents.all(JSON.stringify(events.map((e) => e.id))).map(toJob);
+      return events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        name: e.name,
+        rulesVersion: e.rules_version,
+        receivedAt: e.received_at,
+        dedupeKey: e.dedupe_key,
+        jobs: jobs.filter((j) => j.eventId === e.id),
+      }));
+    },
+    listDead: (opts = {}) => dead.all(opts.limit ?? 100).map(toJob),
+    getJob(id) {
+      const row = oneJob.get(id);
+      return row === undefined ? undefined : toJob(row);
+    },
+    getEvent(id) {
+      const row = oneEvent.get(id);
+      return row === undefined ? undefined : toStoredEvent(row);
+    },
+    jobsForEvent: (eventId) => jobsOfEvent.all(eventId).map(toJob),
+    requeue: (ids, now) => requeue(ids, now),
+    enqueueReplay: (jobs, now) => enqueueReplay(jobs, now),
+    counts(): JobCounts {
+      const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+      for (const r of byStatus.all()) counts[r.status] = r.n;
+      return counts;
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import type { Database } from 'better-sqlite3';
+import type { Logger } from '../log.js';
+import type { AcceptResult, IntakeStore, NewJob, StoredEvent } from './store.js';
+import { createGroupCommit, type GroupCommitStats } from './group-commit.js';
+
+export interface SqliteIntakeOptions {
+  readonly db: Database;
+  readonly now: () => number;
+  readonly log: Logger;
+  readonly dedupeWindowMs: number;
+  /** Largest batch one transaction takes (reliability.md Appendix: flush early at 256). */
+  readonly maxBatch?: number;
+  /** How often a commit also prunes expired dedupe keys. */
+  readonly pruneEveryMs?: number;
+  /** Called after each commit that stored something new (the dispatcher's `wake`). */
+  readonly onAccepted?: (count: number) => void;
+}
+
+export interface SqliteIntake extends IntakeStore {
+  /** False after a commit failed, until one succeeds again. */
+  lastCommitOk(): boolean;
+  /** Deletes dedupe keys older than the window; returns how many. */
+  pruneDedupe(now: number): number;
+  flushNow(): void;
+  stats(): GroupCommitStats;
+}
+
+interface Pending {
+  readonly dedupeKey: string;
+  readonly event: StoredEvent;
+  readonly jobs: readonly NewJob[];
+  /** Serialised at submit, so a request that cannot be serialised fails alone, not its batch. */
+  readonly requests: readonly string[];
+}
+
+/**
+ * The durable intake: dedupe, then the event and its jobs in one transaction, shared by every
+ * request of the same event-loop turn (group commit). `accept` resolves only after the commit.
+ *
+ * A delivery is a duplicate if its dedupe key was seen within the window, or if its event id is
+ * stored already (events are kept after their key is pruned, so a late redelivery of the same
+ * event id still fires nothing). Duplicates inside one batch are caught the same way, since each
+ * item sees the rows written before it in the same transaction.
+ */
+export function createSqliteIntake(opts: SqliteIntakeOptions): SqliteIntake {
+  const { db, now, dedupeWindowMs } = opts;
+  const pruneEveryMs = opts.pruneEveryMs ?? 60 * 60 * 1000;
+  let lastPrune = Number.NEGATIVE_INFINITY;
+  let commitOk = true;
+
+  const seenAt = db.prepare<[string], { seen_at: number }>('SELECT seen_at FROM dedupe WHERE key = ?');
+  const putKey = db.prepare(
+    `INSERT INTO dedupe (key, event_id, seen_at) VALUES (?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET event_id = excluded.event_id, seen_at = excluded.seen_at`,
+  );
+  const insertEvent = db.prepare(
+    `INSERT OR IGNORE INTO events (id, type, name, payload, rules_version, received_at, dedupe_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertJob = db.prepare(
+    `INSERT OR IGNORE INTO jobs (id, plan_key, event_id, rule, action_index, destination, kind, request,
+       status, attempts, next_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+  );
+  const prune = db.prepare('DELETE FROM dedupe WHERE seen_at <= ?');
+
+  function acceptOne(p: Pending, t: number): AcceptResult {
+    const seen = seenAt.get(p.dedupeKey);
+    if (seen !== undefined && seen.seen_at > t - dedupeWindowMs) return 'duplicate';
+    putKey.run(p.dedupeKey, p.event.id, t);
+    const e = p.event;
+    const stored = insertEvent.run(e.id, e.type, e.name, e.payload, e.rulesVersion, e.receivedAt, p.dedupeKey);
+    if (stored.changes === 0) return 'duplicate';
+    p.jobs.forEach((j, i) => {
+      insertJob.run(j.id, j.id, j.eventId, j.rule, j.actionIndex, j.destination, j.kind, p.requests[i], t, t, t);
+    });
+    return 'accepted';
+  }
+
+  const commitBatch = db.transaction((items: readonly Pending[], t: number) => items.map((p) => acceptOne(p, t)));
+
+  function pruneDedupe(t: number): number {
+    lastPrune = t;
+    return prune.run(t - dedupeWindowMs).changes;
+  }
+
+  /** Housekeeping after a commit: it must not fail a batch that is already durable. */
+  function afterCommit(results: readonly AcceptResult[], t: number): void {
+    try {
+      if (t - lastPrune >= pruneEveryMs) pruneDedupe(t);
+      const accepted = results.filter((r) => r === 'accepted').length;
+      if (accepted > 0) opts.onAccepted?.(accepted);
+    } catch (err) {
+      opts.log.warn({ err }, 'after intake commit');
+    }
+  }
+
+  const group = createGroupCommit<Pending, AcceptResult>((items) => {
+    const t = now();
+    let results: AcceptResult[];
+    try {
+      results = commitBatch(items, t);
+    } catch (err) {
+      commitOk = false;
+      throw err;
+    }
+    commitOk = true;
+    afterCommit(results, t);
+    return results;
+  }, opts.maxBatch ?? 256);
+
+  return {
+    accept(dedupeKey, event, jobs) {
+      let requests: string[];
+      try {
+        requests = jobs.map((j) => JSON.stringify(j.request));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return group.submit({ dedupeKey, event, jobs, requests });
+    },
+    lastCommitOk: () => commitOk,
+    pruneDedupe,
+    flushNow: () => group.flushNow(),
+    stats: () => group.stats(),
+  };
+}

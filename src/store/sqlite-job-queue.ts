@@ -1,0 +1,108 @@
+import type { Database } from 'better-sqlite3';
+import type { Job, JobQueue, JobResult, JobUpdate } from './job-queue.js';
+import { toJob, type JobRow } from './sqlite-rows.js';
+
+type ClaimedRow = JobRow & { seq: number };
+
+/**
+ * The job queue on SQLite. One process owns the file, and SQLite has one writer, so a claim (an
+ * `UPDATE … RETURNING`) cannot race another claim. Updates to a job check the status they expect,
+ * so a late outcome for a job that was already recovered or replayed changes nothing.
+ */
+export function createSqliteJobQueue(db: Database): JobQueue {
+  const claimAny = db.prepare<{ now: number; limit: number }, ClaimedRow>(
+    `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = @now
+     WHERE id IN (SELECT id FROM jobs WHERE status = 'pending' AND next_at <= @now
+                  ORDER BY next_at, rowid LIMIT @limit)
+     RETURNING rowid AS seq, *`,
+  );
+  const claimFor = db.prepare<{ now: number; limit: number; destination: string }, ClaimedRow>(
+    `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = @now
+     WHERE id IN (SELECT id FROM jobs WHERE destination = @destination AND status = 'pending'
+                  AND next_at <= @now ORDER BY next_at, rowid LIMIT @limit)
+     RETURNING rowid AS seq, *`,
+  );
+  const toDone = db.prepare(
+    `UPDATE jobs SET status = 'done', ref = ?, updated_at = ? WHERE id = ? AND status = 'running'`,
+  );
+  const toFinal = db.prepare(
+    `UPDATE jobs SET status = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'running'`,
+  );
+  const toDead = db.prepare(
+    `UPDATE jobs SET status = 'dead', last_error = ?, updated_at = ?
+     WHERE id = ? AND status IN ('running', 'pending')`,
+  );
+  const toRetry = db.prepare(
+    `UPDATE jobs SET status = 'pending', next_at = ?, last_error = ?, updated_at = ?
+     WHERE id = ? AND status = 'running'`,
+  );
+  const toReleased = db.prepare(
+    `UPDATE jobs SET status = 'pending', attempts = MAX(attempts - 1, 0), next_at = ?, updated_at = ?
+     WHERE id = ? AND status = 'running'`,
+  );
+  const defer = db.prepare(
+    `UPDATE jobs SET next_at = @until, updated_at = @now
+     WHERE destination = @destination AND status = 'pending' AND next_at < @until`,
+  );
+  const recover = db.prepare(
+    `UPDATE jobs SET status = 'pending', next_at = ?, updated_at = ? WHERE status = 'running'`,
+  );
+  const minDue = db.prepare<[], { t: number | null }>(
+    `SELECT MIN(next_at) AS t FROM jobs WHERE status = 'pending'`,
+  );
+  const minDueFor = db.prepare<[string], { t: number | null }>(
+    `SELECT MIN(next_at) AS t FROM jobs WHERE status = 'pending'
+     AND destination IN (SELECT value FROM json_each(?))`,
+  );
+
+  function apply(u: JobUpdate, now: number): void {
+    switch (u.to) {
+      case 'done':
+        toDone.run(u.ref ?? null, now, u.id);
+        return;
+      case 'dead':
+      case 'ambiguous':
+        toFinal.run(u.to, u.reason, now, u.id);
+        return;
+      case 'retry':
+        toRetry.run(u.at, u.reason, now, u.id);
+        return;
+    }
+  }
+
+  const settleAll = db.transaction((updates: readonly JobUpdate[], now: number) => {
+    for (const u of updates) apply(u, now);
+  });
+  const releaseAll = db.transaction((ids: readonly string[], at: number, now: number) => {
+    for (const id of ids) toReleased.run(at, now, id);
+  });
+
+  function toUpdate(id: string, result: JobResult): JobUpdate {
+    if (result.status === 'ok') return result.ref === undefined ? { id, to: 'done' } : { id, to: 'done', ref: result.ref };
+    return { id, to: result.status === 'fail' ? 'dead' : 'ambiguous', reason: result.reason };
+  }
+
+  return {
+    claimDue(now, limit, opts = {}): Job[] {
+      if (limit <= 0) return [];
+      const rows =
+        opts.destination === undefined
+          ? claimAny.all({ now, limit })
+          : claimFor.all({ now, limit, destination: opts.destination });
+      // RETURNING gives no order guarantee: oldest due first, then insertion order.
+      rows.sort((a, b) => a.next_at - b.next_at || a.seq - b.seq);
+      return rows.map(toJob);
+    },
+    complete: (id, result, now) => apply(toUpdate(id, result), now),
+    retryLater: (id, at, reason, now) => apply({ id, to: 'retry', at, reason }, now),
+    deadLetter: (id, reason, now) => void toDead.run(reason, now, id),
+    settle: (updates, now) => (updates.length === 0 ? undefined : settleAll(updates, now)),
+    release: (ids, at, now) => (ids.length === 0 ? undefined : releaseAll(ids, at, now)),
+    deferDestination: (destination, until, now) => defer.run({ destination, until, now }).changes,
+    recoverInFlight: (now) => recover.run(now, now).changes,
+    nextDueAt(opts = {}) {
+      const row = opts.destinations === undefined ? minDue.get() : minDueFor.get(JSON.stringify(opts.destinations));
+      return row?.t ?? undefined;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { Json } from '../events/event.js';
+import type { StoredEvent } from './store.js';
+import type { Job, JobStatus } from './job-queue.js';
+
+/** A `jobs` row as better-sqlite3 returns it. */
+export interface JobRow {
+  id: string;
+  plan_key: string;
+  event_id: string;
+  rule: string;
+  action_index: number;
+  destination: string;
+  kind: string;
+  request: string;
+  status: JobStatus;
+  attempts: number;
+  next_at: number;
+  created_at: number;
+  updated_at: number;
+  last_error: string | null;
+  ref: string | null;
+  replay_of: string | null;
+}
+
+/** An `events` row. */
+export interface EventRow {
+  id: string;
+  type: string;
+  name: string;
+  payload: string;
+  rules_version: string;
+  received_at: number;
+  dedupe_key: string | null;
+}
+
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    planKey: row.plan_key,
+    eventId: row.event_id,
+    rule: row.rule,
+    actionIndex: row.action_index,
+    destination: row.destination,
+    kind: row.kind,
+    request: JSON.parse(row.request) as Json,
+    status: row.status,
+    attempts: row.attempts,
+    nextAt: row.next_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastError: row.last_error,
+    ref: row.ref,
+    replayOf: row.replay_of,
+  };
+}
+
+export function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    payload: row.payload,
+    rulesVersion: row.rules_version,
+    receivedAt: row.received_at,
+  };
+}

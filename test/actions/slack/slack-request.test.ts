@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { slackKind } from '../../../src/actions/slack/slack-kind.js';
+import type { SlackDestination, SlackParams } from '../../../src/actions/slack/slack-config.js';
+import { renderWith } from '../send-context.js';
+
+const dest: SlackDestination = { kind: 'slack', token: '${SLACK_BOT_TOKEN}', channel: '#vip-alerts' };
+const hostile = { name: '<!channel> <https://evil.example|Free Nitro> & co', email: 'x@example.com' };
+const render = renderWith(slackKind.escape, hostile);
+
+describe('slackKind.buildRequest', () => {
+  it('renders text with event values escaped and uses the destination channel', () => {
+    const params: SlackParams = { destination: 'slack', text: 'VIP {{ name }} visited' };
+    expect(slackKind.buildRequest(dest, params, render)).toEqual({
+      channel: '#vip-alerts',
+      text: 'VIP &lt;!channel&gt; &lt;https://evil.example|Free Nitro&gt; &amp; co visited',
+    });
+  });
+
+  it("prefers the action's channel and never sets link_names", () => {
+    const request = slackKind.buildRequest(dest, { destination: 'slack', channel: 'C0123', text: 'hi @{{ name }}' }, render);
+    expect(request.channel).toBe('C0123');
+    expect(request).not.toHaveProperty('link_names');
+  });
+
+  it('renders every string inside blocks, keeping keys, numbers and booleans', () => {
+    const params: SlackParams = {
+      destination: 'slack',
+      text: 'fallback {{ email }}',
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: 'VIP {{ name }}', emoji: true } },
+        { type: 'section', fields: [{ type: 'mrkdwn', text: '*Email* {{ email }}' }], block_id: 'b{{ email }}' },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: 'score' }], extra: { n: 3, none: null } },
+      ],
+    };
+    expect(slackKind.buildRequest(dest, params, render)).toEqual({
+      channel: '#vip-alerts',
+      text: 'fallback x@example.com',
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: 'VIP &lt;!channel&gt; &lt;https://evil.example|Free Nitro&gt; &amp; co', emoji: true } },
+        { type: 'section', fields: [{ type: 'mrkdwn', text: '*Email* x@example.com' }], block_id: 'bx@example.com' },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: 'score' }], extra: { n: 3, none: null } },
+      ],
+    });
+  });
+
+  it('throws a clear error when neither the action nor the destination names a channel', () => {
+    expect(() => slackKind.buildRequest({ kind: 'slack', token: '${T}' }, { destination: 'slack', text: 'x' }, render)).toThrow(
+      'a slack action needs a channel: set `channel` on the action or on its destination',
+    );
+  });
+});
+
+describe('slackKind', () => {
+  it('limits one message per second per channel', () => {
+    expect(slackKind.rateLimit(dest, { channel: 'C9', text: 'x' })).toEqual({ key: 'slack:C9', limit: 1, intervalMs: 1000 });
+  });
+
+  it('declares its credentials and does not batch', () => {
+    expect(slackKind.credentialFields).toEqual(['token']);
+    expect(slackKind.credentialSets).toEqual([['token']]);
+    expect(slackKind.batchKey).toBeUndefined();
+  });
+
+  it('accepts a destination whose token is an env reference and rejects a literal', () => {
+    expect(slackKind.destinationSchema.safeParse(dest).success).toBe(true);
+    expect(slackKind.destinationSchema.safeParse({ ...dest, token: 'xoxb-literal' }).success).toBe(false);
+  });
+});

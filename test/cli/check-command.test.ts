@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+describe('bridge check', () => {
+  it('accepts the bundled rules.yaml and says which destinations run dry', async () => {
+    const r = await runCli(['check', '--rules', 'rules.yaml'], { SLACK_BOT_TOKEN: 'xoxb-1' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^rules\.yaml: ok, version [0-9a-f]{12}, 3 rules, destinations: vip-alerts \(slack, live\), community-joins \(discord, dry run\), crm \(hubspot, dry run\)\n$/);
+    expect(r.stderr).toBe(
+      'warning: destination "community-joins": DISCORD_WEBHOOK_URL is not set; it will run dry (log what it would send)\n' +
+        'warning: destination "crm": HUBSPOT_ACCESS_TOKEN is not set; it will run dry (log what it would send)\n',
+    );
+  });
+
+  it('exits 1 naming line and column of every error in a broken file', async () => {
+    const r = await runCli(['check', '--rules', 'test/fixtures/rules/invalid/multiple-errors.yaml']);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(2);
+    for (const l of lines.slice(0, -1)) expect(l).toMatch(/^test\/fixtures\/rules\/invalid\/multiple-errors\.yaml:\d+:\d+ \S+: .+/);
+    expect(lines.at(-1)).toBe(`test/fixtures/rules/invalid/multiple-errors.yaml: ${lines.length - 1} errors`);
+  });
+
+  it('reports a missing file', async () => {
+    const r = await runCli(['check', '--rules', 'nope.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toMatch(/^nope\.yaml: cannot read file: /);
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { loadRulesText } from '../../src/config/load-rules.js';
+
+const HEAD = `version: 1
+destinations:
+  alerts: { kind: slack, token: "\${SLACK_BOT_TOKEN}" }
+  community: { kind: discord, webhook_url: "\${DISCORD_WEBHOOK_URL}" }
+rules:
+`;
+const env = { SLACK_BOT_TOKEN: 'xoxb-test' };
+
+/** A file with one rule (starting on line 6) from `on`, an optional `when` and one action. */
+function oneRule(on: string, action: string, when?: string): string {
+  return `${HEAD}  - name: r\n    on: ${on}\n${when === undefined ? '' : `    when: ${when}\n`}    actions:\n      - ${action}\n`;
+}
+
+const errorsOf = (text: string): readonly string[] => {
+  const result = loadRulesText(text, 'r.yaml', env);
+  return result.ok ? [] : result.errors;
+};
+
+const slack = (text: string) => `slack: { destination: alerts, text: "${text}" }`;
+
+describe('loadRulesText semantic checks', () => {
+  it.each<[string, string, string[]]>([
+    ['"*" checks fields against every known type', oneRule('"*"', slack('hi'), '{ field: item.name, exists: true }'), [
+      'r.yaml:8:20 rules[0].when.field: unknown field "item.name" for user.visited (known: owner.id, owner.name, owner.avatar, owner.email, user.id, user.name, user.email, date, event.name, event.description, server.id, server.name, user.firstName, user.lastName, user.avatar, user.nicename, user.displayname, user.email_domain, owner.email_domain, event.type, event.id)',
+    ]],
+    ['unknown events are open to any field', oneRule('unknown', slack('{{ item.name }}'), '{ field: item.name, exists: true }'), []],
+    ['"event:" needs a name', oneRule('"event:"', slack('hi')), [
+      'r.yaml:7:9 rules[0].on: event type "event:" needs an event name, e.g. "event:User Visits Server"',
+    ]],
+    ['names in a section may be relative to it', oneRule('user.visited', slack('{{#user}}{{ name }} {{ server.name }}{{/user}}')), []],
+    ['a relative name must still exist', oneRule('user.visited', slack('{{#user}}{{ nmae }}{{/user}}')), [
+      'r.yaml:9:45 rules[0].actions[0].slack.text: template references unknown field "nmae" for user.visited',
+    ]],
+    ['discord refuses {{& x}}', oneRule('user.joined', 'discord: { destination: community, content: "{{& user.name }}" }'), [
+      'r.yaml:9:53 rules[0].actions[0].discord.content: unescaped template tag "{{& user.name }}" is not allowed for discord (event text must be escaped)',
+    ]],
+    ['partials are refused', oneRule('user.joined', slack('{{> header }}')), [
+      'r.yaml:9:45 rules[0].actions[0].slack.text: template partials are not supported ("{{> header }}")',
+    ]],
+    ['templates are checked inside blocks', oneRule('user.visited', 'slack: { destination: alerts, text: hi, blocks: [{ type: section, text: { type: mrkdwn, text: "{{ usr.name }}" } }] }'), [
+      'r.yaml:9:103 rules[0].actions[0].slack.blocks[0].text.text: template references unknown field "usr.name" for user.visited',
+    ]],
+    ['each unset variable is an error', oneRule('user.joined', slack('${A} and ${B} and ${A}')), [
+      'r.yaml:9:45 rules[0].actions[0].slack.text: environment variable "A" is not set',
+      'r.yaml:9:45 rules[0].actions[0].slack.text: environment variable "B" is not set',
+    ]],
+    ['an unset destination credential is only a warning', oneRule('user.joined', 'discord: { destination: community, content: hi }'), []],
+    ['a literal list needs no list name', oneRule('user.visited', slack('hi'), '{ field: user.email, in: [a@b.c] }'), []],
+    ['a case-insensitive regex is checked with its flag', oneRule('user.visited', slack('hi'), '{ field: user.email, matches: "^(a|A)*$", ignore_case: true }'), [
+      'r.yaml:8:41 rules[0].when.matches: regex "^(a|A)*$" may backtrack catastrophically; rewrite it without nested quantifiers',
+    ]],
+  ])('%s', (_name, text, expected) => {
+    expect(errorsOf(text)).toEqual(expected);
+  });
+});
+
+describe('loadRulesText schema and YAML errors', () => {
+  it.each<[string, string, string[]]>([
+    ['missing version', 'rules: []\n', ['r.yaml:1:1 (root): missing required key "version"']],
+    ['a bad name', 'version: 1\nlists:\n  "vip emails": [a]\n', [
+      `r.yaml:3:3 lists["vip emails"]: invalid name "vip emails": list names use letters, digits, '_', '.', '-' and start with a letter or digit`,
+    ]],
+    ['on of the wrong type', oneRule('5', slack('hi')), ['r.yaml:7:9 rules[0].on: expected a string or a list, got 5']],
+    ['an empty mapping where one is needed', 'version: 1\ndestinations:\n', ['r.yaml:2:1 destinations: expected a mapping, got an empty value']],
+    ['a discord destination without credentials', 'version: 1\ndestinations:\n  d: { kind: discord }\n', [
+      'r.yaml:3:6 destinations.d: a discord destination needs exactly one of webhook_url or bot_token',
+    ]],
+    ['a destination without a kind', 'version: 1\ndestinations:\n  d:\n    token: ${T}\n', [
+      'r.yaml:4:5 destinations.d: missing required key "kind" (expected slack, discord or hubspot)',
+    ]],
+    ['an unresolved tag', 'version: !!foo 1\n', ['r.yaml:1:10 version: unresolved tag: tag:yaml.org,2002:foo']],
+    ['two documents', 'version: 1\n---\nversion: 1\n', ['r.yaml:2:1 (root): the file holds more than one YAML document (remove the extra "---")']],
+  ])('%s', (_name, text, expected) => {
+    expect(errorsOf(text)).toEqual(expected);
+  });
+});

@@ -1,0 +1,68 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { loadRulesText } from '../../src/config/load-rules.js';
+
+const fixture = (name: string) => readFile(new URL(`../fixtures/rules/invalid/${name}.yaml`, import.meta.url), 'utf8');
+
+// Only the Slack token is set: Discord destinations in these fixtures run dry, which is no error.
+const env = { SLACK_BOT_TOKEN: 'xoxb-test' };
+
+const EVENT_TYPES = `user.joined, user.visited, message.posted, message.posted_to_channel, store.purchased, '*', 'unknown' or 'event:<exact event.name>'`;
+const VISIT_FIELDS =
+  'owner.id, owner.name, owner.avatar, owner.email, user.id, user.name, user.email, date, event.name, event.description, ' +
+  'server.id, server.name, user.firstName, user.lastName, user.avatar, user.nicename, user.displayname, ' +
+  'user.email_domain, owner.email_domain, event.type, event.id';
+
+/** One fixture per rejection under test/fixtures/rules/invalid/, with every line the loader must print. */
+const cases: [string, string[]][] = [
+  ['bad-regex', ['rules.yaml:12:16 rules[0].when.matches: invalid regex "(@example\\.com": unterminated group']],
+  ['bad-template', ['rules.yaml:16:17 rules[0].actions[0].slack.text: invalid template: unclosed section "user" at 29']],
+  ['bad-version', ['rules.yaml:1:10 version: expected version 1']],
+  ['catastrophic-regex', ['rules.yaml:12:16 rules[0].when.matches: regex "^(\\w+\\.?)+@example\\.com$" may backtrack catastrophically; rewrite it without nested quantifiers']],
+  ['duplicate-key', ['rules.yaml:7:5 destinations.alerts.channel: duplicate key "channel"']],
+  ['duplicate-rule', ['rules.yaml:11:11 rules[1].name: duplicate rule name "visit" (already used by rules[0])']],
+  ['empty-file', ['rules.yaml:1:1 (root): the file is empty; expected a mapping that starts with "version: 1"']],
+  ['kind-mismatch', ['rules.yaml:14:24 rules[0].actions[0].slack.destination: destination "community" is a discord destination, not slack']],
+  ['literal-token', ['rules.yaml:5:12 destinations.alerts.token: Slack bot token (xoxb-…) must be an ${ENV_VAR} reference, not a literal (secrets live in the environment)']],
+  ['missing-required-key', ['rules.yaml:15:11 rules[0].actions[0].slack: missing required key "text"']],
+  ['multiple-errors', [
+    'rules.yaml:6:5 destinations.alerts.chanel: unknown key "chanel"',
+    'rules.yaml:8:11 destinations.team.kind: unknown destination kind "teams" (expected slack, discord or hubspot)',
+    `rules.yaml:13:24 rules[0].on[1]: unknown event type "user.vistied" (expected one of ${EVENT_TYPES})`,
+    'rules.yaml:17:15 rules[0].when.any[0].in: undefined list "vipz"',
+    `rules.yaml:18:18 rules[0].when.any[1].field: unknown field "user.emial" for user.visited (known: ${VISIT_FIELDS})`,
+    'rules.yaml:19:20 rules[0].when.any[1].matches: regex "(a+)+$" may backtrack catastrophically; rewrite it without nested quantifiers',
+    'rules.yaml:22:24 rules[0].actions[0].slack.destination: undefined destination "alerst"',
+    'rules.yaml:23:17 rules[0].actions[0].slack.text: unescaped template tag "{{{ user.nmae }}}" is not allowed for slack (event text must be escaped)',
+    'rules.yaml:23:17 rules[0].actions[0].slack.text: template references unknown field "user.nmae" for user.visited',
+    'rules.yaml:25:24 rules[0].actions[1].discord.destination: destination "alerts" is a slack destination, not discord',
+    'rules.yaml:26:20 rules[0].actions[1].discord.content: environment variable "UNSET_GREETING" is not set',
+    'rules.yaml:27:11 rules[1].name: duplicate rule name "vip-visit" (already used by rules[0])',
+    'rules.yaml:29:14 rules[1].actions: expected at least 1 item',
+  ]],
+  ['template-unknown-field', ['rules.yaml:16:17 rules[0].actions[0].slack.text: template references unknown field "user.nmae" for user.visited']],
+  ['triple-stash', ['rules.yaml:16:17 rules[0].actions[0].slack.text: unescaped template tag "{{{ user.name }}}" is not allowed for slack (event text must be escaped)']],
+  ['undefined-alias', ['rules.yaml:4:14 lists.also_vips: undefined alias "*vipps" (define the anchor "&vipps" before it)']],
+  ['undefined-destination', ['rules.yaml:15:24 rules[0].actions[0].slack.destination: undefined destination "alerst"']],
+  ['undefined-list', ['rules.yaml:12:11 rules[0].when.in: undefined list "vip_emails"']],
+  ['unknown-action-kind', ['rules.yaml:14:9 rules[0].actions[0].teams: unknown action kind "teams" (expected slack, discord or hubspot)']],
+  ['unknown-destination-kind', ['rules.yaml:4:11 destinations.alerts.kind: unknown destination kind "teams" (expected slack, discord or hubspot)']],
+  ['unknown-event-type', [`rules.yaml:9:23 rules[0].on[1]: unknown event type "user.vistied" (expected one of ${EVENT_TYPES})`]],
+  ['unknown-field', [`rules.yaml:11:14 rules[0].when.field: unknown field "user.emial" for user.visited (known: ${VISIT_FIELDS})`]],
+  ['unknown-key', ['rules.yaml:6:5 destinations.alerts.chanel: unknown key "chanel"']],
+  ['unset-auth-secret', ['rules.yaml:4:10 auth.api_key.key: environment variable "BRIDGE_API_KEY" is not set']],
+  ['unset-env-var', ['rules.yaml:6:14 destinations.alerts.channel: environment variable "VIP_CHANNEL" is not set']],
+  ['yaml-syntax', ['rules.yaml:8:11 rules[0].name.vip: nested mappings are not allowed in compact mappings']],
+];
+
+describe('loadRulesText rejects', () => {
+  it.each(cases)('%s', async (name, expected) => {
+    const result = loadRulesText(await fixture(name), 'rules.yaml', env);
+    expect(result).toEqual({ ok: false, errors: expected });
+  });
+
+  it('has a case for every fixture', async () => {
+    const files = await readdir(new URL('../fixtures/rules/invalid/', import.meta.url));
+    expect(files.map((f) => f.replace(/\.yaml$/, '')).sort()).toEqual(cases.map(([name]) => name).sort());
+  });
+});

@@ -1,0 +1,443 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Outcome, Sender } from '../../src/actions/action.js';
+import { createDispatcher, type Dispatcher, type DispatchDestination, type SettledJob } from '../../src/dispatch/dispatcher.js';
+import type { DispatchPolicy } from '../../src/dispatch/dispatch-policy.js';
+import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { Job } from '../../src/store/job-queue.js';
+import { openTemp, seed, tempDir } from '../store/temp-store.js';
+import { captureLog, fakeClock, fakeKind, scriptedSender, type FakeClock, type Script } from './dispatch-fakes.js';
+
+let clock: FakeClock;
+let t0: number;
+let store: SqliteStore;
+let cleanup: () => void;
+let dispatchers: Dispatcher[];
+
+beforeEach(() => {
+  let dir: string;
+  ({ dir, cleanup } = tempDir());
+  clock = fakeClock();
+  t0 = clock.now();
+  store = openTemp(dir, clock);
+  dispatchers = [];
+});
+
+afterEach(() => {
+  for (const d of dispatchers) void d.stop({ timeoutMs: 0 });
+  store.close();
+  cleanup();
+});
+
+function dispatcher(dest: Partial<DispatchDestination> & { sender: Sender<unknown> }, opts: {
+  policy?: Partial<DispatchPolicy>;
+  random?: () => number;
+  log?: ReturnType<typeof captureLog>['log'];
+  onSettled?: (e: SettledJob) => void;
+} = {}): Dispatcher {
+  const d = createDispatcher({
+    queue: store.queue,
+    destinations: new Map([['dest', { kind: fakeKind(), config: { kind: 'fake' }, ...dest }]]),
+    now: clock.now,
+    log: opts.log ?? captureLog().log,
+    policy: opts.policy,
+    random: opts.random ?? (() => 0.5),
+    setTimer: clock.setTimer,
+    onSettled: opts.onSettled,
+  });
+  dispatchers.push(d);
+  return d;
+}
+
+function job(id: string): Job {
+  const j = store.deliveries.getJob(id);
+  if (j === undefined) throw new Error(`no job ${id}`);
+  return j;
+}
+
+/** Lets pending I/O callbacks run until `cond` holds. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setImmediate(r));
+  if (!cond()) throw new Error('condition never held');
+}
+
+const ok: Script = () => ({ status: 'ok', ref: 'ref-1' });
+const retry503: Script = () => ({ status: 'retry', reason: 'HTTP 503' });
+
+describe('delivery', () => {
+  it('sends a due job once, records the ref, and passes the plan key as idempotency key', async () => {
+    const { sender, calls } = scriptedSender(clock, ok);
+    const d = dispatcher({ sender });
+    await seed(store, 'e1', [{ request: { text: 'hi' } }]);
+    d.start();
+    await d.idle();
+    expect(job('e1:r:0')).toMatchObject({ status: 'done', ref: 'ref-1', attempts: 1 });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.requests).toEqual([{ text: 'hi' }]);
+    expect(calls[0]?.ctx[0]).toMatchObject({ jobId: 'e1:r:0', eventId: 'e1', idempotencyKey: 'e1:r:0' });
+  });
+
+  it('reports every settled attempt', async () => {
+    const settled: SettledJob[] = [];
+    const { sender } = scriptedSender(clock, (_r, _c, n) => (n === 1 ? { status: 'retry', reason: 'HTTP 500' } : { status: 'ok', ref: 'm1' }));
+    const d = dispatcher({ sender }, { onSettled: (e) => settled.push(e) });
+    await seed(store, 'e1', [{}]);
+    d.start();
+    await d.idle();
+    clock.advance(500);
+    await d.idle();
+    expect(settled).toEqual([
+      { jobId: 'e1:r:0', destination: 'dest', kind: 'fake', outcome: 'retry', result: 'retry', attempts: 1, ageMs: 0 },
+      { jobId: 'e1:r:0', destination: 'dest', kind: 'fake', outcome: 'ok', result: 'done', attempts: 2, ageMs: 500, ref: 'm1' },
+    ]);
+  });
+
+  it('picks up jobs stored after start when woken', async () => {
+    const { sender, calls } = scriptedSender(clock, ok);
+    const d = dispatcher({ sender });
+    d.start();
+    await d.idle();
+    await seed(store, 'e1', [{}, {}]);
+    d.wake();
+    await d.idle();
+    expect(calls.flatMap((c) => c.jobIds)).toEqual(['e1:r:0', 'e1:r:1']);
+  });
+
+  it('runs again on start the jobs that were in flight when the process died', async () => {
+    await seed(store, 'e1', [{}]);
+    store.queue.claimDue(clock.now(), 1);
+    const { sender, calls } = scriptedSender(clock, ok);
+    const d = dispatcher({ sender });
+    d.start();
+    await d.idle();
+    expect(calls).toHaveLength(1);
+    expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2 });
+  });
+
+  it('dead-letters a job whose destination changed kind', async () => {
+    await seed(store, 'e1', [{ kind: 'slack' }]);
+    const { sender, calls } = scriptedSender(clock, ok);
+    const d = dispatcher({ sender });
+    d.start();
+    await d.idle();
+    expect(calls).toHaveLength(0);
+    expect(job('e1:r:0')).toMatchObject({
+      status: 'dead', lastError: 'destination "dest" is kind "fake" now, the job was planned for "slack"',
+    });
+  });
+
+  it('leaves jobs of an unknown destination pending without spinning', async () => {
+    await seed(store, 'e1', [{ destination: 'removed' }]);
+    const { log, lines } = captureLog();
+    const d = dispatcher({ sender: scriptedSender(clock, ok).sender }, { log });
+    d.start();
+    await d.idle();
+    clock.advance(60_000);
+    await d.idle();
+    expect(job('e1:r:0').status).toBe('pending');
+    expect(clock.pending()).toBe(1);
+    expect(lines.filter((l) => l.msg === 'sending')).toEqual([]);
+  });
+
+  it('polls for jobs another process wrote', async () => {
+    const { sender, calls } = scriptedSender(clock, ok);
+    const d = dispatcher({ sender }, { policy: { pollMs: 2000 } });
+    d.start();
+    await d.idle();
+    await seed(store, 'e1', [{}]); // no wake: as if `bridge replay` wrote it
+    clock.advance(1999);
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toHaveLength(0);
+    clock.advance(1);
+    await d.idle();
+    expect(calls).toHaveLength(1);
+  });
+});
+
+describe('retries', () => {
+  it('backs off exponentially with full jitter (random fixed at 0.5)', async () => {
+    const { sender, calls } = scriptedSender(clock, (_r, _c, n) => (n <= 3 ? { status: 'retry', reason: 'HTTP 503' } : { status: 'ok' }));
+    const d = dispatcher({ sender });
+    await seed(store, 'e1', [{}]);
+    d.start();
+    await d.idle();
+    expect(job('e1:r:0')).toMatchObject({ status: 'pending', attempts: 1, nextAt: t0 + 500, lastError: 'HTTP 503' });
+    for (const step of [500, 1000, 2000]) {
+      clock.advance(step);
+      await d.idle();
+    }
+    expect(calls.map((c) => c.at - t0)).toEqual([0, 500, 1500, 3500]);
+    expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 4 });
+  });
+
+  it('waits at least Retry-After, and holds the other jobs of that rate-limit key too', async () => {
+    const kind = fakeKind({ rateLimit: () => ({ key: 'channel', limit: 1000, intervalMs: 1000 }) });
+    const { sender, calls } = scriptedSender(clock, (_r, _c, n) =>
+      (n === 1 ? { status: 'retry', reason: 'HTTP 429', retryAfterMs: 30_000 } : { status: 'ok' }));
+    const d = dispatcher({ sender, kind });
+    await seed(store, 'e1', [{}, {}]);
+    d.start();
+    await d.idle();
+    expect(job('e1:r:0')).toMatchObject({ status: 'pending', nextAt: t0 + 30_000, lastError: 'HTTP 429' });
+    clock.advance(29_999);
+    await d.idle();
+    expect(calls.map((c) => c.jobIds[0])).toEqual(['e1:r:0']);
+    clock.advance(1000);
+    await d.idle();
+    expect(calls.map((c) => [c.jobIds[0], c.at - t0])).toEqual([['e1:r:0', 0], ['e1:r:1', 30_000], ['e1:r:0', 30_001]]);
+    expect(job('e1:r:1').attempts).toBe(1);
+  });
+
+  it('never retries a permanent failure', async () => {
+    const { sender, calls } = scriptedSender(clock, () => ({ status: 'fail', reason: 'invalid_auth' }));
+    const d = dispatcher({ sender });
+    await seed(store, 'e1', [{}]);
+    d.start();
+    await d.idle();
+    clock.advance(3_600_000);
+    await d.idle();
+    expect(calls).toHaveLength(1);
+    expect(job('e1:r:0')).toMatchObject({ status: 'dead', attempts: 1, lastError: 'invalid_auth' });
+    expect(store.deliveries.listDead().map((j) => j.id)).toEqual(['e1:r:0']);
+  });
+
+  it('dead-letters a job that is out of attempts, with its last error', async () => {
+    const { log, lines } = captureLog();
+    const { sender, calls } = scriptedSender(clock, retry503);
+    const d = dispatcher({ sender }, { policy: { maxAttempts: 3 }, random: () => 0, log });
+    await seed(store, 'e1', [{}]);
+    d.start();
+    await d.idle();
+    expect(calls).toHaveLength(3);
+    expect(job('e1:r:0')).toMatchObject({ status: 'dead', attempts: 3, lastError: 'out of attempts (3): HTTP 503' });
+    expect(lines.filter((l) => l.msg === 'dead letter').map((l) => l.jobId)).toEqual(['e1:r:0']);
+  });
+
+  it('dead-letters a job that is too old to retry', async () => {
+    const { sender } = scriptedSender(clock, retry503);
+    await seed(store, 'e1', [{}]);
+    clock.advance(24 * 3_600_000);
+    const d = dispatcher({ sender });
+    d.start();
+    await d.idle();
+    expect(job('e1:r:0')).toMatchObject({ status: 'dead', attempts: 1, lastError: 'too old (over 24h): HTTP 503' });
+  });
+
+  it('retries when the sender throws, without stopping the loop', async () => {
+    const { sender, calls } = scriptedSender(clock, (_r, _c, n) => {
+      if (n === 1) throw new Error('boom');
+      return { status: 'ok' };
+    });
+    const d = dispatcher({ sender });
+    await seed(store, 'e1', [{}]);
+    d.start();
+    await d.idle();
+    expect(job('e1:r:0')).toMatchObject({ status: 'pending', lastError: 'sender threw: boom', nextAt: t0 + 500 });
+    clock.advance(500);
+    await d.idle();
+    expect(calls).toHaveLength(2);
+    expect(job('e1:r:0').status).toBe('done');
+  });
+
+  it.each([
+    [false, { status: 'ambiguous', attempts: 1, lastError: 'timeout after send' }, 1],
+    [true, { status: 'done', attempts: 2, lastError: 'ambiguous: timeout after send' }, 2],
+  ] as const)('ambiguous outcome with retryAmbiguous=%s', async (retryAmbiguous, expected, sends) => {
+    const { sender, calls } = scriptedSender(clock, (_r, _c, n) =>
+      (n === 1 ? { status: 'ambiguous', reason: 'timeout after send' } : { status: 'ok' }));
+    const d = dispatcher({ sender, retryAmbiguous });
+    await seed(store, 'e1', [{}]);
+    d.start();
+    await d.idle();
+    clock.advance(500);
+    await d.idle();
+    expect(job('e1:r:0')).toMatchObject(expected);
+    expect(calls).toHaveLength(sends);
+  });
+});
+
+describe('circuit breaker', () => {
+  it('opens after 5 consecutive retryable failures and pushes jobs back without using attempts', async () => {
+    const { log, lines } = captureLog();
+    const { sender, calls, state } = scriptedSender(clock, retry503);
+    const d = dispatcher({ sender, concurrency: 1 }, { log });
+    const ids = await seed(store, 'e1', Array.from({ length: 10 }, () => ({})));
+    d.start();
+    await d.idle();
+
+    expect(calls).toHaveLength(5);
+    expect(d.stats().breakers).toEqual({ dest: 'open' });
+    expect(ids.map((id) => [job(id).attempts, job(id).nextAt - t0])).toEqual([
+      ...Array.from({ length: 5 }, () => [1, 30_000]),
+      ...Array.from({ length: 5 }, () => [0, 30_000]),
+    ]);
+    expect(lines.filter((l) => l.msg === 'circuit breaker opened')).toHaveLength(1);
+
+    state.script = ok;
+    clock.advance(29_999);
+    await d.idle();
+    expect(calls).toHaveLength(5);
+    clock.advance(1);
+    await d.idle();
+    expect(calls[5]?.jobIds).toEqual(['e1:r:0']); // the half-open trial
+    expect(calls).toHaveLength(15);
+    expect(ids.every((id) => job(id).status === 'done')).toBe(true);
+    expect(d.stats().breakers).toEqual({ dest: 'closed' });
+  });
+
+  it('lets one trial through when half-open and opens again if it fails', async () => {
+    const { sender, calls } = scriptedSender(clock, retry503);
+    const d = dispatcher({ sender, concurrency: 4 }, { policy: { breaker: { threshold: 2, openMs: 1000 } } });
+    await seed(store, 'e1', Array.from({ length: 6 }, () => ({})));
+    d.start();
+    await d.idle();
+    expect(calls).toHaveLength(4); // four were already in flight when it opened
+    clock.advance(1000);
+    await d.idle();
+    expect(calls).toHaveLength(5);
+    expect(d.stats().breakers).toEqual({ dest: 'open' });
+    expect(store.deliveries.jobsForEvent('e1').map((j) => j.attempts)).toEqual([2, 1, 1, 1, 0, 0]);
+  });
+});
+
+describe('rate limits', () => {
+  it('spaces sends per key (1 per second per channel) without using attempts', async () => {
+    const kind = fakeKind({ rateLimit: (r) => ({ key: String((r as { channel: string }).channel), limit: 1, intervalMs: 1000 }) });
+    const { sender, calls } = scriptedSender(clock, ok);
+    const d = dispatcher({ sender, kind });
+    const ids = await seed(store, 'e1', [{ request: { channel: 'A' } }, { request: { channel: 'A' } }, { request: { channel: 'A' } }, { request: { channel: 'B' } }]);
+    d.start();
+    await d.idle();
+    clock.advance(1000);
+    await d.idle();
+    clock.advance(1000);
+    await d.idle();
+    expect(calls.map((c) => [c.jobIds[0], c.at - t0])).toEqual([
+      ['e1:r:0', 0], ['e1:r:3', 0], ['e1:r:1', 1000], ['e1:r:2', 2000],
+    ]);
+    expect(ids.map((id) => job(id).attempts)).toEqual([1, 1, 1, 1]);
+  });
+});
+
+describe('batching', () => {
+  const batchKind = fakeKind({ batchKey: () => 'contacts' });
+
+  it('sends 250 jobs that are due together as 3 batch calls', async () => {
+    const { sender, calls } = scriptedSender(clock, ok, { maxBatch: 100 });
+    const d = dispatcher({ sender, kind: batchKind });
+    await seed(store, 'e1', Array.from({ length: 250 }, (_, i) => ({ request: { email: `u${i}@x.test` } })));
+    d.start();
+    await d.idle();
+    expect(calls.map((c) => [c.batch, c.jobIds.length])).toEqual([[true, 100], [true, 100], [true, 50]]);
+    expect(store.deliveries.counts().done).toBe(250);
+  });
+
+  it('sends 1,000 upserts in 10 calls, 100 ms apart, under 100 requests per 10 s', async () => {
+    const kind = fakeKind({ batchKey: () => 'contacts', rateLimit: () => ({ key: 'portal', limit: 100, intervalMs: 10_000 }) });
+    const { sender, calls } = scriptedSender(clock, ok, { maxBatch: 100 });
+    const d = dispatcher({ sender, kind });
+    await seed(store, 'e1', Array.from({ length: 1000 }, (_, i) => ({ request: { email: `u${i}@x.test` } })));
+    d.start();
+    await d.idle();
+    for (let i = 0; i < 9; i++) {
+      clock.advance(100);
+      await d.idle();
+    }
+    expect(calls.map((c) => [c.jobIds.length, c.at - t0])).toEqual(Array.from({ length: 10 }, (_, i) => [100, i * 100]));
+    expect(store.deliveries.counts()).toMatchObject({ done: 1000, pending: 0 });
+    expect(store.deliveries.jobsForEvent('e1').every((j) => j.attempts === 1)).toBe(true);
+  });
+
+  it('retries the items a batch sender gave no outcome for', async () => {
+    const sender: Sender<unknown> = {
+      maxBatch: 10,
+      send: () => Promise.resolve({ status: 'ok' }),
+      sendBatch: (items) => Promise.resolve(items.slice(0, 1).map((): Outcome => ({ status: 'ok' }))),
+    };
+    const d = dispatcher({ sender, kind: batchKind });
+    await seed(store, 'e1', [{}, {}]);
+    d.start();
+    await d.idle();
+    expect(store.deliveries.jobsForEvent('e1').map((j) => [j.status, j.lastError])).toEqual([
+      ['done', null],
+      ['pending', 'sender returned no outcome for this item'],
+    ]);
+  });
+});
+
+describe('stop', () => {
+  /** A script whose calls hang until `resolve` answers all of them. */
+  function hanging(): { script: Script; resolve: (o: Outcome) => void } {
+    const waiting: ((o: Outcome) => void)[] = [];
+    return {
+      script: () => new Promise<Outcome>((r) => waiting.push(r)),
+      resolve: (o) => waiting.splice(0).forEach((r) => r(o)),
+    };
+  }
+
+  it('waits for calls in flight to finish and records them', async () => {
+    const h = hanging();
+    const { sender, calls } = scriptedSender(clock, h.script);
+    const d = dispatcher({ sender });
+    await seed(store, 'e1', [{}, {}]);
+    d.start();
+    await until(() => calls.length === 2);
+    let stopped = false;
+    const stopping = d.stop({ timeoutMs: 5000 }).then((r) => {
+      stopped = true;
+      return r;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(stopped).toBe(false);
+    h.resolve({ status: 'ok', ref: 'late' });
+    expect(await stopping).toEqual({ abandoned: 0 });
+    expect(store.deliveries.jobsForEvent('e1').map((j) => [j.status, j.ref])).toEqual([['done', 'late'], ['done', 'late']]);
+  });
+
+  it('aborts what is still running at the timeout; those jobs run again on the next start', async () => {
+    const h = hanging();
+    const first = scriptedSender(clock, h.script);
+    const d = dispatcher({ sender: first.sender });
+    await seed(store, 'e1', [{}]);
+    d.start();
+    await until(() => first.calls.length === 1);
+    const stopping = d.stop({ timeoutMs: 1000 });
+    clock.advance(1000);
+    expect(await stopping).toEqual({ abandoned: 1 });
+    expect(first.calls[0]?.ctx[0]?.signal.aborted).toBe(true);
+    expect(job('e1:r:0').status).toBe('running');
+
+    const second = scriptedSender(clock, ok);
+    const again = dispatcher({ sender: second.sender });
+    again.start();
+    await again.idle();
+    expect(second.calls).toHaveLength(1);
+    expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2 });
+  });
+});
+
+describe('with the real clock and timers', () => {
+  it('wakes on intake commits and on its own timer for retries', async () => {
+    let d: Dispatcher | undefined;
+    const { dir, cleanup: done } = tempDir();
+    const live = openTemp(dir, { now: Date.now }, { onAccepted: () => d?.wake() });
+    try {
+      const { sender, calls } = scriptedSender({ now: Date.now }, (_r, _c, n) => (n === 1 ? { status: 'retry', reason: 'HTTP 503' } : { status: 'ok' }));
+      d = createDispatcher({
+        queue: live.queue, now: Date.now, log: captureLog().log,
+        destinations: new Map([['dest', { kind: fakeKind(), config: {}, sender }]]),
+        policy: { backoff: { baseMs: 20, factor: 2, capMs: 20 } },
+      });
+      d.start();
+      await seed(live, 'e1', [{}]);
+      for (let i = 0; i < 400 && live.deliveries.getJob('e1:r:0')?.status !== 'done'; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(live.deliveries.getJob('e1:r:0')?.status).toBe('done');
+      expect(calls).toHaveLength(2);
+      expect(await d.stop({ timeoutMs: 1000 })).toEqual({ abandoned: 0 });
+    } finally {
+      live.close();
+      done();
+    }
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { createRateLimiter } from '../../src/dispatch/rate-limiter.js';
+
+const slack = { key: 'C1', limit: 1, intervalMs: 1000 };
+const hubspot = { key: 'portal', limit: 100, intervalMs: 10_000 };
+
+describe('createRateLimiter', () => {
+  it('spaces requests evenly by default', () => {
+    const r = createRateLimiter();
+    expect(r.take('a', slack, 0)).toBe(0);
+    expect(r.wait('a', slack, 0)).toBe(1000);
+    expect(r.take('a', slack, 400)).toBe(600);
+    expect(r.take('a', slack, 1000)).toBe(0);
+    expect(r.take('b', slack, 1000)).toBe(0); // keys are independent
+    expect(r.take('h', hubspot, 0)).toBe(0);
+    expect(r.take('h', hubspot, 99)).toBe(1);
+    expect(r.take('h', hubspot, 100)).toBe(0);
+  });
+
+  it('never lets more than the limit through in any rolling window', () => {
+    const r = createRateLimiter();
+    const sent: number[] = [];
+    for (let t = 0; t < 30_000; t += 7) if (r.take('h', hubspot, t) === 0) sent.push(t);
+    for (const start of sent) expect(sent.filter((s) => s >= start && s < start + 10_000).length).toBeLessThanOrEqual(100);
+  });
+
+  it('allows a burst of `burst` requests', () => {
+    const r = createRateLimiter(3);
+    expect([r.take('a', slack, 0), r.take('a', slack, 0), r.take('a', slack, 0), r.take('a', slack, 0)]).toEqual([0, 0, 0, 1000]);
+  });
+
+  it('holds a key until a Retry-After has passed', () => {
+    const r = createRateLimiter();
+    r.pauseUntil('a', 5000);
+    expect(r.take('a', slack, 1000)).toBe(4000);
+    expect(r.wait('a', slack, 4999)).toBe(1);
+    expect(r.take('a', slack, 5000)).toBe(0);
+  });
+});

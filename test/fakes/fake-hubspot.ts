@@ -1,0 +1,174 @@
+import { startFakeServer, type FakeServer, type FakeServerOptions, type RecordedCall, type Reply } from './fake-server.js';
+
+/**
+ * A fake HubSpot CRM API for `@hubspot/api-client` 13: JSON everywhere, `Authorization: Bearer`.
+ * Pass `url` as the client's `basePath` (or HUBSPOT_API_URL). destinations.md 3.2-3.5 and 4.3.
+ *
+ * Routes:
+ * - `POST /crm/v3/objects/contacts/batch/upsert` (idProperty email): contacts are kept by email,
+ *   so a repeat updates the same id; `objectWriteTraceId` is echoed; duplicate ids in one batch and
+ *   more than 100 inputs get 400, as HubSpot does.
+ * - `POST /crm/v3/objects/notes`: 201, associated with the contact ids given.
+ * Optional rolling-window rate limit: 429 with `policyName: TEN_SECONDLY_ROLLING`.
+ */
+
+export interface FakeContact {
+  readonly id: string;
+  readonly properties: Record<string, string>;
+}
+
+export interface FakeNote {
+  readonly id: string;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly contactIds: readonly string[];
+  readonly associationTypeIds: readonly number[];
+}
+
+export interface FakeHubspotOptions extends FakeServerOptions {
+  /** The only accepted token (others get 401 INVALID_AUTHENTICATION). Any Bearer token when unset. */
+  readonly token?: string;
+  /** At most `limit` requests per rolling `windowMs` (HubSpot: 100 or 190 per 10 s); 429 beyond. */
+  readonly rateLimit?: { readonly limit: number; readonly windowMs: number };
+  /** Returns why an upsert input is invalid, if it is. Default: an id without '@'. */
+  readonly validate?: (input: { id: string; properties: Record<string, string> }) => string | undefined;
+  /** Invalid inputs reject the whole batch (400, default) or come back in a 207's `errors`. */
+  readonly onInvalid?: 'reject-batch' | 'multi-status';
+  /** Answer upsert results in reverse input order (HubSpot does not promise the input order). */
+  readonly reverseResults?: boolean;
+}
+
+export interface FakeHubspot extends FakeServer {
+  /** Contacts by (lower-cased) email. */
+  readonly contacts: Map<string, FakeContact>;
+  readonly notes: FakeNote[];
+  /** Calls to the batch upsert route. */
+  upsertCalls(): RecordedCall[];
+}
+
+let correlation = 0;
+const hubspotError = (status: number, category: string, message: string, extra: Record<string, unknown> = {}): Reply => ({
+  status,
+  body: { status: 'error', message, correlationId: `fake-${++correlation}`, category, ...extra },
+});
+
+/** Replies for `failNext`. */
+export const hubspotReplies = {
+  /** 429 for the 10-second window (`TEN_SECONDLY_ROLLING`), or `'DAILY'` / `'SECONDLY'`. */
+  rateLimited: (policyName = 'TEN_SECONDLY_ROLLING', retryAfterSeconds?: number): Reply => ({
+    ...hubspotError(429, 'RATE_LIMITS', policyName === 'DAILY' ? 'You have reached your daily limit.' : 'You have reached your ten_secondly_rolling limit.', {
+      errorType: 'RATE_LIMIT',
+      policyName,
+    }),
+    ...(retryAfterSeconds !== undefined && { headers: { 'retry-after': String(retryAfterSeconds) } }),
+  }),
+  /** An error with HubSpot's body shape, e.g. `(400, 'VALIDATION_ERROR')`, `(401, 'INVALID_AUTHENTICATION')`. */
+  error: (status: number, category: string, message = 'fake hubspot error'): Reply => hubspotError(status, category, message),
+  /** A bare 5xx with an HTML body (as from HubSpot's edge). */
+  http: (status: number): Reply => ({ status, headers: { 'content-type': 'text/html' }, body: `<html>fake hubspot ${status}</html>` }),
+} as const;
+
+const UPSERT = '/crm/v3/objects/contacts/batch/upsert';
+const NOTES = '/crm/v3/objects/notes';
+
+export async function startFakeHubspot(options: FakeHubspotOptions = {}): Promise<FakeHubspot> {
+  const now = options.now ?? Date.now;
+  const validate = options.validate ?? ((input) => (input.id.includes('@') ? undefined : 'Email address is invalid'));
+  const contacts = new Map<string, FakeContact>();
+  const notes: FakeNote[] = [];
+  let accepted: number[] = [];
+  let nextContact = 5001;
+  let nextNote = 9001;
+
+  const upsert = (body: Record<string, unknown>): Reply => {
+    const inputs = (Array.isArray(body.inputs) ? body.inputs : []) as { id?: unknown; idProperty?: unknown; objectWriteTraceId?: unknown; properties?: Record<string, string> }[];
+    if (inputs.length > 100) return hubspotError(400, 'VALIDATION_ERROR', 'Batch input must not contain more than 100 inputs');
+    const ids = inputs.map((i) => String(i.id ?? '').toLowerCase());
+    const duplicates = ids.filter((id, n) => ids.indexOf(id) !== n);
+    if (duplicates.length > 0) return hubspotError(400, 'VALIDATION_ERROR', `Duplicate IDs found in batch input: [${duplicates.join(', ')}]`);
+    if (inputs.some((i) => i.idProperty !== 'email')) return hubspotError(400, 'VALIDATION_ERROR', 'idProperty must be email');
+    const invalid = inputs.flatMap((i, n) => {
+      const why = validate({ id: ids[n] ?? '', properties: i.properties ?? {} });
+      return why === undefined ? [] : [{ id: ids[n] ?? '', why }];
+    });
+    if (invalid.length > 0 && options.onInvalid !== 'multi-status') {
+      return hubspotError(400, 'VALIDATION_ERROR', `Property values were not valid: ${invalid.map((i) => i.why).join('; ')}`);
+    }
+    const at = new Date(now()).toISOString();
+    const results = inputs.flatMap((input, n) => {
+      const email = ids[n] ?? '';
+      if (invalid.some((i) => i.id === email)) return [];
+      const existing = contacts.get(email);
+      const contact = existing ?? { id: String(nextContact++), properties: {} };
+      Object.assign(contact.properties, input.properties, { email });
+      contacts.set(email, contact);
+      return [{
+        id: contact.id,
+        ...(typeof input.objectWriteTraceId === 'string' && { objectWriteTraceId: input.objectWriteTraceId }),
+        properties: { ...contact.properties, hs_object_id: contact.id, lastmodifieddate: at },
+        createdAt: at,
+        updatedAt: at,
+        archived: false,
+        new: existing === undefined,
+      }];
+    });
+    if (options.reverseResults === true) results.reverse();
+    const answer = { status: 'COMPLETE', results, startedAt: at, completedAt: at };
+    if (invalid.length === 0) return { status: 200, body: answer };
+    const errors = invalid.map((i) => ({ status: 'error', category: 'VALIDATION_ERROR', message: i.why, context: { ids: [i.id] }, errors: [], links: {} }));
+    return { status: 207, body: { ...answer, numErrors: errors.length, errors } };
+  };
+
+  const createNote = (body: Record<string, unknown>): Reply => {
+    const properties = (body.properties ?? {}) as Record<string, string>;
+    if (properties.hs_timestamp === undefined) return hubspotError(400, 'VALIDATION_ERROR', 'hs_timestamp is required');
+    const associations = (Array.isArray(body.associations) ? body.associations : []) as { to?: { id?: string }; types?: { associationTypeId?: number }[] }[];
+    const contactIds = associations.map((a) => String(a.to?.id ?? ''));
+    const known = new Set([...contacts.values()].map((c) => c.id));
+    if (contactIds.some((id) => !known.has(id))) return hubspotError(400, 'VALIDATION_ERROR', 'association target does not exist');
+    const note: FakeNote = {
+      id: String(nextNote++),
+      properties,
+      contactIds,
+      associationTypeIds: associations.flatMap((a) => (a.types ?? []).map((t) => Number(t.associationTypeId))),
+    };
+    notes.push(note);
+    const at = new Date(now()).toISOString();
+    return { status: 201, body: { id: note.id, properties: { ...properties, hs_object_id: note.id }, createdAt: at, updatedAt: at, archived: false } };
+  };
+
+  const handler = (call: RecordedCall): Reply => {
+    const auth = call.headers.authorization ?? '';
+    if (!auth.startsWith('Bearer ') || (options.token !== undefined && auth !== `Bearer ${options.token}`)) {
+      return hubspotError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found.');
+    }
+    const rl = options.rateLimit;
+    let headers: Record<string, string> = {};
+    if (rl !== undefined) {
+      const t = now();
+      accepted = accepted.filter((at) => t - at < rl.windowMs);
+      if (accepted.length >= rl.limit) return hubspotReplies.rateLimited();
+      accepted.push(t);
+      headers = { 'x-hubspot-ratelimit-max': String(rl.limit), 'x-hubspot-ratelimit-remaining': String(rl.limit - accepted.length), 'x-hubspot-ratelimit-interval-milliseconds': String(rl.windowMs) };
+    }
+    const body = (typeof call.json === 'object' && call.json !== null ? call.json : {}) as Record<string, unknown>;
+    let reply: Reply;
+    if (call.method === 'POST' && call.path === UPSERT) reply = upsert(body);
+    else if (call.method === 'POST' && call.path === NOTES) reply = createNote(body);
+    else reply = hubspotError(404, 'OBJECT_NOT_FOUND', 'Object not found.');
+    return { ...reply, headers: { ...headers, ...reply.headers } };
+  };
+
+  const server = await startFakeServer(handler, options);
+  return {
+    ...server,
+    contacts,
+    notes,
+    upsertCalls: () => server.calls.filter((c) => c.path === UPSERT),
+    reset() {
+      server.reset();
+      contacts.clear();
+      notes.length = 0;
+      accepted = [];
+    },
+  };
+}

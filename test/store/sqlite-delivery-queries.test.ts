@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import { jobsFor, openTemp, seed, storedEvent, tempDir } from './temp-store.js';
+
+let cleanup: () => void;
+let t: number;
+let store: SqliteStore;
+const clock = { now: () => t };
+
+beforeEach(() => {
+  let dir: string;
+  ({ dir, cleanup } = tempDir());
+  t = 1_000_000;
+  store = openTemp(dir, clock);
+});
+
+afterEach(() => {
+  store.close();
+  cleanup();
+});
+
+/** Runs the given jobs to the given final statuses through the queue, as the dispatcher would. */
+function finish(results: Record<string, 'done' | 'dead' | 'ambiguous'>): void {
+  const claimed = store.queue.claimDue(t, 1000).map((j) => j.id);
+  store.queue.settle(
+    claimed.filter((id) => results[id] !== undefined).map((id) => {
+      const to = results[id];
+      return to === 'done' ? { id, to } : { id, to: to ?? 'dead', reason: `${to} reason` };
+    }),
+    t,
+  );
+  store.queue.release(claimed.filter((id) => results[id] === undefined), t, t);
+}
+
+describe('listEvents', () => {
+  it('lists newest events first with their jobs, optionally only those with a job in a status', async () => {
+    await seed(store, 'e1', [{}, {}], t);
+    t += 1;
+    await store.accept('e2', storedEvent('e2', t), []);
+    t += 1;
+    await seed(store, 'e3', [{}], t);
+    finish({ 'e1:r:1': 'dead', 'e3:r:0': 'done' });
+
+    const all = store.deliveries.listEvents();
+    expect(all.map((e) => [e.id, e.dedupeKey, e.jobs.map((j) => `${j.id}=${j.status}`)])).toEqual([
+      ['e3', 'e3', ['e3:r:0=done']],
+      ['e2', 'e2', []],
+      ['e1', 'e1', ['e1:r:0=pending', 'e1:r:1=dead']],
+    ]);
+    expect(store.deliveries.listEvents({ status: 'dead' }).map((e) => e.id)).toEqual(['e1']);
+    expect(store.deliveries.listEvents({ limit: 1 }).map((e) => e.id)).toEqual(['e3']);
+  });
+});
+
+describe('dead letters and replay', () => {
+  it('replays a dead job as a new job with the same plan key, and lists it dead no more', async () => {
+    await seed(store, 'e1', [{ request: { text: 'as planned' } }, {}]);
+    finish({ 'e1:r:0': 'dead', 'e1:r:1': 'dead' });
+    expect(store.deliveries.listDead().map((j) => [j.id, j.lastError])).toEqual([
+      ['e1:r:1', 'dead reason'],
+      ['e1:r:0', 'dead reason'],
+    ]);
+
+    t += 50;
+    expect(store.deliveries.requeue(['e1:r:0', 'e1:r:0', 'nope'], t)).toEqual({
+      requeued: [{ from: 'e1:r:0', to: 'e1:r:0#r1' }],
+      skipped: [
+        { id: 'e1:r:0', reason: 'already replayed as e1:r:0#r1' },
+        { id: 'nope', reason: 'not found' },
+      ],
+    });
+    const replay = store.deliveries.getJob('e1:r:0#r1');
+    expect(replay).toMatchObject({
+      planKey: 'e1:r:0', replayOf: 'e1:r:0', status: 'pending', attempts: 0, nextAt: t,
+      request: { text: 'as planned' }, lastError: null,
+    });
+    // The original keeps its record; only the unreplayed one is still a dead letter.
+    expect(store.deliveries.getJob('e1:r:0')?.status).toBe('dead');
+    expect(store.deliveries.listDead().map((j) => j.id)).toEqual(['e1:r:1']);
+    expect(store.deliveries.requeue(['e1:r:0#r1'], t).skipped).toEqual([{ id: 'e1:r:0#r1', reason: 'already pending' }]);
+
+    finish({ 'e1:r:0#r1': 'dead' });
+    expect(store.deliveries.requeue(['e1:r:0#r1'], t).requeued).toEqual([{ from: 'e1:r:0#r1', to: 'e1:r:0#r2' }]);
+  });
+
+  it('enqueues jobs re-planned with the current rules', async () => {
+    await seed(store, 'e1', [{}, {}]);
+    finish({ 'e1:r:0': 'done' });
+    const replanned = jobsFor('e1', [{ request: { text: 'new rules' } }, {}, {}]);
+    expect(store.deliveries.enqueueReplay(replanned, t)).toEqual({
+      requeued: [{ from: 'e1:r:0', to: 'e1:r:0#r1' }, { from: null, to: 'e1:r:2' }],
+      skipped: [{ id: 'e1:r:1', reason: 'already pending' }],
+    });
+    expect(store.deliveries.getJob('e1:r:0#r1')?.request).toEqual({ text: 'new rules' });
+    expect(store.deliveries.getJob('e1:r:2')?.replayOf).toBeNull();
+  });
+
+  it('counts jobs by status', async () => {
+    await seed(store, 'e1', [{}, {}, {}, {}]);
+    finish({ 'e1:r:0': 'done', 'e1:r:1': 'dead', 'e1:r:2': 'ambiguous' });
+    store.queue.claimDue(t, 1);
+    expect(store.deliveries.counts()).toEqual({ pending: 0, running: 1, done: 1, dead: 1, ambiguous: 1 });
+  });
+});

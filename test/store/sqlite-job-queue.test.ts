@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { Job } from '../../src/store/job-queue.js';
+import { openTemp, seed, tempDir } from './temp-store.js';
+
+let dir: string;
+let cleanup: () => void;
+let t: number;
+let store: SqliteStore;
+const clock = { now: () => t };
+
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  t = 1_000_000;
+  store = openTemp(dir, clock);
+});
+
+afterEach(() => {
+  store.close();
+  cleanup();
+});
+
+function job(id: string): Job {
+  const j = store.deliveries.getJob(id);
+  if (j === undefined) throw new Error(`no job ${id}`);
+  return j;
+}
+
+function brief(id: string): [string, number, number, string | null, string | null] {
+  const j = job(id);
+  return [j.status, j.attempts, j.nextAt, j.lastError, j.ref];
+}
+
+describe('claimDue', () => {
+  it('claims due jobs oldest first, marks them running and counts an attempt', async () => {
+    await seed(store, 'e1', [{}, {}]);
+    t += 10;
+    await seed(store, 'e2', [{}]);
+    const q = store.queue;
+    q.retryLater('e1:r:0', 0, 'x', t); // not running: ignored
+    const claimed = q.claimDue(t, 2);
+    expect(claimed.map((j) => [j.id, j.status, j.attempts])).toEqual([
+      ['e1:r:0', 'running', 1],
+      ['e1:r:1', 'running', 1],
+    ]);
+    expect(q.claimDue(t, 10).map((j) => j.id)).toEqual(['e2:r:0']);
+    expect(q.claimDue(t, 10)).toEqual([]);
+  });
+
+  it('leaves jobs that are not due yet, and filters by destination', async () => {
+    await seed(store, 'e1', [{ destination: 'a' }, { destination: 'b' }, { destination: 'b' }]);
+    const q = store.queue;
+    q.claimDue(t, 1, { destination: 'b' });
+    q.retryLater('e1:r:1', t + 500, 'HTTP 500', t);
+    expect(q.claimDue(t, 10, { destination: 'b' }).map((j) => j.id)).toEqual(['e1:r:2']);
+    expect(q.claimDue(t + 499, 10, { destination: 'b' })).toEqual([]);
+    expect(q.claimDue(t + 500, 10, { destination: 'b' }).map((j) => [j.id, j.attempts])).toEqual([['e1:r:1', 2]]);
+    expect(q.claimDue(t, 0)).toEqual([]);
+  });
+});
+
+describe('settling', () => {
+  it.each([
+    ['ok with a ref', { status: 'ok', ref: '1700.01' }, ['done', 1, 1_000_000, null, '1700.01']],
+    ['ok without a ref', { status: 'ok' }, ['done', 1, 1_000_000, null, null]],
+    ['fail', { status: 'fail', reason: 'channel_not_found' }, ['dead', 1, 1_000_000, 'channel_not_found', null]],
+    ['ambiguous', { status: 'ambiguous', reason: 'timeout after send' }, ['ambiguous', 1, 1_000_000, 'timeout after send', null]],
+  ] as const)('complete: %s', async (_name, result, expected) => {
+    const [id = ''] = await seed(store, 'e1', [{}]);
+    store.queue.claimDue(t, 1);
+    store.queue.complete(id, result, t + 5);
+    expect(brief(id)).toEqual(expected);
+    expect(job(id).updatedAt).toBe(t + 5);
+  });
+
+  it('retryLater puts a running job back with its reason; deadLetter ends it', async () => {
+    const [a = '', b = ''] = await seed(store, 'e1', [{}, {}]);
+    store.queue.claimDue(t, 2);
+    store.queue.retryLater(a, t + 1000, 'HTTP 503', t);
+    store.queue.deadLetter(b, 'out of attempts', t);
+    expect(brief(a)).toEqual(['pending', 1, t + 1000, 'HTTP 503', null]);
+    expect(brief(b)).toEqual(['dead', 1, t, 'out of attempts', null]);
+  });
+
+  it('settle applies a batch of updates and ignores jobs that are not running', async () => {
+    const ids = await seed(store, 'e1', [{}, {}, {}, {}]);
+    store.queue.claimDue(t, 3);
+    store.queue.settle([
+      { id: 'e1:r:0', to: 'done', ref: 'x' },
+      { id: 'e1:r:1', to: 'retry', at: t + 5, reason: '429' },
+      { id: 'e1:r:2', to: 'ambiguous', reason: 'reset' },
+      { id: 'e1:r:3', to: 'done' },
+    ], t);
+    expect(ids.map((id) => job(id).status)).toEqual(['done', 'pending', 'ambiguous', 'pending']);
+  });
+
+  it('release gives the attempt back; deferDestination pushes pending jobs without using one', async () => {
+    await seed(store, 'e1', [{ destination: 'a' }, { destination: 'a' }, { destination: 'b' }]);
+    const q = store.queue;
+    q.claimDue(t, 1);
+    q.release(['e1:r:0'], t + 100, t);
+    expect(brief('e1:r:0')).toEqual(['pending', 0, t + 100, null, null]);
+    expect(q.deferDestination('a', t + 30_000, t)).toBe(2);
+    expect([job('e1:r:0').nextAt, job('e1:r:1').nextAt, job('e1:r:2').nextAt]).toEqual([t + 30_000, t + 30_000, t]);
+    expect(q.deferDestination('a', t + 10, t)).toBe(0);
+  });
+
+  it('recoverInFlight puts running jobs back to pending, keeping their attempts', async () => {
+    await seed(store, 'e1', [{}, {}]);
+    store.queue.claimDue(t, 2);
+    store.queue.complete('e1:r:1', { status: 'ok' }, t);
+    store.close();
+    store = openTemp(dir, clock);
+    expect(store.queue.recoverInFlight(t + 7)).toBe(1);
+    expect(brief('e1:r:0')).toEqual(['pending', 1, t + 7, null, null]);
+    expect(store.queue.claimDue(t + 7, 5).map((j) => j.id)).toEqual(['e1:r:0']);
+  });
+});
+
+describe('nextDueAt', () => {
+  it('is the earliest pending job, optionally of some destinations only', async () => {
+    expect(store.queue.nextDueAt()).toBeUndefined();
+    await seed(store, 'e1', [{ destination: 'a' }, { destination: 'b' }]);
+    const q = store.queue;
+    q.claimDue(t, 2);
+    q.retryLater('e1:r:0', t + 300, 'x', t);
+    q.retryLater('e1:r:1', t + 200, 'x', t);
+    expect(q.nextDueAt()).toBe(t + 200);
+    expect(q.nextDueAt({ destinations: ['a'] })).toBe(t + 300);
+    expect(q.nextDueAt({ destinations: [] })).toBeUndefined();
+  });
+});

@@ -1,0 +1,215 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_DEDUPE_WINDOW_MS, type SqliteStore } from '../../src/store/sqlite-store.js';
+import { MIGRATIONS } from '../../src/store/sqlite-migrations.js';
+import { jobsFor, openTemp, storedEvent, tempDir } from './temp-store.js';
+
+let dir: string;
+let cleanup: () => void;
+let t: number;
+const clock = { now: () => t };
+const open: SqliteStore[] = [];
+
+function openStore(extra: Parameters<typeof openTemp>[2] = {}): SqliteStore {
+  const s = openTemp(dir, clock, extra);
+  open.push(s);
+  return s;
+}
+
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  t = 1_700_000_000_000;
+});
+
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+  cleanup();
+});
+
+describe('openSqliteStore', () => {
+  it('creates the directory and one file, in WAL mode, at the latest schema version', () => {
+    const nested = join(dir, 'a', 'b');
+    const store = openTemp(nested, clock);
+    open.push(store);
+    expect(store.file).toBe(join(nested, 'bridge.db'));
+    expect(existsSync(store.file)).toBe(true);
+    const peek = new Database(store.file, { readonly: true });
+    expect(peek.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(peek.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    peek.close();
+  });
+
+  it('keeps accepted events and jobs across close and reopen', async () => {
+    const first = openStore();
+    const jobs = jobsFor('e1', [{ destination: 'slack-alerts', request: { text: 'hi' } }, {}]);
+    expect(await first.accept('k1', storedEvent('e1', t), jobs)).toBe('accepted');
+    first.close();
+
+    const second = openStore();
+    expect(second.deliveries.getEvent('e1')).toEqual(storedEvent('e1', t));
+    expect(second.deliveries.jobsForEvent('e1').map((j) => [j.id, j.destination, j.request, j.status, j.attempts, j.nextAt])).toEqual([
+      ['e1:r:0', 'slack-alerts', { text: 'hi' }, 'pending', 0, t],
+      ['e1:r:1', 'dest', { n: 1 }, 'pending', 0, t],
+    ]);
+    // The dedupe key survived too.
+    expect(await second.accept('k1', storedEvent('e1-again', t), jobsFor('e1-again', [{}]))).toBe('duplicate');
+  });
+
+  it('refuses a file from a newer bridge', () => {
+    openStore().close();
+    const raw = new Database(join(dir, 'bridge.db'));
+    raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    raw.close();
+    expect(() => openTemp(dir, clock)).toThrow(
+      `database schema version ${MIGRATIONS.length + 1} is newer than this bridge knows (${MIGRATIONS.length})`,
+    );
+  });
+});
+
+describe('dedupe', () => {
+  it('answers duplicate for a key seen within the window and stores nothing new', async () => {
+    const store = openStore();
+    await store.accept('k', storedEvent('e1'), jobsFor('e1', [{}]));
+    t += DEFAULT_DEDUPE_WINDOW_MS - 1;
+    expect(await store.accept('k', storedEvent('e2'), jobsFor('e2', [{}]))).toBe('duplicate');
+    expect(store.deliveries.getEvent('e2')).toBeUndefined();
+    expect(store.deliveries.counts().pending).toBe(1);
+  });
+
+  it('forgets a key after the window, but a stored event id still fires nothing', async () => {
+    const store = openStore({ dedupeWindowMs: 1000 });
+    await store.accept('k', storedEvent('e1'), jobsFor('e1', [{}]));
+    t += 1000;
+    expect(await store.accept('k', storedEvent('e2'), jobsFor('e2', [{}]))).toBe('accepted');
+    t += 1000;
+    expect(await store.accept('k', storedEvent('e1'), jobsFor('e1', [{}]))).toBe('duplicate');
+    expect(store.deliveries.counts().pending).toBe(2);
+  });
+
+  it('answers duplicate for a known event id under a new delivery key', async () => {
+    const store = openStore();
+    await store.accept('delivery-1', storedEvent('e1'), jobsFor('e1', [{}]));
+    expect(await store.accept('delivery-2', storedEvent('e1'), jobsFor('e1', [{}, {}]))).toBe('duplicate');
+    expect(store.deliveries.jobsForEvent('e1')).toHaveLength(1);
+  });
+
+  it('prunes keys older than the window', async () => {
+    const store = openStore({ dedupeWindowMs: 1000 });
+    await store.accept('old', storedEvent('e1'), []);
+    t += 600;
+    await store.accept('new', storedEvent('e2'), []);
+    t += 500;
+    expect(store.pruneDedupe(t)).toBe(1);
+    const peek = new Database(store.file, { readonly: true });
+    expect(peek.prepare('SELECT key FROM dedupe').pluck().all()).toEqual(['new']);
+    peek.close();
+  });
+});
+
+describe('group commit', () => {
+  it('commits requests of one event-loop turn in one transaction', async () => {
+    const store = openStore();
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => store.accept(`k${i}`, storedEvent(`e${i}`), jobsFor(`e${i}`, [{}]))),
+    );
+    expect(results.every((r) => r === 'accepted')).toBe(true);
+    expect(store.intakeStats()).toEqual({ commits: 1, items: 100, largestBatch: 100 });
+  });
+
+  it('caps a batch at 256 and commits the rest next', async () => {
+    const store = openStore();
+    await Promise.all(Array.from({ length: 300 }, (_, i) => store.accept(`k${i}`, storedEvent(`e${i}`), [])));
+    expect(store.intakeStats()).toEqual({ commits: 2, items: 300, largestBatch: 256 });
+  });
+
+  it('commits requests of different turns separately', async () => {
+    const store = openStore();
+    await store.accept('a', storedEvent('a'), []);
+    await store.accept('b', storedEvent('b'), []);
+    expect(store.intakeStats().commits).toBe(2);
+  });
+
+  it('handles duplicates inside one batch', async () => {
+    const store = openStore();
+    const results = await Promise.all([
+      store.accept('same', storedEvent('e1'), jobsFor('e1', [{}])),
+      store.accept('same', storedEvent('e1'), jobsFor('e1', [{}])),
+      store.accept('other', storedEvent('e1'), jobsFor('e1', [{}])),
+      store.accept('new', storedEvent('e2'), jobsFor('e2', [{}])),
+    ]);
+    expect(results).toEqual(['accepted', 'duplicate', 'duplicate', 'accepted']);
+    expect(store.intakeStats().commits).toBe(1);
+    expect(store.deliveries.counts().pending).toBe(2);
+  });
+
+  it('rejects every request of a batch whose commit fails, and stores none of it', async () => {
+    const store = openStore();
+    const other = new Database(store.file);
+    other.exec(`CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.id = 'bad'
+                BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    other.close();
+    const batch = [
+      store.accept('k1', storedEvent('good'), jobsFor('good', [{}])),
+      store.accept('k2', storedEvent('bad'), []),
+    ];
+    const settled = await Promise.allSettled(batch);
+    expect(settled.map((s) => (s.status === 'rejected' ? (s.reason as Error).message : s.value))).toEqual([
+      'disk on fire',
+      'disk on fire',
+    ]);
+    expect(store.deliveries.getEvent('good')).toBeUndefined();
+    // The key was rolled back too, so the sender's retry is accepted.
+    expect(await store.accept('k1', storedEvent('good'), jobsFor('good', [{}]))).toBe('accepted');
+  });
+
+  it('reports not writable after a failed commit, until one succeeds, and once closed', async () => {
+    const store = openTemp(dir, clock);
+    expect(store.writable()).toBe(true);
+    const other = new Database(store.file);
+    other.exec(`CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.id = 'bad'
+                BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    other.close();
+    await expect(store.accept('k', storedEvent('bad'), [])).rejects.toThrow('disk on fire');
+    expect(store.writable()).toBe(false);
+    await store.accept('k', storedEvent('good'), []);
+    expect(store.writable()).toBe(true);
+    store.close();
+    expect(store.writable()).toBe(false);
+  });
+
+  it('rejects alone a request whose jobs cannot be serialised', async () => {
+    const store = openStore();
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    const bad = jobsFor('bad', [{}]).map((j) => ({ ...j, request: loop as never }));
+    const [ok, failed] = await Promise.allSettled([
+      store.accept('k1', storedEvent('good'), []),
+      store.accept('k2', storedEvent('bad'), bad),
+    ]);
+    expect(ok).toEqual({ status: 'fulfilled', value: 'accepted' });
+    expect(failed?.status).toBe('rejected');
+  });
+
+  it('calls onAccepted once per commit that stored something', async () => {
+    const calls: number[] = [];
+    const store = openStore({ onAccepted: (n) => calls.push(n) });
+    await Promise.all([
+      store.accept('a', storedEvent('a'), []),
+      store.accept('b', storedEvent('b'), []),
+      store.accept('a', storedEvent('a'), []),
+    ]);
+    await store.accept('a', storedEvent('a'), []);
+    expect(calls).toEqual([2]);
+  });
+
+  it('commits queued requests on close, then refuses new ones', async () => {
+    const store = openTemp(dir, clock);
+    const pending = store.accept('k', storedEvent('e1'), jobsFor('e1', [{}]));
+    store.close();
+    expect(await pending).toBe('accepted');
+    await expect(store.accept('k2', storedEvent('e2'), [])).rejects.toThrow('store is closed');
+    expect(openStore().deliveries.getEvent('e1')?.id).toBe('e1');
+  });
+});
