@@ -52,9 +52,10 @@ export function createIntake(deps: IntakeDeps): Intake {
       { id: event.id, type: event.type, name: event.name, payload: JSON.stringify(event.payload), rulesVersion: rules.version, receivedAt: deps.now() },
       jobs,
     );
+    // The one line per received event (refusals are logged by the receiver's error handler).
     deps.log.info(
-      { eventId: event.id, type: event.type, result, rules: plan.matches.map((m) => m.rule), jobs: jobs.length },
-      result === 'accepted' ? 'event accepted' : 'duplicate event ignored',
+      { eventId: event.id, type: event.type, outcome: result, rulesVersion: rules.version, rules: plan.matches.map((m) => m.rule), jobs: result === 'accepted' ? jobs.length : 0 },
+      'event received',
     );
     if (result === 'accepted') deps.onAccepted?.(event, plan);
     else deps.onDuplicate?.(event);

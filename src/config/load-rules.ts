@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { kindOf, registry } from '../actions/registry.js';
+import { checkActionBuilds } from './check-action-builds.js';
 import { checkConditions } from './check-conditions.js';
 import { checkReferences } from './check-references.js';
 import { checkTemplates } from './check-templates.js';
@@ -88,6 +89,7 @@ export function loadRulesText(text: string, fileLabel: string, env: Env): LoadRe
     ...resolved.issues,
     ...(parsed.success ? [] : explainZodIssues(parsed.error.issues, resolved.value, { actionKinds: ACTION_KINDS })),
     ...semantic.errors,
+    ...(parsed.success ? checkActionBuilds(parsed.data) : []),
   ];
   if (!parsed.success || errors.length > 0) return fail(errors);
 

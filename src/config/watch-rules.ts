@@ -20,6 +20,8 @@ export interface WatchRulesOptions<T> {
   readonly debounceMs?: number;
   /** Called after each reload that swapped (true) or was refused (false); not when unchanged. */
   readonly onReload?: (ok: boolean) => void;
+  /** Watch the file (default true); false reloads only on `reload()` (SIGHUP). */
+  readonly watch?: boolean;
 }
 
 /** A running rules watcher. */
@@ -113,16 +115,20 @@ export function watchRules<T>(opts: WatchRulesOptions<T>): RulesWatcher {
     timer.unref();
   }
 
-  let watcher: FSWatcher | undefined;
-  try {
-    // persistent: false so the watcher alone never keeps the process from exiting on shutdown.
-    watcher = watch(dirname(path), { persistent: false }, (_event, filename) => {
-      if (filename === null || filename === name || filename === CONFIGMAP_LINK) schedule();
-    });
-    watcher.on('error', (err) => log.error({ err, file: path }, 'rules watcher failed; SIGHUP still reloads'));
-  } catch (err) {
-    log.error({ err, file: path }, 'rules watcher failed; SIGHUP still reloads');
+  function startWatching(): FSWatcher | undefined {
+    try {
+      // persistent: false so the watcher alone never keeps the process from exiting on shutdown.
+      const w = watch(dirname(path), { persistent: false }, (_event, filename) => {
+        if (filename === null || filename === name || filename === CONFIGMAP_LINK) schedule();
+      });
+      w.on('error', (err) => log.error({ err, file: path }, 'rules watcher failed; SIGHUP still reloads'));
+      return w;
+    } catch (err) {
+      log.error({ err, file: path }, 'rules watcher failed; SIGHUP still reloads');
+      return undefined;
+    }
   }
+  const watcher = opts.watch === false ? undefined : startWatching();
 
   return {
     reload,

@@ -5,6 +5,7 @@ import type { Dispatcher, DispatcherOptions, SetTimer } from './dispatcher-types
 import { createLane, type Lane } from './lane.js';
 import { resolvePolicy } from './dispatch-policy.js';
 import { groupCalls, type Call } from './group-calls.js';
+import { logOutcome } from './log-outcome.js';
 import { nextStep } from './next-step.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { runCall } from './run-call.js';
@@ -84,7 +85,12 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     const runnable: Job[] = [];
     for (const job of jobs) {
       if (job.kind === kind) runnable.push(job);
-      else queue.deadLetter(job.id, `destination "${lane.name}" is kind "${kind}" now, the job was planned for "${job.kind}"`, t);
+      else {
+        const update = { id: job.id, to: 'dead', reason: `destination "${lane.name}" is kind "${kind}" now, the job was planned for "${job.kind}"` } as const;
+        queue.deadLetter(job.id, update.reason, t);
+        logOutcome(log, lane.name, job, 'fail', update);
+        report(lane, [job], [{ status: 'fail', reason: update.reason }], [update], t);
+      }
     }
     let launched = 0;
     let blockedUntil = Number.POSITIVE_INFINITY;
@@ -117,10 +123,12 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     const trial = lane.breaker.started(t);
     const controller = new AbortController();
     controllers.add(controller);
-    log.debug({ destination: lane.name, jobs: call.jobs.map((j) => j.id), batch: call.batch }, 'sending');
+    log.debug({ destination: lane.name, eventIds: call.jobs.map((j) => j.eventId), jobs: call.jobs.map((j) => j.id), batch: call.batch }, 'sending');
     const p: Promise<void> = runCall(lane.dest.sender, call, controller.signal)
       .then((outcomes) => finish(lane, call, outcomes, trial, rateKey))
-      .catch((err: unknown) => log.error({ err, destination: lane.name }, 'recording an outcome failed; the jobs run again on restart'))
+      .catch((err: unknown) =>
+        log.error({ err, destination: lane.name, eventIds: call.jobs.map((j) => j.eventId), jobs: call.jobs.map((j) => j.id) }, 'recording an outcome failed; the jobs run again on restart'),
+      )
       .finally(() => {
         lane.inFlight -= 1;
         controllers.delete(controller);
@@ -148,18 +156,17 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     if (transition === 'opened') log.warn({ destination, until: new Date(lane.breaker.openUntil()).toISOString() }, 'circuit breaker opened');
     if (transition === 'closed') log.info({ destination }, 'circuit breaker closed');
     queue.settle(updates, t);
-    report(lane, call, outcomes, updates, t);
-    for (const u of updates) {
-      if (u.to === 'dead') log.warn({ destination, jobId: u.id, reason: u.reason }, 'dead letter');
-      else if (u.to === 'ambiguous') log.warn({ destination, jobId: u.id, reason: u.reason }, 'ambiguous outcome');
-      else if (u.to === 'retry') log.info({ destination, jobId: u.id, reason: u.reason, at: u.at }, 'will retry');
-    }
+    call.jobs.forEach((job, i) => {
+      const u = updates[i];
+      if (u !== undefined) logOutcome(log, destination, job, outcomes[i]?.status ?? 'retry', u);
+    });
+    report(lane, call.jobs, outcomes, updates, t);
   }
 
-  function report(lane: Lane, call: Call, outcomes: readonly Outcome[], updates: readonly JobUpdate[], t: number): void {
+  function report(lane: Lane, jobs: readonly Job[], outcomes: readonly Outcome[], updates: readonly JobUpdate[], t: number): void {
     if (opts.onSettled === undefined) return;
     try {
-      call.jobs.forEach((job, i) => {
+      jobs.forEach((job, i) => {
         const u = updates[i];
         if (u === undefined) return;
         opts.onSettled?.({

@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 export function createDryRunSender(destination: string, log: Logger, kind?: string): Sender<unknown> {
   return {
     send(request, ctx) {
-      log.info({ destination, kind, request, jobId: ctx.jobId }, 'dry run: would send');
+      log.info({ eventId: ctx.eventId, jobId: ctx.jobId, destination, kind, request }, 'dry run: would send');
       return Promise.resolve({ status: 'ok', ref: 'dry-run' });
     },
   };

@@ -60,7 +60,7 @@ export function createLane(name: string, dest: DispatchDestination, policy: Disp
       try {
         return dest.kind.batchKey?.(dest.config, job.request);
       } catch (err) {
-        log.error({ err, destination: name, jobId: job.id }, 'batchKey failed; sending alone');
+        log.error({ err, eventId: job.eventId, jobId: job.id, destination: name }, 'batchKey failed; sending alone');
         return undefined;
       }
     },
@@ -70,7 +70,7 @@ export function createLane(name: string, dest: DispatchDestination, policy: Disp
       try {
         limit = dest.kind.rateLimit(dest.config, job.request);
       } catch (err) {
-        log.error({ err, destination: name, jobId: job.id }, 'rateLimit failed; sending unlimited');
+        log.error({ err, eventId: job.eventId, jobId: job.id, destination: name }, 'rateLimit failed; sending unlimited');
       }
       if (limit === undefined) return undefined;
       const key = `${name}\u0000${limit.key}`;

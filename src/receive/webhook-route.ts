@@ -72,10 +72,9 @@ export function webhookRoute(deps: WebhookDeps): RequestHandler[] {
       outcome = await deps.intake(parsed.event, deliveryId);
     } catch (err) {
       if (auth.replayKey !== undefined) deps.authenticator.release(auth.replayKey);
-      deps.log.error({ err, id: parsed.event.id }, 'intake failed; the sender should retry');
+      deps.log.error({ err, eventId: parsed.event.id, type: parsed.event.type }, 'intake failed; the sender should retry');
       throw new HttpError(503, 'unavailable', 'the event could not be recorded; retry later');
     }
-    deps.log.info({ id: parsed.event.id, type: parsed.event.type, outcome }, 'event received');
     res.status(outcome === 'accepted' ? 202 : 200).json({ status: outcome, id: parsed.event.id });
   };
   return [

@@ -3,7 +3,7 @@ import { loadRulesText } from '../../src/config/load-rules.js';
 
 const HEAD = `version: 1
 destinations:
-  alerts: { kind: slack, token: "\${SLACK_BOT_TOKEN}" }
+  alerts: { kind: slack, token: "\${SLACK_BOT_TOKEN}", channel: "#c" }
   community: { kind: discord, webhook_url: "\${DISCORD_WEBHOOK_URL}" }
 rules:
 `;

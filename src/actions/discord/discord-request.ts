@@ -1,5 +1,6 @@
 import type { DiscordDestination, DiscordParams } from './discord-config.js';
 import { DISCORD_LIMITS, fitEmbeds, truncate } from './discord-limits.js';
+import { discordUrl } from './escape-discord.js';
 
 export type DiscordEmbed = {
   title?: string;
@@ -69,7 +70,10 @@ function renderEmbed(embed: EmbedParams, render: (template: string) => string): 
   const out: DiscordEmbed = {};
   if (embed.title !== undefined) out.title = render(embed.title);
   if (embed.description !== undefined) out.description = render(embed.description);
-  if (embed.url !== undefined) out.url = render(embed.url);
+  if (embed.url !== undefined) {
+    const url = discordUrl(render(embed.url));
+    if (url !== undefined) out.url = url;
+  }
   if (embed.color !== undefined) out.color = embed.color;
   if (embed.timestamp !== undefined) out.timestamp = render(embed.timestamp);
   if (embed.footer !== undefined) out.footer = { text: render(embed.footer.text) };

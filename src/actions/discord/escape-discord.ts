@@ -16,3 +16,17 @@ export function escapeDiscord(value: string): string {
     .replace(/^([ \t]*)(>|#|-#)/gm, '$1\\$2')
     .replace(/@(everyone|here)/gi, `@${ZERO_WIDTH_SPACE}$1`);
 }
+
+/**
+ * Undoes {@link escapeDiscord} for a field that is not markdown (an embed's `url`): escaping would
+ * break a link like `https://x/a_b`. The result is kept only if it is an http(s) URL.
+ */
+export function discordUrl(rendered: string): string | undefined {
+  const raw = rendered.replace(/\\([\\*_~`|[\]()<>#-])/g, '$1').replaceAll(`@${ZERO_WIDTH_SPACE}`, '@');
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? raw : undefined;
+  } catch {
+    return undefined;
+  }
+}

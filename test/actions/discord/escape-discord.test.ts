@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeDiscord } from '../../../src/actions/discord/escape-discord.js';
+import { discordUrl, escapeDiscord } from '../../../src/actions/discord/escape-discord.js';
 
 describe('escapeDiscord', () => {
   it.each([
@@ -16,5 +16,22 @@ describe('escapeDiscord', () => {
     ['# Header\n  ## Sub\n-# small\n- item', '\\# Header\n  \\## Sub\n\\-# small\n- item'],
   ])('%j → %j', (input, expected) => {
     expect(escapeDiscord(input)).toBe(expected);
+  });
+});
+
+describe('discordUrl', () => {
+  it.each([
+    ['https://example.com/a\\_b\\(c\\)', 'https://example.com/a_b(c)'],
+    ['http://x.example/p?q=1', 'http://x.example/p?q=1'],
+    ['javascript:alert(1)', undefined],
+    ['not a url', undefined],
+    ['', undefined],
+  ])('%s → %s', (rendered, expected) => {
+    expect(discordUrl(rendered)).toBe(expected);
+  });
+
+  it('round-trips an escaped avatar URL', () => {
+    const url = 'https://cdn.example/u_1/avatar*.png';
+    expect(discordUrl(escapeDiscord(url))).toBe(url);
   });
 });
