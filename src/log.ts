@@ -4,7 +4,7 @@ export type { Logger };
 
 /**
  * Header and field names whose values are secrets. Slack and Discord webhook URLs carry their
- * secret in the path, so any `url` / `webhook_url` field is redacted too.
+ * secret in the path, so `webhook_url` / `webhookUrl` fields and a logged error's `url` are too.
  */
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -15,7 +15,11 @@ export const REDACT_PATHS = [
   'headers["webhook-signature"]',
   'token', '*.token', 'secret', '*.secret', 'secrets', '*.secrets',
   'access_token', '*.access_token', 'bot_token', '*.bot_token', 'webhook_url', '*.webhook_url',
-  'accessToken', '*.accessToken',
+  'accessToken', '*.accessToken', 'webhookUrl', '*.webhookUrl',
+  // Headers of any request or response object logged by accident (one level down, e.g. `res.headers`).
+  '*.headers.authorization', '*.headers["x-api-key"]', '*.headers["webhook-signature"]',
+  // discord.js errors carry the request URL (a webhook URL holds its token) and body.
+  'err.url', 'err.requestBody',
 ];
 
 /** Structured JSON logs on stdout (or `dest`), secrets redacted. */

@@ -8,13 +8,15 @@ import { createDispatcher, type Dispatcher } from '../dispatch/dispatcher.js';
 import type { Env, Settings } from '../env.js';
 import type { Logger } from '../log.js';
 import { createMetrics, type Metrics } from '../observe/metrics.js';
-import { resolveAuth, isAuthConfigured } from '../receive/auth/resolve-auth.js';
+import type { AuthConfig } from '../receive/auth/auth-config.js';
+import { AuthConfigError, isAuthConfigured, resolveAuth } from '../receive/auth/resolve-auth.js';
 import { createApp } from '../receive/create-app.js';
 import { hardenServer } from '../receive/harden-server.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { activeRules } from './active-rules.js';
 import { buildDestinations } from './build-destinations.js';
 import { createIntake, type ActiveRules } from './create-intake.js';
+import { createDrainer } from './drain-server.js';
 import { listenHost } from './listen-host.js';
 import { withRequestMetrics } from './metrics-middleware.js';
 import { recordSettled } from '../observe/record-settled.js';
@@ -23,6 +25,8 @@ import { recordSettled } from '../observe/record-settled.js';
 export interface RulesInForce {
   readonly active: ActiveRules;
   readonly loaded: LoadedRules;
+  /** `auth:` with its secrets resolved. */
+  readonly auth: AuthConfig;
 }
 
 export interface RunningBridge {
@@ -57,7 +61,11 @@ function trustProxyOf(v: string): boolean | number | string {
   return /^\d+$/.test(v) ? Number(v) : v;
 }
 
-const toErrors = (err: unknown): string[] => [(err as Error).message];
+/** resolveAuth's problems (a malformed secret, say) as `file path: message` lines; anything else as is. */
+function authErrors(err: unknown, file: string): string[] {
+  if (err instanceof AuthConfigError) return err.message.split('\n').map((line) => `${file} ${line}`);
+  return [(err as Error).message];
+}
 
 /**
  * The composition root: loads the rules, opens the store, builds the senders, the dispatcher and
@@ -69,11 +77,11 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
 
   const first = await loadRulesFile(settings.RULES_FILE, env);
   if (!first.ok) return { ok: false, errors: first.errors };
-  let auth;
+  let auth: AuthConfig;
   try {
     auth = resolveAuth(first.rules.file.auth, env);
   } catch (err) {
-    return { ok: false, errors: toErrors(err) };
+    return { ok: false, errors: authErrors(err, settings.RULES_FILE) };
   }
   const host = listenHost({ host: settings.HOST, authConfigured: isAuthConfigured(auth), allowUnauthenticated: settings.ALLOW_UNAUTHENTICATED === 'true' });
   if (!host.ok) return { ok: false, errors: [host.error] };
@@ -81,7 +89,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   if (host.warning) log.warn(host.warning);
 
   const metrics = createMetrics({ defaults: true });
-  const holder = createRulesHolder<RulesInForce>({ value: { active: activeRules(first.rules), loaded: first.rules }, version: first.rules.version }, now);
+  const holder = createRulesHolder<RulesInForce>({ value: { active: activeRules(first.rules), loaded: first.rules, auth }, version: first.rules.version }, now);
   metrics.setRulesVersion(first.rules.version);
 
   const destinations = buildDestinations(first.rules, settings, log);
@@ -111,7 +119,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
 
   const app = createApp({
     intake,
-    auth,
+    auth: () => holder.current().value.auth,
     log,
     now,
     limits: { maxBodyBytes: settings.MAX_BODY_BYTES, ratePerMinute: settings.RATE_LIMIT_PER_MINUTE },
@@ -131,6 +139,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   });
 
   const server = hardenServer(createServer(withRequestMetrics(app, metrics)), log);
+  const drainer = createDrainer(server);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -153,9 +162,14 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       const r = await loadRulesFile(settings.RULES_FILE, env);
       if (!r.ok) return r;
       try {
-        return { ok: true, value: { active: activeRules(r.rules), loaded: r.rules }, version: r.rules.version, warnings: r.rules.warnings };
+        const nextAuth = resolveAuth(r.rules.file.auth, env);
+        // Where the bridge listens was decided by whether it had authentication: it cannot lose it live.
+        if (!isAuthConfigured(nextAuth) && isAuthConfigured(auth) && !listenHost({ host: settings.HOST, authConfigured: false, allowUnauthenticated: settings.ALLOW_UNAUTHENTICATED === 'true' }).ok) {
+          return { ok: false, errors: [`${settings.RULES_FILE}: auth: removing authentication while listening on ${host.host} needs a restart (or ALLOW_UNAUTHENTICATED=true)`] };
+        }
+        return { ok: true, value: { active: activeRules(r.rules), loaded: r.rules, auth: nextAuth }, version: r.rules.version, warnings: r.rules.warnings };
       } catch (err) {
-        return { ok: false, errors: toErrors(err) };
+        return { ok: false, errors: authErrors(err, settings.RULES_FILE) };
       }
     },
     onReload: (ok) => {
@@ -176,14 +190,13 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   const close = (closeOpts: { timeoutMs?: number } = {}): Promise<void> => {
     closing ??= (async () => {
       const timeoutMs = closeOpts.timeoutMs ?? 10_000;
+      log.info({ timeoutMs }, 'stopping: no new requests or actions; finishing those in flight');
       watcher.close();
-      // Stop accepting; requests in flight are answered (their intake commits) before close resolves.
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await Promise.race([closed, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
-      server.closeAllConnections();
-      const { abandoned } = await dispatcher.stop({ timeoutMs });
-      if (abandoned > 0) log.warn({ abandoned }, 'actions still running at shutdown will run again on the next start');
+      // Both within the one timeout: requests in flight are answered (their events and jobs are
+      // stored, and run on the next start), and running actions finish; nothing new starts.
+      // (The dispatcher logs the actions it had to abandon; their jobs stay `running` and run again on start.)
+      const [drained] = await Promise.all([drainer.drain(timeoutMs), dispatcher.stop({ timeoutMs })]);
+      if (!drained) log.warn({ timeoutMs }, 'requests still in flight at the shutdown timeout were cut off');
       await destinations.close();
       store.close();
       log.info('bridge stopped');

@@ -147,11 +147,16 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     const ctx = { now: t, policy, random, retryAmbiguous: lane.dest.retryAmbiguous ?? false };
     const updates: JobUpdate[] = call.jobs.map((job, i) => nextStep(job, outcomes[i] ?? { status: 'retry', reason: 'no outcome' }, ctx));
     const retryAfter = Math.max(0, ...outcomes.map((o) => (o.status === 'retry' ? (o.retryAfterMs ?? 0) : 0)));
-    // A 429 speaks for the whole bucket: hold its other jobs too, not just this one.
-    if (rateKey !== undefined && retryAfter > 0) limiter.pauseUntil(rateKey, t + retryAfter);
-    // The destination answered (ok, or a permanent error about this request); retries and
-    // timeouts (ambiguous) are what an outage looks like.
-    const healthy = outcomes.some((o) => o.status === 'ok' || o.status === 'fail');
+    // A 429 speaks for the whole bucket: hold its other jobs too, not just this one. A kind with
+    // no bucket of ours (Discord follows its own headers) holds the whole destination instead.
+    if (retryAfter > 0) {
+      if (rateKey !== undefined) limiter.pauseUntil(rateKey, t + retryAfter);
+      else lane.holdUntil = Math.max(lane.holdUntil, t + retryAfter);
+    }
+    // The destination answered (ok, a permanent error about this request, or "slow down, come back
+    // in N ms": a rate limit is not an outage); other retries and timeouts (ambiguous) are what an
+    // outage looks like.
+    const healthy = outcomes.some((o) => o.status === 'ok' || o.status === 'fail' || (o.status === 'retry' && o.retryAfterMs !== undefined));
     const transition = lane.breaker.record(healthy, trial, t);
     if (transition === 'opened') log.warn({ destination, until: new Date(lane.breaker.openUntil()).toISOString() }, 'circuit breaker opened');
     if (transition === 'closed') log.info({ destination }, 'circuit breaker closed');

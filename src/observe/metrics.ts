@@ -8,9 +8,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * |--------------------------------------|-----------|------------------------------|--------------------------------------------------------------|
  * | bridge_events_received_total         | counter   | type, outcome                | accepted, duplicate, rejected, unauthorized, error           |
  * | bridge_rule_matches_total            | counter   | rule                         | events a rule matched                                        |
- * | bridge_actions_total                 | counter   | destination, kind, outcome   | ok, retry, fail, ambiguous, dead, dry_run (one per attempt)   |
+ * | bridge_actions_total                 | counter   | destination, kind, outcome   | ok, retry, fail, ambiguous, dry_run: the sender's verdict, one per attempt |
  * | bridge_action_retries_total          | counter   | destination                  | attempts scheduled again                                     |
- * | bridge_dead_letters_total            | counter   | destination                  | jobs given up on                                             |
+ * | bridge_dead_letters_total            | counter   | destination                  | jobs given up on (a permanent failure or out of retries)      |
  * | bridge_queue_depth                   | gauge     | status                       | jobs per store status, read on each scrape                   |
  * | bridge_ack_latency_seconds           | histogram | -                            | request in → response out on the webhook route               |
  * | bridge_delivery_latency_seconds      | histogram | destination                  | event received → action done (after any retries)             |

@@ -7,8 +7,8 @@ import { webhookRoute, type Intake } from './webhook-route.js';
 
 export interface AppDeps {
   readonly intake: Intake;
-  /** Resolved secrets (resolveAuth); `{}` means no authentication. */
-  readonly auth: AuthConfig;
+  /** Resolved secrets (resolveAuth); `{}` means no authentication. A function is read per request (live reload). */
+  readonly auth: AuthConfig | (() => AuthConfig);
   readonly limits?: {
     /** Default 256 KiB. */
     readonly maxBodyBytes?: number;

@@ -25,10 +25,12 @@ export const isEncryptedRequest = (headers: Headers): boolean => headerValue(hea
  * bytes as received), decryption, then the replay check, which records the request only once it
  * has passed everything else.
  */
-export function createAuthenticator(auth: AuthConfig, now: () => number): Authenticator {
+export function createAuthenticator(source: AuthConfig | (() => AuthConfig), now: () => number): Authenticator {
   const replay = createReplayCache(now);
   return {
     check(raw, headers) {
+      // A function lets a rules reload change authentication for the next request.
+      const auth = typeof source === 'function' ? source() : source;
       if (auth.apiKey) {
         const r = verifyApiKey(auth.apiKey, headers);
         if (!r.ok) return { ok: false, error: unauthorized(r.reason) };

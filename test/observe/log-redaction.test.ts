@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { captureLog } from './capture-log.js';
+
+const SECRET = 'S3cr3t-value-0123456789';
+const WEBHOOK = `https://discord.com/api/webhooks/333333333333333333/${SECRET}`;
+
+/** A discord.js DiscordAPIError as it is thrown: the request URL and body ride along on the error. */
+const discordError = Object.assign(new Error('Unknown Webhook'), { url: WEBHOOK, requestBody: { json: { content: 'hi' } }, status: 404, code: 10015 });
+
+describe('createLogger redaction', () => {
+  it.each([
+    ['an authorization request header', { req: { headers: { authorization: `Bearer ${SECRET}` } } }],
+    ['an API key header', { headers: { 'x-api-key': SECRET } }],
+    ['a webhook-signature header one level down', { request: { headers: { 'webhook-signature': `v1,${SECRET}` } } }],
+    ['a token field', { destination: { token: SECRET } }],
+    ['a bot_token field', { bot_token: SECRET }],
+    ['an access token', { config: { accessToken: SECRET } }],
+    ['resolved secrets', { secrets: { token: SECRET } }],
+    ['a webhook_url field', { destination: { webhook_url: WEBHOOK } }],
+    ['a webhookUrl field', { client: { webhookUrl: WEBHOOK } }],
+    ["a discord.js error's url and request body", { err: discordError }],
+  ])('keeps %s out of the output', (_what, fields) => {
+    const captured = captureLog('info');
+    captured.log.error(fields, 'something');
+    expect(captured.raw).toHaveLength(1);
+    expect(captured.raw[0]).not.toContain(SECRET);
+    expect(captured.raw[0]).toContain('[redacted]');
+  });
+
+  it('keeps what is not a secret: the error message, status and code', () => {
+    const captured = captureLog('info');
+    captured.log.error({ err: discordError }, 'send failed');
+    expect(captured.lines()[0]).toMatchObject({ err: { message: 'Unknown Webhook', status: 404, code: 10015, url: '[redacted]' } });
+  });
+});
