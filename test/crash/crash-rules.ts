@@ -19,10 +19,10 @@ export function crashRules(shards: number): string {
   }).join('');
   return `version: 1
 destinations:
-  slack: { kind: slack, token: \${SLACK_BOT_TOKEN} }
-  discord-bot: { kind: discord, bot_token: \${DISCORD_BOT_TOKEN}, channel_id: "${CRASH_DISCORD_CHANNEL}" }
-  discord-webhook: { kind: discord, webhook_url: \${DISCORD_WEBHOOK_URL} }
-  hubspot: { kind: hubspot, access_token: \${HUBSPOT_ACCESS_TOKEN}, requests_per_10s: 100 }
+  slack: { kind: slack, token: "\${SLACK_BOT_TOKEN}" }
+  discord-bot: { kind: discord, bot_token: "\${DISCORD_BOT_TOKEN}", channel_id: "${CRASH_DISCORD_CHANNEL}" }
+  discord-webhook: { kind: discord, webhook_url: "\${DISCORD_WEBHOOK_URL}" }
+  hubspot: { kind: hubspot, access_token: "\${HUBSPOT_ACCESS_TOKEN}", requests_per_10s: 100 }
 rules:${slackRules}
   - name: discord-bot
     on: user.visited

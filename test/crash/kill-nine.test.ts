@@ -25,7 +25,7 @@ import { between, seededRandom } from './seeded-random.js';
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const EVENTS = 300;
 const LOOPS = 8;
-const SHARDS = 40;
+const SHARDS = 100;
 const DESTINATIONS = ['slack', 'discord-bot', 'discord-webhook', 'hubspot'] as const;
 type Destination = (typeof DESTINATIONS)[number];
 /** Destinations where a repeat posts again (no idempotency key): duplicates allowed up to the in-flight count. */
@@ -33,23 +33,25 @@ const NOT_IDEMPOTENT: readonly Destination[] = ['slack', 'discord-webhook'];
 
 const random = seededRandom(SEED);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const inMs = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 let slack: FakeSlack;
 let discord: FakeDiscord;
 let hubspot: FakeHubspot;
 let dataDir: string;
 const output: string[] = [];
+/** The child running now, so afterAll can kill it if the test failed half way. */
+let current: BridgeProcess | undefined;
 
 beforeAll(async () => {
   [slack, discord, hubspot] = await Promise.all([startFakeSlack(), startFakeDiscord(), startFakeHubspot()]);
   // A short pause before each vendor handles a request widens the window in which a kill finds a
   // call in flight (sent, not yet answered), the case that can duplicate.
-  for (const fake of [slack, discord, hubspot]) fake.intercept(() => inMs(5).then(() => undefined));
+  for (const fake of [slack, discord, hubspot]) fake.intercept(() => sleep(5).then(() => undefined));
   dataDir = mkdtempSync(join(tmpdir(), 'bridge-crash-'));
 });
 
 afterAll(async () => {
+  await current?.stop('SIGKILL');
   await Promise.all([slack?.close(), discord?.close(), hubspot?.close()]);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -99,7 +101,13 @@ it(`delivers every acknowledged event's actions across kill -9 and restarts (see
     DISCORD_API_URL: discord.apiUrl,
     HUBSPOT_API_URL: hubspot.url,
   };
-  const start = () => spawnBridge({ env, port, onOutput: (t) => output.push(t) });
+  const timeline: string[] = [];
+  const mark = (what: string) => timeline.push(`${((Date.now() - started) / 1000).toFixed(1)}s ${what}`);
+  const start = async () => {
+    current = await spawnBridge({ env, port, onOutput: (t) => output.push(t) });
+    mark(`bridge ${current.pid} ready`);
+    return current;
+  };
   let child: BridgeProcess = await start();
 
   // The sender: LOOPS concurrent loops, each posting the next event. While the bridge is down they
@@ -147,6 +155,7 @@ it(`delivers every acknowledged event's actions across kill -9 and restarts (see
     let open!: () => void;
     gate = new Promise<void>((r) => (open = r));
     await child.stop('SIGKILL');
+    mark(`killed ${child.pid} after ${after}`);
     kills.push({ after, running: runningJobs(dbFile) });
     child = await start();
     open();
@@ -160,7 +169,7 @@ it(`delivers every acknowledged event's actions across kill -9 and restarts (see
   await sleep(between(random, 0, 20));
   await killAndRestart(`${acked.size} acks`);
   await sending;
-  await sleep(between(random, 100, 1500));
+  await sleep(between(random, 100, 1000));
   await killAndRestart(`all sent, ${liveJobs(dbFile)} jobs left`);
 
   // A real sender retries what it got no answer for, with the same delivery id.
@@ -169,12 +178,15 @@ it(`delivers every acknowledged event's actions across kill -9 and restarts (see
   expect(Object.entries(resent).filter(([, status]) => status !== 200 && status !== 202)).toEqual([]);
 
   // Drain: nothing pending or running, then a graceful stop.
+  mark('resent');
   const drainStart = Date.now();
   while (liveJobs(dbFile) > 0) {
     if (Date.now() - drainStart > 40_000) throw new Error(`not drained after 40 s: ${liveJobs(dbFile)} jobs left`);
     await sleep(100);
   }
+  mark('drained');
   expect(await child.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  mark('stopped');
 
   // What the vendors received, by event index.
   const received: Record<Destination, Map<number, number>> = {
@@ -225,6 +237,7 @@ it(`delivers every acknowledged event's actions across kill -9 and restarts (see
     hubspotRepeatUpserts: [...upsertsByEmail.values()].reduce((n, c) => n + c - 1, 0),
     hubspotCalls: hubspot.upsertCalls().length,
     odd,
+    timeline,
     seconds: (Date.now() - started) / 1000,
   };
   console.log(`crash test summary: ${JSON.stringify(summary, null, 2)}`);
