@@ -16,7 +16,7 @@ import Database from 'better-sqlite3';
 import { freePort } from '../test/e2e/free-port.js';
 import { startFakeHubspot, type FakeHubspot } from '../test/fakes/fake-hubspot.js';
 import { createPoster } from './post-json.js';
-import { spawnServer, stopAll } from './spawn-server.js';
+import { buildBridge, spawnServer, stopAll } from './spawn-server.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 25);
@@ -70,10 +70,11 @@ async function main(): Promise<number> {
     hubspot = await startFakeHubspot({ rateLimit: { limit: LIMIT, windowMs: WINDOW_MS } });
     const rulesFile = join(dataDir, 'rules.yaml');
     writeFileSync(rulesFile, RULES);
+    const bridgeScript = buildBridge();
     const port = await freePort();
     const bridge = await spawnServer({
       name: 'bridge',
-      script: 'src/cli/bridge.ts',
+      script: bridgeScript,
       args: ['serve'],
       port,
       env: { PORT: String(port), HOST: '127.0.0.1', RULES_FILE: rulesFile, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', HUBSPOT_ACCESS_TOKEN: 'pat-bench', HUBSPOT_API_URL: hubspot.url },

@@ -23,7 +23,7 @@ import { signStandardWebhook } from '../src/receive/auth/verify-standard-webhook
 import { freePort } from '../test/e2e/free-port.js';
 import { pacedLoad, percentile } from './paced-load.js';
 import { summariseProfile } from './profile-summary.js';
-import { spawnServer, stopAll, type ServerProcess } from './spawn-server.js';
+import { buildBridge, spawnServer, stopAll, type ServerProcess } from './spawn-server.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -163,8 +163,9 @@ async function main(): Promise<number> {
       RATE_LIMIT_PER_MINUTE: '0',
       BENCH_WEBHOOK_SECRET: SECRET,
     });
+    const bridgeScript = buildBridge();
     const bridge = (name: string, nodeArgs: string[] = []) =>
-      freePort().then((port) => spawnServer({ name, script: 'src/cli/bridge.ts', args: ['serve'], port, env: { ...bridgeEnv(tempDir('bench-data-')), PORT: String(port) }, nodeArgs }));
+      freePort().then((port) => spawnServer({ name, script: bridgeScript, args: ['serve'], port, env: { ...bridgeEnv(tempDir('bench-data-')), PORT: String(port) }, nodeArgs }));
     const hello = (name: string, script: string) => freePort().then((port) => spawnServer({ name, script, args: [String(port)], port }));
 
     process.stderr.write(`starting servers (one process each); ${SECONDS} s of load per target at ${CONNECTIONS} connections after a ${WARMUP_SECONDS} s warm-up\n`);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -21,7 +21,7 @@ export async function stopAll(): Promise<void> {
 }
 
 /**
- * Starts `node [nodeArgs] --import tsx <script> [args]` in the repository root and resolves once
+ * Starts `node [nodeArgs] <script> [args]` (with `--import tsx` for a .ts script) in the repository root and resolves once
  * GET <url>/healthz answers 200. Each server gets its own process, so its event loop is not the
  * load generator's.
  */
@@ -34,7 +34,8 @@ export async function spawnServer(opts: {
   readonly nodeArgs?: readonly string[];
   readonly readyTimeoutMs?: number;
 }): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', opts.script, ...(opts.args ?? [])], {
+  const loader = opts.script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...loader, opts.script, ...(opts.args ?? [])], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...opts.env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -78,4 +79,13 @@ export async function spawnServer(opts: {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Builds dist/ (as `npm start` does) so the bridge is measured as it runs in production, compiled,
+ * not through tsx. Returns the script to spawn.
+ */
+export function buildBridge(): string {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  return 'dist/cli/bridge.js';
 }

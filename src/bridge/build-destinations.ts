@@ -46,7 +46,7 @@ export function buildDestinations(loaded: LoadedRules, settings: Settings, log: 
     const apiUrl = apiUrlOf(d.kind, settings);
     const sender = d.live
       ? kind.createSender(d.config as never, { ...(apiUrl !== undefined && { apiUrl }), secrets: d.secrets, timeoutMs: settings.ACTION_TIMEOUT_MS })
-      : createDryRunSender(d.name, log, d.kind);
+      : createDryRunSender();
     return { kind, config: d.config, sender };
   };
 

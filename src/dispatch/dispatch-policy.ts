@@ -18,6 +18,8 @@ export interface DispatchPolicy {
    * wrote (`bridge replay`) are picked up without a wake.
    */
   readonly pollMs: number;
+  /** How long a batching destination waits for a part-filled batch to fill (0: never waits). */
+  readonly batchWaitMs: number;
 }
 
 export const DEFAULT_POLICY: DispatchPolicy = {
@@ -28,6 +30,7 @@ export const DEFAULT_POLICY: DispatchPolicy = {
   breaker: DEFAULT_BREAKER,
   rateBurst: 1,
   pollMs: 5000,
+  batchWaitMs: 200,
 };
 
 export function resolvePolicy(p: Partial<DispatchPolicy> = {}): DispatchPolicy {

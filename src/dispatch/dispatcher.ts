@@ -54,6 +54,21 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const controllers = new Set<AbortController>();
   let idleWaiters: (() => void)[] = [];
 
+  /**
+   * A batching destination (HubSpot upserts) waits up to `batchWaitMs` for a part-filled batch to
+   * fill, like a producer's linger: 1,000 upserts arriving over a second go out in ~10 calls, not one
+   * per rate-limit slot. The claimed jobs go back without using an attempt.
+   */
+  function shouldLinger(lane: Lane, jobs: readonly Job[], t: number): boolean {
+    if (lane.perCall <= 1 || jobs.length >= lane.perCall || policy.batchWaitMs <= 0) return false;
+    const oldest = Math.min(...jobs.map((j) => j.nextAt));
+    if (t - oldest >= policy.batchWaitMs) return false;
+    // Back as due as they were (`oldest`), so the wait is measured from the first job, not reset.
+    queue.release(jobs.map((j) => j.id), oldest, t);
+    lane.holdUntil = oldest + policy.batchWaitMs;
+    return true;
+  }
+
   function fill(lane: Lane, t: number): void {
     if (lane.breaker.state(t) === 'open') {
       // Push its due jobs to the trial time without using attempts (they were never claimed).
@@ -75,6 +90,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       if (slots <= 0) return;
       const jobs = queue.claimDue(t, slots * lane.perCall, { destination: lane.name });
       if (jobs.length === 0) return;
+      if (shouldLinger(lane, jobs, t)) return;
       if (dispatchClaimed(lane, jobs, slots, t) === 0) return;
     }
   }

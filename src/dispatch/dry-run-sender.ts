@@ -1,16 +1,14 @@
 import type { Sender } from '../actions/action.js';
-import type { Logger } from '../log.js';
+
+/** The `ref` a dry-run delivery records, in the store and in its log line. */
+export const DRY_RUN_REF = 'dry-run';
 
 /**
- * The sender for a destination without credentials: logs exactly what it would have sent and
- * reports success, so the quick start runs before any token exists (issue 2, "runs dry").
- * The request holds no credentials (ActionKind.buildRequest never sees them).
+ * The sender for a destination without credentials: sends nothing and reports success, so the
+ * quick start runs before any token exists (issue 2, "runs dry"). The dispatcher's outcome line
+ * for it is `dry run: would send` with the exact request (log-outcome.ts); the request holds no
+ * credentials (ActionKind.buildRequest never sees them).
  */
-export function createDryRunSender(destination: string, log: Logger, kind?: string): Sender<unknown> {
-  return {
-    send(request, ctx) {
-      log.info({ eventId: ctx.eventId, jobId: ctx.jobId, destination, kind, request }, 'dry run: would send');
-      return Promise.resolve({ status: 'ok', ref: 'dry-run' });
-    },
-  };
+export function createDryRunSender(): Sender<unknown> {
+  return { send: () => Promise.resolve({ status: 'ok', ref: DRY_RUN_REF }) };
 }

@@ -1,6 +1,7 @@
 import type { Outcome } from '../actions/action.js';
 import type { Logger } from '../log.js';
 import type { Job, JobUpdate } from '../store/job-queue.js';
+import { DRY_RUN_REF } from './dry-run-sender.js';
 
 /** The message of each job result: one stable line per settled attempt, for grep and alerts. */
 const MESSAGE: Readonly<Record<JobUpdate['to'], string>> = {
@@ -22,5 +23,7 @@ export function logOutcome(log: Logger, destination: string, job: Job, outcome: 
     ...(update.to === 'retry' && { retryAt: new Date(update.at).toISOString() }),
   };
   if (update.to === 'dead' || update.to === 'ambiguous') log.warn(fields, MESSAGE[update.to]);
+  // A dry-run destination's one line says exactly what it would have sent (see dry-run-sender.ts).
+  else if (update.to === 'done' && update.ref === DRY_RUN_REF) log.info({ ...fields, request: job.request }, 'dry run: would send');
   else log.info(fields, MESSAGE[update.to]);
 }

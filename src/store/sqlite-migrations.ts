@@ -42,11 +42,12 @@ export const MIGRATIONS: readonly string[] = [
     ref          TEXT,
     replay_of    TEXT
   );
-  CREATE INDEX jobs_due ON jobs (status, next_at);
-  CREATE INDEX jobs_destination_due ON jobs (destination, status, next_at);
+  -- Few indexes: every one is written on the ingest path. Partial ones stay small: only pending
+  -- jobs are claimed, and only replays have replay_of.
+  CREATE INDEX jobs_pending ON jobs (destination, next_at) WHERE status = 'pending';
   CREATE INDEX jobs_event ON jobs (event_id);
   CREATE INDEX jobs_plan_key ON jobs (plan_key);
-  CREATE INDEX jobs_replay_of ON jobs (replay_of);
+  CREATE INDEX jobs_replay_of ON jobs (replay_of) WHERE replay_of IS NOT NULL;
   `,
 ];
 

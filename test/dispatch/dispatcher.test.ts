@@ -347,13 +347,32 @@ describe('batching', () => {
     expect(store.deliveries.jobsForEvent('e1').every((j) => j.attempts === 1)).toBe(true);
   });
 
+  it('waits up to batchWaitMs for a part-filled batch, then sends what came in as one call', async () => {
+    const { sender, calls } = scriptedSender(clock, ok, { maxBatch: 100 });
+    const d = dispatcher({ sender, kind: batchKind }, { policy: { batchWaitMs: 200 } });
+    await seed(store, 'e1', Array.from({ length: 5 }, (_, i) => ({ request: { email: `a${i}@x.test` } })));
+    d.start();
+    await d.idle();
+    expect(calls).toEqual([]);
+    clock.advance(150);
+    await seed(store, 'e2', Array.from({ length: 5 }, (_, i) => ({ request: { email: `b${i}@x.test` } })));
+    d.wake();
+    await d.idle();
+    expect(calls).toEqual([]);
+    clock.advance(50);
+    await d.idle();
+    expect(calls.map((c) => [c.jobIds.length, c.at - t0])).toEqual([[10, 200]]);
+    // Waiting used no attempts.
+    expect(store.deliveries.jobsForEvent('e1').every((j) => j.attempts === 1)).toBe(true);
+  });
+
   it('retries the items a batch sender gave no outcome for', async () => {
     const sender: Sender<unknown> = {
       maxBatch: 10,
       send: () => Promise.resolve({ status: 'ok' }),
       sendBatch: (items) => Promise.resolve(items.slice(0, 1).map((): Outcome => ({ status: 'ok' }))),
     };
-    const d = dispatcher({ sender, kind: batchKind });
+    const d = dispatcher({ sender, kind: batchKind }, { policy: { batchWaitMs: 0 } });
     await seed(store, 'e1', [{}, {}]);
     d.start();
     await d.idle();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { redactSecrets } from '../../src/log.js';
 import { captureLog } from './capture-log.js';
 
 const SECRET = 'S3cr3t-value-0123456789';
@@ -31,5 +32,26 @@ describe('createLogger redaction', () => {
     const captured = captureLog('info');
     captured.log.error({ err: discordError }, 'send failed');
     expect(captured.lines()[0]).toMatchObject({ err: { message: 'Unknown Webhook', status: 404, code: 10015, url: '[redacted]' } });
+  });
+});
+
+describe('redactSecrets', () => {
+  it('censors secret keys at any depth and in arrays, case-insensitively', () => {
+    const input = { a: { b: { c: [{ Token: SECRET }, { ok: 1 }] } }, Authorization: SECRET };
+    expect(redactSecrets(input)).toEqual({ a: { b: { c: [{ Token: '[redacted]' }, { ok: 1 }] } }, Authorization: '[redacted]' });
+  });
+
+  it('never mutates what it was given, and returns objects without secrets as they are', () => {
+    const input = { destination: { token: SECRET }, other: { kept: true } };
+    const out = redactSecrets(input) as typeof input;
+    expect(input.destination.token).toBe(SECRET);
+    expect(out.other).toBe(input.other);
+    const clean = { eventId: 'e1', request: { channel: '#c', text: 'hi' } };
+    expect(redactSecrets(clean)).toBe(clean);
+  });
+
+  it("censors an error's request url but not a url elsewhere", () => {
+    expect(redactSecrets({ url: 'http://127.0.0.1:3000' })).toEqual({ url: 'http://127.0.0.1:3000' });
+    expect(redactSecrets({ err: discordError })).toMatchObject({ err: { url: '[redacted]', requestBody: '[redacted]', message: 'Unknown Webhook' } });
   });
 });
