@@ -121,8 +121,10 @@ export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
       return row === undefined ? undefined : toStoredEvent(row);
     },
     jobsForEvent: (eventId) => jobsOfEvent.all(eventId).map(toJob),
-    requeue: (ids, now) => requeue(ids, now),
-    enqueueReplay: (jobs, now) => enqueueReplay(jobs, now),
+    // IMMEDIATE: these read, then write; taking the write lock first makes a replay from another
+    // process wait (busy_timeout) for the bridge's commits instead of failing with SQLITE_BUSY.
+    requeue: (ids, now) => requeue.immediate(ids, now),
+    enqueueReplay: (jobs, now) => enqueueReplay.immediate(jobs, now),
     counts(): JobCounts {
       const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
       for (const r of byStatus.all()) counts[r.status] = r.n;
