@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/log.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
 import { startFakeHubspot, type FakeHubspot } from '../fakes/fake-hubspot.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
+import { fakeApiEnv, postJson } from './http-helpers.js';
 
 export const DISCORD_WEBHOOK = { id: '333333333333333333', token: 't'.repeat(68) };
 
@@ -35,9 +36,7 @@ export async function startTestBridge(opts: { rulesFile?: string; env?: Env } = 
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     DISCORD_WEBHOOK_URL: `https://discord.com/api/webhooks/${DISCORD_WEBHOOK.id}/${DISCORD_WEBHOOK.token}`,
     HUBSPOT_ACCESS_TOKEN: 'pat-na1-test',
-    SLACK_API_URL: slack.apiUrl,
-    DISCORD_API_URL: discord.apiUrl,
-    HUBSPOT_API_URL: hubspot.url,
+    ...fakeApiEnv({ slack, discord, hubspot }),
     ...opts.env,
   };
   const read = readEnv(env);
@@ -53,14 +52,7 @@ export async function startTestBridge(opts: { rulesFile?: string; env?: Env } = 
     hubspot,
     webhookUrl,
     dataDir,
-    async post(body, headers = {}) {
-      const res = await fetch(webhookUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      return { status: res.status, json: await res.json() };
-    },
+    post: (body, headers) => postJson(webhookUrl, body, headers),
     async close() {
       await bridge.close({ timeoutMs: 2000 });
       await Promise.all([slack.close(), discord.close(), hubspot.close()]);

@@ -9,6 +9,7 @@ import type { Job } from '../../src/store/job-queue.js';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions } from '../fakes/fake-discord.js';
 import { startFakeHubspot, type FakeHubspot, type FakeHubspotOptions } from '../fakes/fake-hubspot.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
+import { fakeApiEnv } from '../e2e/http-helpers.js';
 
 export const FAULT_WEBHOOK = { id: '666666666666666666', token: 'f'.repeat(68) };
 export const FAULT_CHANNEL = '777777777777777777';
@@ -112,9 +113,7 @@ export async function startFaultBridge(opts: FaultBridgeOptions = {}): Promise<F
     DISCORD_WEBHOOK_URL: `https://discord.com/api/webhooks/${FAULT_WEBHOOK.id}/${FAULT_WEBHOOK.token}`,
     DISCORD_BOT_TOKEN: 'faults-bot-token',
     HUBSPOT_ACCESS_TOKEN: 'pat-faults',
-    SLACK_API_URL: slack.apiUrl,
-    DISCORD_API_URL: discord.apiUrl,
-    HUBSPOT_API_URL: hubspot.url,
+    ...fakeApiEnv({ slack, discord, hubspot }),
     ...opts.env,
   };
   const read = readEnv(env);

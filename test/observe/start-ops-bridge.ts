@@ -7,6 +7,7 @@ import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
 import { startFakeHubspot, type FakeHubspot } from '../fakes/fake-hubspot.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
 import { captureLog, type CapturedLog } from './capture-log.js';
+import { fakeApiEnv, postJson } from '../e2e/http-helpers.js';
 
 /*
  * The real bridge (startBridge, as `bridge serve` runs it) for the operations tests: like
@@ -81,9 +82,7 @@ export async function startOpsBridge(opts: OpsBridgeOptions = {}): Promise<OpsBr
     SLACK_BOT_TOKEN,
     DISCORD_WEBHOOK_URL,
     HUBSPOT_ACCESS_TOKEN,
-    SLACK_API_URL: fakes.slack.apiUrl,
-    DISCORD_API_URL: fakes.discord.apiUrl,
-    HUBSPOT_API_URL: fakes.hubspot.url,
+    ...fakeApiEnv(fakes),
     ...opts.env,
   };
   const read = readEnv(env);
@@ -109,14 +108,7 @@ export async function startOpsBridge(opts: OpsBridgeOptions = {}): Promise<OpsBr
     dataDir,
     log,
     webhookUrl,
-    async post(body, headers = {}) {
-      const res = await fetch(webhookUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      return { status: res.status, json: await res.json() };
-    },
+    post: (body, headers) => postJson(webhookUrl, body, headers),
     async get(path) {
       const res = await fetch(`${bridge.url}${path}`);
       return { status: res.status, text: await res.text() };
