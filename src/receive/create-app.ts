@@ -22,8 +22,6 @@ export interface AppDeps {
   readonly health?: { readonly ready: () => { ok: boolean; details?: Record<string, unknown> } };
   /** Express `trust proxy` (https://expressjs.com/en/guide/behind-proxies.html); off by default, so req.ip is the peer. */
   readonly trustProxy?: boolean | number | string;
-  /** Mounts middleware that must see every request (e.g. request metrics), before any route. */
-  readonly before?: (app: Express) => void;
   /** Mounts more routes (e.g. /metrics) before the 404 handler. */
   readonly extraRoutes?: (app: Express) => void;
 }
@@ -44,7 +42,6 @@ export function createApp(deps: AppDeps): Express {
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
     next();
   });
-  deps.before?.(app);
 
   app.route('/healthz').get((_req, res) => void res.json({ status: 'ok' })).all(methodNotAllowed(['GET', 'HEAD']));
   app

@@ -47,14 +47,6 @@ describe('health routes', () => {
     expect([missing.status, await missing.json()]).toEqual([404, { error: { code: 'not_found', message: 'no such route' } }]);
   });
 
-  it('runs `before` middleware ahead of every route', async () => {
-    const seen: string[] = [];
-    const a = await boot({ before: (x) => x.use((req, _res, next) => { seen.push(`${req.method} ${req.path}`); next(); }) });
-    await fetch(`${a.url}/healthz`);
-    await post(a.url, 'nope', { 'content-type': 'text/plain' });
-    expect(seen).toEqual(['GET /healthz', 'POST /webhooks/returning-ai']);
-  });
-
   it('answers an unexpected error with a bare 500, logging the error', async () => {
     const a = await boot({ extraRoutes: (x) => x.get('/boom', () => { throw new Error('secret internals'); }) });
     const res = await fetch(`${a.url}/boom`);
