@@ -22,6 +22,8 @@ export const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** How long dedupe keys are kept (redeliveries within this window fire nothing). */
   DEDUPE_WINDOW_HOURS: z.coerce.number().min(1).max(24 * 365).default(24 * 7),
+  /** Events (with their finished jobs) older than this are deleted; 0 keeps them forever. */
+  HISTORY_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
   /** Webhook requests per minute per client IP; 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   /** Largest accepted webhook body. */

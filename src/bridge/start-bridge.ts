@@ -15,6 +15,7 @@ import { hardenServer } from '../receive/harden-server.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { activeRules } from './active-rules.js';
 import { buildDestinations } from './build-destinations.js';
+import { scheduleHistoryPruning } from './schedule-history-pruning.js';
 import { createIntake, type ActiveRules } from './create-intake.js';
 import { createDrainer } from './drain-server.js';
 import { listenHost } from './listen-host.js';
@@ -153,6 +154,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     return { ok: false, errors: [`cannot listen on ${host.host}:${settings.PORT}: ${(err as Error).message}`] };
   }
   dispatcher.start();
+  const stopPruning = scheduleHistoryPruning(store, settings.HISTORY_RETENTION_DAYS, now, log);
 
   const watcher = watchRules<RulesInForce>({
     path: settings.RULES_FILE,
@@ -192,6 +194,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       const timeoutMs = closeOpts.timeoutMs ?? 10_000;
       log.info({ timeoutMs }, 'stopping: no new requests or actions; finishing those in flight');
       watcher.close();
+      stopPruning();
       // Both within the one timeout: requests in flight are answered (their events and jobs are
       // stored, and run on the next start), and running actions finish; nothing new starts.
       // (The dispatcher logs the actions it had to abandon; their jobs stay `running` and run again on start.)

@@ -10,6 +10,7 @@ import { migrate } from './sqlite-migrations.js';
 import { createSqliteIntake } from './sqlite-intake.js';
 import { createSqliteJobQueue } from './sqlite-job-queue.js';
 import { createSqliteDeliveryQueries } from './sqlite-delivery-queries.js';
+import { createHistoryPruner } from './sqlite-history.js';
 
 export const DEFAULT_DEDUPE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -38,6 +39,11 @@ export interface SqliteStore extends IntakeStore {
    * succeeded. Cheap (no write, never waits on the lock), so a probe can call it often.
    */
   writable(): boolean;
+  /**
+   * Deletes events received before `cutoff` whose jobs are all finished, with their jobs, at most
+   * `limit` per call; returns how many events went. Call again until it returns 0.
+   */
+  pruneHistory(cutoff: number, limit?: number): number;
   /** Group-commit counters (transactions, items, largest batch) for tests and metrics. */
   intakeStats(): GroupCommitStats;
   /** Commits anything still queued, then closes the file. */
@@ -83,6 +89,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
       return intake.accept(dedupeKey, event, jobs);
     },
     pruneDedupe: (now) => intake.pruneDedupe(now),
+    pruneHistory: createHistoryPruner(db),
     writable() {
       if (closed || !db.open || !intake.lastCommitOk()) return false;
       try {

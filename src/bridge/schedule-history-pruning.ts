@@ -1,0 +1,39 @@
+import type { Logger } from '../log.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Keeps the store from growing without bound: hourly (and once at start), deletes events older than
+ * `retentionDays` whose jobs are all finished, a few hundred per transaction with a turn of the
+ * event loop between, so requests are never held up for long. 0 keeps history forever.
+ * Returns a function that stops it.
+ */
+export function scheduleHistoryPruning(store: SqliteStore, retentionDays: number, now: () => number, log: Logger): () => void {
+  if (retentionDays <= 0) return () => {};
+  let stopped = false;
+  const run = (): void => {
+    const cutoff = now() - retentionDays * DAY_MS;
+    let total = 0;
+    const step = (): void => {
+      if (stopped) return;
+      try {
+        const n = store.pruneHistory(cutoff);
+        total += n;
+        if (n > 0) return void setImmediate(step);
+        if (total > 0) log.info({ events: total, before: new Date(cutoff).toISOString() }, 'history pruned');
+      } catch (err) {
+        log.warn({ err }, 'pruning history failed; trying again in an hour');
+      }
+    };
+    step();
+  };
+  const timer = setInterval(run, HOUR_MS);
+  timer.unref();
+  setImmediate(run);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}
