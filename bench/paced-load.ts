@@ -5,6 +5,8 @@ export interface PacedResult {
   readonly accepted: number;
   readonly non2xx: number;
   readonly errors: number;
+  /** Client-side errors by code (e.g. ECONNRESET), for the summary. */
+  readonly errorCodes: Readonly<Record<string, number>>;
   readonly seconds: number;
   /** Ack latency of every 2xx, ms, from the moment the request was written to the end of the answer. */
   readonly latencies: number[];
@@ -36,6 +38,7 @@ export async function pacedLoad(opts: {
   let accepted = 0;
   let non2xx = 0;
   let errors = 0;
+  const errorCodes = new Map<string, number>();
   let inFlight = 0;
   const start = performance.now();
 
@@ -63,9 +66,10 @@ export async function pacedLoad(opts: {
           });
         },
       );
-      req.on('error', () => {
+      req.on('error', (err: NodeJS.ErrnoException) => {
         inFlight -= 1;
         errors += 1;
+        errorCodes.set(err.code ?? err.message, (errorCodes.get(err.code ?? err.message) ?? 0) + 1);
         finishIfDone();
       });
       req.end(body);
@@ -83,7 +87,7 @@ export async function pacedLoad(opts: {
     tick();
   });
   agent.destroy();
-  return { sent, accepted, non2xx, errors, seconds: (performance.now() - start) / 1000, latencies, lags };
+  return { sent, accepted, non2xx, errors, errorCodes: Object.fromEntries(errorCodes), seconds: (performance.now() - start) / 1000, latencies, lags };
 }
 
 /** The p-th percentile (0-100) of `values`, nearest rank. */
