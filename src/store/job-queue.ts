@@ -1,4 +1,4 @@
-import type { Json } from '../events/event.js';
+import type { NewJob } from './store.js';
 
 /**
  * Where a job is in its life. `pending` and `running` are live; `done`, `dead` and `ambiguous`
@@ -8,18 +8,14 @@ export type JobStatus = 'pending' | 'running' | 'done' | 'dead' | 'ambiguous';
 
 export const JOB_STATUSES: readonly JobStatus[] = ['pending', 'running', 'done', 'dead', 'ambiguous'];
 
-/** One action job as the queue holds it. Nullable columns are `null`, so rows print as they are. */
-export interface Job {
-  /** The plan key `${eventId}:${rule}:${index}`, or `${planKey}#r${n}` for the n-th replay. */
-  readonly id: string;
+/**
+ * One action job as the queue holds it: what the intake stored, and where it is now. Nullable
+ * columns are `null`, so rows print as they are. `id` is the plan key `${eventId}:${rule}:${index}`,
+ * or `${planKey}#r${n}` for the n-th replay.
+ */
+export interface Job extends NewJob {
   /** The plan key, the same for a job and all its replays: the idempotency key senders pass on. */
   readonly planKey: string;
-  readonly eventId: string;
-  readonly rule: string;
-  readonly actionIndex: number;
-  readonly destination: string;
-  readonly kind: string;
-  readonly request: Json;
   readonly status: JobStatus;
   /** Attempts started so far (a claim counts one, a rate-limit or breaker push-back gives it back). */
   readonly attempts: number;
