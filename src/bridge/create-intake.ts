@@ -57,8 +57,12 @@ export function createIntake(deps: IntakeDeps): Intake {
       { eventId: event.id, type: event.type, outcome: result, rulesVersion: rules.version, rules: plan.matches.map((m) => m.rule), jobs: result === 'accepted' ? jobs.length : 0 },
       'event received',
     );
-    if (result === 'accepted') deps.onAccepted?.(event, plan);
-    else deps.onDuplicate?.(event);
+    if (result === 'accepted') {
+      // An action whose request could not be built from this event (planned as a miss) would
+      // otherwise vanish without a trace.
+      for (const m of plan.misses) if (m.reason.includes(' not built: ')) deps.log.warn({ eventId: event.id, rule: m.rule, reason: m.reason }, 'action not built');
+      deps.onAccepted?.(event, plan);
+    } else deps.onDuplicate?.(event);
     return result;
   };
 }
