@@ -48,7 +48,6 @@ export function createIntake(deps: IntakeDeps): Intake {
     const plan = rules.plan(event);
     const jobs = jobsOf(event, plan);
     const result = await deps.store.accept(
-      event.id,
       { id: event.id, type: event.type, name: event.name, payload: JSON.stringify(event.payload), rulesVersion: rules.version, receivedAt: deps.now() },
       jobs,
     );

@@ -8,7 +8,6 @@ export interface EventSummary {
   readonly name: string;
   readonly rulesVersion: string;
   readonly receivedAt: number;
-  readonly dedupeKey: string | null;
   readonly jobs: readonly Job[];
 }
 

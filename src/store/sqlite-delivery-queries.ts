@@ -2,40 +2,44 @@ import type { Database } from 'better-sqlite3';
 import type { NewJob } from './store.js';
 import { JOB_STATUSES, type JobStatus } from './job-queue.js';
 import type { DeliveryQueries, EventSummary, JobCounts, RequeueResult } from './delivery-queries.js';
-import { toJob, toStoredEvent, type EventRow, type JobRow } from './sqlite-rows.js';
+import { JOB_BY_ID, jobKey, toJob, toStoredEvent, type EventRow, type JobRow } from './sqlite-rows.js';
 
 /** Operator queries and replays on SQLite (see DeliveryQueries for the replay model). */
 export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
   const recentEvents = db.prepare<[number], EventRow>(
-    'SELECT * FROM events ORDER BY received_at DESC, rowid DESC LIMIT ?',
+    'SELECT * FROM events ORDER BY received_at DESC, seq DESC LIMIT ?',
   );
   const recentEventsWith = db.prepare<[string, number], EventRow>(
-    `SELECT * FROM events WHERE id IN (SELECT event_id FROM jobs WHERE status = ?)
-     ORDER BY received_at DESC, rowid DESC LIMIT ?`,
+    `SELECT * FROM events WHERE seq IN (SELECT event_seq FROM jobs WHERE status = ?)
+     ORDER BY received_at DESC, seq DESC LIMIT ?`,
   );
   const jobsOfEvents = db.prepare<[string], JobRow>(
-    'SELECT * FROM jobs WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY rowid',
+    'SELECT * FROM jobs WHERE event_seq IN (SELECT value FROM json_each(?)) ORDER BY seq',
   );
   const dead = db.prepare<[number], JobRow>(
     `SELECT * FROM jobs j WHERE status = 'dead'
        AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.replay_of = j.id)
-     ORDER BY updated_at DESC, rowid DESC LIMIT ?`,
+     ORDER BY updated_at DESC, seq DESC LIMIT ?`,
   );
-  const oneJob = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?');
+  const oneJob = db.prepare<{ eventId: string; id: string }, JobRow>(`SELECT * FROM jobs WHERE ${JOB_BY_ID}`);
   const oneEvent = db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?');
-  const jobsOfEvent = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE event_id = ? ORDER BY rowid');
+  const jobsOfEvent = db.prepare<[string], JobRow>(
+    'SELECT * FROM jobs WHERE event_seq = (SELECT seq FROM events WHERE id = ?) ORDER BY seq',
+  );
   const replayedAs = db.prepare<[string], { id: string }>(
-    'SELECT id FROM jobs WHERE replay_of = ? ORDER BY rowid DESC LIMIT 1',
+    'SELECT id FROM jobs WHERE replay_of = ? ORDER BY seq DESC LIMIT 1',
   );
-  const latestOfPlan = db.prepare<[string], JobRow>(
-    'SELECT * FROM jobs WHERE plan_key = ? ORDER BY rowid DESC LIMIT 1',
+  // A plan key is its first job's id, so its jobs are all under the event that id names.
+  const OF_PLAN = 'event_seq = (SELECT seq FROM events WHERE id = @eventId) AND plan_key = @id';
+  const latestOfPlan = db.prepare<{ eventId: string; id: string }, JobRow>(
+    `SELECT * FROM jobs WHERE ${OF_PLAN} ORDER BY seq DESC LIMIT 1`,
   );
-  const countOfPlan = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM jobs WHERE plan_key = ?');
+  const countOfPlan = db.prepare<{ eventId: string; id: string }, { n: number }>(`SELECT COUNT(*) AS n FROM jobs WHERE ${OF_PLAN}`);
   const insertReplay = db.prepare(
-    `INSERT INTO jobs (id, plan_key, event_id, rule, action_index, destination, kind, request,
+    `INSERT INTO jobs (id, event_seq, plan_key, event_id, rule, action_index, destination, kind, request,
        status, attempts, next_at, created_at, updated_at, replay_of)
-     VALUES (@id, @plan_key, @event_id, @rule, @action_index, @destination, @kind, @request,
-       'pending', 0, @now, @now, @now, @replay_of)`,
+     VALUES (@id, (SELECT seq FROM events WHERE id = @event_id), @plan_key, @event_id, @rule, @action_index,
+       @destination, @kind, @request, 'pending', 0, @now, @now, @now, @replay_of)`,
   );
   const byStatus = db.prepare<[], { status: JobStatus; n: number }>(
     'SELECT status, COUNT(*) AS n FROM jobs GROUP BY status',
@@ -43,8 +47,8 @@ export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
 
   /** Next free replay id: `${planKey}#r${n}`, n = how many jobs the plan key has had. */
   function replayId(planKey: string): string {
-    let n = Math.max(1, countOfPlan.get(planKey)?.n ?? 0);
-    while (oneJob.get(`${planKey}#r${n}`) !== undefined) n += 1;
+    let n = Math.max(1, countOfPlan.get(jobKey(planKey))?.n ?? 0);
+    while (oneJob.get(jobKey(`${planKey}#r${n}`)) !== undefined) n += 1;
     return `${planKey}#r${n}`;
   }
 
@@ -59,7 +63,7 @@ export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
     const requeued: { from: string | null; to: string }[] = [];
     const skipped: { id: string; reason: string }[] = [];
     for (const id of ids) {
-      const row = oneJob.get(id);
+      const row = oneJob.get(jobKey(id));
       const why = row === undefined ? 'not found' : notReplayable(row);
       if (row === undefined || why !== undefined) {
         skipped.push({ id, reason: why ?? 'not found' });
@@ -79,7 +83,7 @@ export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
     const requeued: { from: string | null; to: string }[] = [];
     const skipped: { id: string; reason: string }[] = [];
     for (const j of jobs) {
-      const latest = latestOfPlan.get(j.id);
+      const latest = latestOfPlan.get(jobKey(j.id));
       const why = latest === undefined ? undefined : notReplayable(latest);
       if (latest !== undefined && why !== undefined) {
         skipped.push({ id: latest.id, reason: why });
@@ -100,20 +104,19 @@ export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
     listEvents(opts = {}): EventSummary[] {
       const limit = opts.limit ?? 50;
       const events = opts.status === undefined ? recentEvents.all(limit) : recentEventsWith.all(opts.status, limit);
-      const jobs = jobsOfEvents.all(JSON.stringify(events.map((e) => e.id))).map(toJob);
+      const jobs = jobsOfEvents.all(JSON.stringify(events.map((e) => e.seq))).map(toJob);
       return events.map((e) => ({
         id: e.id,
         type: e.type,
         name: e.name,
         rulesVersion: e.rules_version,
         receivedAt: e.received_at,
-        dedupeKey: e.dedupe_key,
         jobs: jobs.filter((j) => j.eventId === e.id),
       }));
     },
     listDead: (opts = {}) => dead.all(opts.limit ?? 100).map(toJob),
     getJob(id) {
-      const row = oneJob.get(id);
+      const row = oneJob.get(jobKey(id));
       return row === undefined ? undefined : toJob(row);
     },
     getEvent(id) {

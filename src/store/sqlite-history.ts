@@ -1,25 +1,39 @@
 import type { Database } from 'better-sqlite3';
 
+export interface HistoryPrunerOptions {
+  readonly now: () => number;
+  /** Ids are remembered this long after the event was received, even once the event is deleted. */
+  readonly dedupeWindowMs: number;
+}
+
 /**
  * Deletes history older than the retention: events received before `cutoff` none of whose jobs is
  * still live (pending or running), with their jobs. At most `limit` events per call, so a large
- * backlog is deleted in short transactions between requests rather than one long one.
+ * backlog is deleted in short transactions between requests rather than one long one. An event
+ * deleted before its dedupe window has ended leaves its id in `dedupe`, so a late redelivery of it
+ * still fires nothing.
  */
-export function createHistoryPruner(db: Database): (cutoff: number, limit?: number) => number {
-  const oldEvents = db.prepare<[number, number], { id: string }>(
-    `SELECT e.id FROM events e WHERE e.received_at < ?
-       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND j.status IN ('pending', 'running'))
+export function createHistoryPruner(db: Database, opts: HistoryPrunerOptions): (cutoff: number, limit?: number) => number {
+  const oldEvents = db.prepare<[number, number], { seq: number; id: string; received_at: number }>(
+    `SELECT e.seq, e.id, e.received_at FROM events e WHERE e.received_at < ?
+       AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.event_seq = e.seq AND j.status IN ('pending', 'running'))
      ORDER BY e.received_at LIMIT ?`,
   );
-  const deleteJobs = db.prepare('DELETE FROM jobs WHERE event_id = ?');
-  const deleteEvent = db.prepare('DELETE FROM events WHERE id = ?');
+  const deleteJobs = db.prepare('DELETE FROM jobs WHERE event_seq = ?');
+  const deleteEvent = db.prepare('DELETE FROM events WHERE seq = ?');
+  const remember = db.prepare(
+    `INSERT INTO dedupe (key, event_id, seen_at) VALUES (?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET seen_at = MAX(seen_at, excluded.seen_at)`,
+  );
   const prune = db.transaction((cutoff: number, limit: number) => {
-    const ids = oldEvents.all(cutoff, limit);
-    for (const { id } of ids) {
-      deleteJobs.run(id);
-      deleteEvent.run(id);
+    const rememberAfter = opts.now() - opts.dedupeWindowMs;
+    const events = oldEvents.all(cutoff, limit);
+    for (const e of events) {
+      deleteJobs.run(e.seq);
+      deleteEvent.run(e.seq);
+      if (e.received_at > rememberAfter) remember.run(e.id, e.id, e.received_at);
     }
-    return ids.length;
+    return events.length;
   });
   return (cutoff, limit = 500) => prune.immediate(cutoff, limit);
 }

@@ -19,14 +19,13 @@ export interface SqliteIntakeOptions {
 export interface SqliteIntake extends IntakeStore {
   /** False after a commit failed, until one succeeds again. */
   lastCommitOk(): boolean;
-  /** Deletes dedupe keys older than the window; returns how many. */
+  /** Deletes remembered ids (of pruned events) older than the window; returns how many. */
   pruneDedupe(now: number): number;
   flushNow(): void;
   stats(): GroupCommitStats;
 }
 
 interface Pending {
-  readonly dedupeKey: string;
   readonly event: StoredEvent;
   readonly jobs: readonly NewJob[];
   /** Serialised at submit, so a request that cannot be serialised fails alone, not its batch. */
@@ -37,10 +36,11 @@ interface Pending {
  * The durable intake: dedupe, then the event and its jobs in one transaction, shared by every
  * request of the same event-loop turn (group commit). `accept` resolves only after the commit.
  *
- * A delivery is a duplicate if its dedupe key was seen within the window, or if its event id is
- * stored already (events are kept after their key is pruned, so a late redelivery of the same
- * event id still fires nothing). Duplicates inside one batch are caught the same way, since each
- * item sees the rows written before it in the same transaction.
+ * The event id is the dedupe key (the sender's delivery id, or the content id). A stored event is
+ * its own dedupe record, so the common case writes no separate key; the `dedupe` table holds only
+ * the ids of events that history pruning removed before the dedupe window ended. Duplicates
+ * inside one batch are caught the same way, since each item sees the rows written before it in the
+ * same transaction.
  */
 export function createSqliteIntake(opts: SqliteIntakeOptions): SqliteIntake {
   const { db, now, dedupeWindowMs } = opts;
@@ -48,31 +48,26 @@ export function createSqliteIntake(opts: SqliteIntakeOptions): SqliteIntake {
   let lastPrune = Number.NEGATIVE_INFINITY;
   let commitOk = true;
 
-  const seenAt = db.prepare<[string], { seen_at: number }>('SELECT seen_at FROM dedupe WHERE key = ?');
-  const putKey = db.prepare(
-    `INSERT INTO dedupe (key, event_id, seen_at) VALUES (?, ?, ?)
-     ON CONFLICT (key) DO UPDATE SET event_id = excluded.event_id, seen_at = excluded.seen_at`,
-  );
+  const prunedAt = db.prepare<[string], { seen_at: number }>('SELECT seen_at FROM dedupe WHERE key = ?');
   const insertEvent = db.prepare(
-    `INSERT OR IGNORE INTO events (id, type, name, payload, rules_version, received_at, dedupe_key)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO events (id, type, name, payload, rules_version, received_at)
+     VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const insertJob = db.prepare(
-    `INSERT OR IGNORE INTO jobs (id, plan_key, event_id, rule, action_index, destination, kind, request,
+    `INSERT INTO jobs (id, event_seq, plan_key, event_id, rule, action_index, destination, kind, request,
        status, attempts, next_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
   );
   const prune = db.prepare('DELETE FROM dedupe WHERE seen_at <= ?');
 
   function acceptOne(p: Pending, t: number): AcceptResult {
-    const seen = seenAt.get(p.dedupeKey);
-    if (seen !== undefined && seen.seen_at > t - dedupeWindowMs) return 'duplicate';
-    putKey.run(p.dedupeKey, p.event.id, t);
     const e = p.event;
-    const stored = insertEvent.run(e.id, e.type, e.name, e.payload, e.rulesVersion, e.receivedAt, p.dedupeKey);
+    const pruned = prunedAt.get(e.id);
+    if (pruned !== undefined && pruned.seen_at > t - dedupeWindowMs) return 'duplicate';
+    const stored = insertEvent.run(e.id, e.type, e.name, e.payload, e.rulesVersion, e.receivedAt);
     if (stored.changes === 0) return 'duplicate';
     p.jobs.forEach((j, i) => {
-      insertJob.run(j.id, j.id, j.eventId, j.rule, j.actionIndex, j.destination, j.kind, p.requests[i], t, t, t);
+      insertJob.run(j.id, stored.lastInsertRowid, j.id, j.eventId, j.rule, j.actionIndex, j.destination, j.kind, p.requests[i], t, t, t);
     });
     return 'accepted';
   }
@@ -110,14 +105,14 @@ export function createSqliteIntake(opts: SqliteIntakeOptions): SqliteIntake {
   }, opts.maxBatch ?? 256);
 
   return {
-    accept(dedupeKey, event, jobs) {
+    accept(event, jobs) {
       let requests: string[];
       try {
         requests = jobs.map((j) => JSON.stringify(j.request));
       } catch (err) {
         return Promise.reject(err);
       }
-      return group.submit({ dedupeKey, event, jobs, requests });
+      return group.submit({ event, jobs, requests });
     },
     lastCommitOk: () => commitOk,
     pruneDedupe,

@@ -1,45 +1,46 @@
 import type { Database } from 'better-sqlite3';
 import type { Job, JobQueue, JobResult, JobUpdate } from './job-queue.js';
-import { toJob, type JobRow } from './sqlite-rows.js';
-
-type ClaimedRow = JobRow & { seq: number };
+import { JOB_BY_ID as BY_ID, jobKey, toJob, type JobRow } from './sqlite-rows.js';
 
 /**
  * The job queue on SQLite. One process owns the file, and SQLite has one writer, so a claim (an
  * `UPDATE … RETURNING`) cannot race another claim. Updates to a job check the status they expect,
- * so a late outcome for a job that was already recovered or replayed changes nothing.
+ * so a late outcome for a job that was already recovered or replayed changes nothing. `seq` (the
+ * rowid) is the insertion order.
  */
 export function createSqliteJobQueue(db: Database): JobQueue {
-  const claimAny = db.prepare<{ now: number; limit: number }, ClaimedRow>(
+  const claimAny = db.prepare<{ now: number; limit: number }, JobRow>(
     `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = @now
-     WHERE id IN (SELECT id FROM jobs WHERE status = 'pending' AND next_at <= @now
-                  ORDER BY next_at, rowid LIMIT @limit)
-     RETURNING rowid AS seq, *`,
+     WHERE seq IN (SELECT seq FROM jobs WHERE status = 'pending' AND next_at <= @now
+                   ORDER BY next_at, seq LIMIT @limit)
+     RETURNING *`,
   );
-  const claimFor = db.prepare<{ now: number; limit: number; destination: string }, ClaimedRow>(
+  const claimFor = db.prepare<{ now: number; limit: number; destination: string }, JobRow>(
     `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = @now
-     WHERE id IN (SELECT id FROM jobs WHERE destination = @destination AND status = 'pending'
-                  AND next_at <= @now ORDER BY next_at, rowid LIMIT @limit)
-     RETURNING rowid AS seq, *`,
+     WHERE seq IN (SELECT seq FROM jobs WHERE destination = @destination AND status = 'pending'
+                   AND next_at <= @now ORDER BY next_at, seq LIMIT @limit)
+     RETURNING *`,
   );
-  const toDone = db.prepare(
-    `UPDATE jobs SET status = 'done', ref = ?, updated_at = ? WHERE id = ? AND status = 'running'`,
+  type ById = { eventId: string; id: string; now: number };
+  const toDone = db.prepare<ById & { ref: string | null }>(
+    `UPDATE jobs SET status = 'done', ref = @ref, updated_at = @now WHERE ${BY_ID} AND status = 'running'`,
   );
-  const toFinal = db.prepare(
-    `UPDATE jobs SET status = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'running'`,
+  const toFinal = db.prepare<ById & { status: string; reason: string }>(
+    `UPDATE jobs SET status = @status, last_error = @reason, updated_at = @now WHERE ${BY_ID} AND status = 'running'`,
   );
-  const toDead = db.prepare(
-    `UPDATE jobs SET status = 'dead', last_error = ?, updated_at = ?
-     WHERE id = ? AND status IN ('running', 'pending')`,
+  const toDead = db.prepare<ById & { reason: string }>(
+    `UPDATE jobs SET status = 'dead', last_error = @reason, updated_at = @now
+     WHERE ${BY_ID} AND status IN ('running', 'pending')`,
   );
-  const toRetry = db.prepare(
-    `UPDATE jobs SET status = 'pending', next_at = ?, last_error = ?, updated_at = ?
-     WHERE id = ? AND status = 'running'`,
+  const toRetry = db.prepare<ById & { at: number; reason: string }>(
+    `UPDATE jobs SET status = 'pending', next_at = @at, last_error = @reason, updated_at = @now
+     WHERE ${BY_ID} AND status = 'running'`,
   );
-  const toReleased = db.prepare(
-    `UPDATE jobs SET status = 'pending', attempts = MAX(attempts - 1, 0), next_at = ?, updated_at = ?
-     WHERE id = ? AND status = 'running'`,
+  const toReleased = db.prepare<ById & { at: number }>(
+    `UPDATE jobs SET status = 'pending', attempts = MAX(attempts - 1, 0), next_at = @at, updated_at = @now
+     WHERE ${BY_ID} AND status = 'running'`,
   );
+  const byId = (id: string, now: number): ById => ({ ...jobKey(id), now });
   const defer = db.prepare(
     `UPDATE jobs SET next_at = @until, updated_at = @now
      WHERE destination = @destination AND status = 'pending' AND next_at < @until`,
@@ -58,14 +59,14 @@ export function createSqliteJobQueue(db: Database): JobQueue {
   function apply(u: JobUpdate, now: number): void {
     switch (u.to) {
       case 'done':
-        toDone.run(u.ref ?? null, now, u.id);
+        toDone.run({ ...byId(u.id, now), ref: u.ref ?? null });
         return;
       case 'dead':
       case 'ambiguous':
-        toFinal.run(u.to, u.reason, now, u.id);
+        toFinal.run({ ...byId(u.id, now), status: u.to, reason: u.reason });
         return;
       case 'retry':
-        toRetry.run(u.at, u.reason, now, u.id);
+        toRetry.run({ ...byId(u.id, now), at: u.at, reason: u.reason });
         return;
     }
   }
@@ -74,7 +75,7 @@ export function createSqliteJobQueue(db: Database): JobQueue {
     for (const u of updates) apply(u, now);
   });
   const releaseAll = db.transaction((ids: readonly string[], at: number, now: number) => {
-    for (const id of ids) toReleased.run(at, now, id);
+    for (const id of ids) toReleased.run({ ...byId(id, now), at });
   });
 
   function toUpdate(id: string, result: JobResult): JobUpdate {
@@ -95,7 +96,7 @@ export function createSqliteJobQueue(db: Database): JobQueue {
     },
     complete: (id, result, now) => apply(toUpdate(id, result), now),
     retryLater: (id, at, reason, now) => apply({ id, to: 'retry', at, reason }, now),
-    deadLetter: (id, reason, now) => void toDead.run(reason, now, id),
+    deadLetter: (id, reason, now) => void toDead.run({ ...byId(id, now), reason }),
     settle: (updates, now) => (updates.length === 0 ? undefined : settleAll(updates, now)),
     release: (ids, at, now) => (ids.length === 0 ? undefined : releaseAll(ids, at, now)),
     deferDestination: (destination, until, now) => defer.run({ destination, until, now }).changes,

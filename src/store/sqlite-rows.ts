@@ -1,10 +1,23 @@
 import type { Json } from '../events/event.js';
 import type { StoredEvent } from './store.js';
 import type { Job, JobStatus } from './job-queue.js';
+import { eventIdOfJob } from './job-id.js';
+
+/** Finds a job by id through its event: the only index on job ids is (event_seq, id). */
+export const JOB_BY_ID = 'event_seq = (SELECT seq FROM events WHERE id = @eventId) AND id = @id';
+
+/** The named parameters of JOB_BY_ID for job `id` (an id that names no event finds nothing). */
+export function jobKey(id: string): { eventId: string; id: string } {
+  return { eventId: eventIdOfJob(id) ?? '', id };
+}
 
 /** A `jobs` row as better-sqlite3 returns it. */
 export interface JobRow {
+  /** Insertion order (the rowid). */
+  seq: number;
   id: string;
+  /** The `seq` of the job's event. */
+  event_seq: number;
   plan_key: string;
   event_id: string;
   rule: string;
@@ -24,13 +37,14 @@ export interface JobRow {
 
 /** An `events` row. */
 export interface EventRow {
+  /** Arrival order (the rowid). */
+  seq: number;
   id: string;
   type: string;
   name: string;
   payload: string;
   rules_version: string;
   received_at: number;
-  dedupe_key: string | null;
 }
 
 export function toJob(row: JobRow): Job {

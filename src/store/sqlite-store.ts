@@ -32,7 +32,7 @@ export interface SqliteStore extends IntakeStore {
   readonly file: string;
   readonly queue: JobQueue;
   readonly deliveries: DeliveryQueries;
-  /** Deletes dedupe keys older than the window (commits also do this hourly); returns how many. */
+  /** Forgets ids of pruned events older than the dedupe window (commits also do this hourly); returns how many. */
   pruneDedupe(now: number): number;
   /**
    * Readiness: the file is open, its directory is writable, and the last intake commit (if any)
@@ -84,12 +84,12 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     file,
     queue: createSqliteJobQueue(db),
     deliveries: createSqliteDeliveryQueries(db),
-    accept(dedupeKey, event, jobs) {
+    accept(event, jobs) {
       if (closed) return Promise.reject(new Error('store is closed'));
-      return intake.accept(dedupeKey, event, jobs);
+      return intake.accept(event, jobs);
     },
     pruneDedupe: (now) => intake.pruneDedupe(now),
-    pruneHistory: createHistoryPruner(db),
+    pruneHistory: createHistoryPruner(db, { now: opts.now, dedupeWindowMs }),
     writable() {
       if (closed || !db.open || !intake.lastCommitOk()) return false;
       try {

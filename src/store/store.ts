@@ -27,9 +27,10 @@ export type AcceptResult = 'accepted' | 'duplicate';
 
 /**
  * The intake side of the store: the seam between receiving and dispatching. `accept` stores the
- * event and its jobs atomically (durably, before it resolves) unless `dedupeKey` was seen within
- * the dedupe window, in which case nothing is stored and it resolves 'duplicate'.
+ * event and its jobs atomically (durably, before it resolves) unless an event with the same id was
+ * stored already or seen within the dedupe window, in which case nothing is stored and it resolves
+ * 'duplicate'. The event id is the dedupe key: the sender's delivery id, or the content id.
  */
 export interface IntakeStore {
-  accept(dedupeKey: string, event: StoredEvent, jobs: readonly NewJob[]): Promise<AcceptResult>;
+  accept(event: StoredEvent, jobs: readonly NewJob[]): Promise<AcceptResult>;
 }

@@ -19,8 +19,8 @@ const plan: Plan = {
 function fakeStore(result: 'accepted' | 'duplicate') {
   const calls: { key: string; jobs: readonly NewJob[] }[] = [];
   const store: IntakeStore = {
-    accept: (key, _e, jobs) => {
-      calls.push({ key, jobs });
+    accept: (e, jobs) => {
+      calls.push({ key: e.id, jobs });
       return Promise.resolve(result);
     },
   };

@@ -36,19 +36,34 @@ describe('listEvents', () => {
   it('lists newest events first with their jobs, optionally only those with a job in a status', async () => {
     await seed(store, 'e1', [{}, {}], t);
     t += 1;
-    await store.accept('e2', storedEvent('e2', t), []);
+    await store.accept(storedEvent('e2', t), []);
     t += 1;
     await seed(store, 'e3', [{}], t);
     finish({ 'e1:r:1': 'dead', 'e3:r:0': 'done' });
 
     const all = store.deliveries.listEvents();
-    expect(all.map((e) => [e.id, e.dedupeKey, e.jobs.map((j) => `${j.id}=${j.status}`)])).toEqual([
-      ['e3', 'e3', ['e3:r:0=done']],
-      ['e2', 'e2', []],
-      ['e1', 'e1', ['e1:r:0=pending', 'e1:r:1=dead']],
+    expect(all.map((e) => [e.id, e.jobs.map((j) => `${j.id}=${j.status}`)])).toEqual([
+      ['e3', ['e3:r:0=done']],
+      ['e2', []],
+      ['e1', ['e1:r:0=pending', 'e1:r:1=dead']],
     ]);
     expect(store.deliveries.listEvents({ status: 'dead' }).map((e) => e.id)).toEqual(['e1']);
     expect(store.deliveries.listEvents({ limit: 1 }).map((e) => e.id)).toEqual(['e3']);
+  });
+});
+
+describe('jobs by id', () => {
+  it("finds each job under its own event when one event's id looks like another's job id", async () => {
+    await seed(store, 'x', [{ request: { of: 'x' } }]);
+    await seed(store, 'x:r:0', [{ request: { of: 'x:r:0' } }]);
+    expect(store.deliveries.getJob('x:r:0')?.request).toEqual({ of: 'x' });
+    expect(store.deliveries.getJob('x:r:0:r:0')?.request).toEqual({ of: 'x:r:0' });
+    expect(store.deliveries.jobsForEvent('x').map((j) => j.id)).toEqual(['x:r:0']);
+    expect(store.deliveries.jobsForEvent('x:r:0').map((j) => j.id)).toEqual(['x:r:0:r:0']);
+    finish({ 'x:r:0:r:0': 'dead' });
+    expect(store.deliveries.getJob('x:r:0')?.status).toBe('pending');
+    expect(store.deliveries.getJob('x:r:0:r:0')?.status).toBe('dead');
+    expect(store.deliveries.getJob('no-such-job')).toBeUndefined();
   });
 });
 

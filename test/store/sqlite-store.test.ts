@@ -44,7 +44,7 @@ describe('openSqliteStore', () => {
   it('keeps accepted events and jobs across close and reopen', async () => {
     const first = openStore();
     const jobs = jobsFor('e1', [{ destination: 'slack-alerts', request: { text: 'hi' } }, {}]);
-    expect(await first.accept('k1', storedEvent('e1', t), jobs)).toBe('accepted');
+    expect(await first.accept(storedEvent('e1', t), jobs)).toBe('accepted');
     first.close();
 
     const second = openStore();
@@ -53,8 +53,8 @@ describe('openSqliteStore', () => {
       ['e1:r:0', 'slack-alerts', { text: 'hi' }, 'pending', 0, t],
       ['e1:r:1', 'dest', { n: 1 }, 'pending', 0, t],
     ]);
-    // The dedupe key survived too.
-    expect(await second.accept('k1', storedEvent('e1-again', t), jobsFor('e1-again', [{}]))).toBe('duplicate');
+    // So did its dedupe: the stored event is its own record.
+    expect(await second.accept(storedEvent('e1', t), jobsFor('e1', [{}]))).toBe('duplicate');
   });
 
   it('refuses a file from a newer bridge', () => {
@@ -69,42 +69,58 @@ describe('openSqliteStore', () => {
 });
 
 describe('dedupe', () => {
-  it('answers duplicate for a key seen within the window and stores nothing new', async () => {
+  const peekKeys = (store: SqliteStore) => {
+    const peek = new Database(store.file, { readonly: true });
+    const keys = peek.prepare('SELECT key FROM dedupe ORDER BY key').pluck().all();
+    peek.close();
+    return keys;
+  };
+
+  it('answers duplicate for an event id it has stored, whatever its age, and stores nothing new', async () => {
     const store = openStore();
-    await store.accept('k', storedEvent('e1'), jobsFor('e1', [{}]));
-    t += DEFAULT_DEDUPE_WINDOW_MS - 1;
-    expect(await store.accept('k', storedEvent('e2'), jobsFor('e2', [{}]))).toBe('duplicate');
-    expect(store.deliveries.getEvent('e2')).toBeUndefined();
-    expect(store.deliveries.counts().pending).toBe(1);
+    await store.accept(storedEvent('e1', t), jobsFor('e1', [{}]));
+    t += 10 * DEFAULT_DEDUPE_WINDOW_MS;
+    expect(await store.accept(storedEvent('e1', t), jobsFor('e1', [{}, {}]))).toBe('duplicate');
+    expect(store.deliveries.jobsForEvent('e1')).toHaveLength(1);
+    expect(store.deliveries.getEvent('e1')?.receivedAt).toBe(t - 10 * DEFAULT_DEDUPE_WINDOW_MS);
+    // A stored event needs no separate key.
+    expect(peekKeys(store)).toEqual([]);
   });
 
-  it('forgets a key after the window, but a stored event id still fires nothing', async () => {
+  it('remembers the id of an event pruned before the window ended, until the window ends', async () => {
     const store = openStore({ dedupeWindowMs: 1000 });
-    await store.accept('k', storedEvent('e1'), jobsFor('e1', [{}]));
-    t += 1000;
-    expect(await store.accept('k', storedEvent('e2'), jobsFor('e2', [{}]))).toBe('accepted');
-    t += 1000;
-    expect(await store.accept('k', storedEvent('e1'), jobsFor('e1', [{}]))).toBe('duplicate');
-    expect(store.deliveries.counts().pending).toBe(2);
-  });
-
-  it('answers duplicate for a known event id under a new delivery key', async () => {
-    const store = openStore();
-    await store.accept('delivery-1', storedEvent('e1'), jobsFor('e1', [{}]));
-    expect(await store.accept('delivery-2', storedEvent('e1'), jobsFor('e1', [{}, {}]))).toBe('duplicate');
+    const received = t;
+    await store.accept(storedEvent('e1', received), []);
+    t += 100;
+    expect(store.pruneHistory(t)).toBe(1);
+    expect(store.deliveries.getEvent('e1')).toBeUndefined();
+    expect(peekKeys(store)).toEqual(['e1']);
+    t = received + 999;
+    expect(await store.accept(storedEvent('e1', t), jobsFor('e1', [{}]))).toBe('duplicate');
+    t = received + 1000;
+    expect(await store.accept(storedEvent('e1', t), jobsFor('e1', [{}]))).toBe('accepted');
     expect(store.deliveries.jobsForEvent('e1')).toHaveLength(1);
   });
 
-  it('prunes keys older than the window', async () => {
+  it('does not remember the id of an event pruned after the window', async () => {
     const store = openStore({ dedupeWindowMs: 1000 });
-    await store.accept('old', storedEvent('e1'), []);
+    await store.accept(storedEvent('e1', t), []);
+    t += 1000;
+    expect(store.pruneHistory(t)).toBe(1);
+    expect(peekKeys(store)).toEqual([]);
+    expect(await store.accept(storedEvent('e1', t), [])).toBe('accepted');
+  });
+
+  it('forgets remembered ids older than the window', async () => {
+    const store = openStore({ dedupeWindowMs: 1000 });
+    await store.accept(storedEvent('old', t), []);
     t += 600;
-    await store.accept('new', storedEvent('e2'), []);
+    await store.accept(storedEvent('new', t), []);
+    expect(store.pruneHistory(t + 1)).toBe(2);
+    expect(peekKeys(store)).toEqual(['new', 'old']);
     t += 500;
     expect(store.pruneDedupe(t)).toBe(1);
-    const peek = new Database(store.file, { readonly: true });
-    expect(peek.prepare('SELECT key FROM dedupe').pluck().all()).toEqual(['new']);
-    peek.close();
+    expect(peekKeys(store)).toEqual(['new']);
   });
 });
 
@@ -112,7 +128,7 @@ describe('group commit', () => {
   it('commits requests of one event-loop turn in one transaction', async () => {
     const store = openStore();
     const results = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => store.accept(`k${i}`, storedEvent(`e${i}`), jobsFor(`e${i}`, [{}]))),
+      Array.from({ length: 100 }, (_, i) => store.accept(storedEvent(`e${i}`), jobsFor(`e${i}`, [{}]))),
     );
     expect(results.every((r) => r === 'accepted')).toBe(true);
     expect(store.intakeStats()).toEqual({ commits: 1, items: 100, largestBatch: 100 });
@@ -120,24 +136,24 @@ describe('group commit', () => {
 
   it('caps a batch at 256 and commits the rest next', async () => {
     const store = openStore();
-    await Promise.all(Array.from({ length: 300 }, (_, i) => store.accept(`k${i}`, storedEvent(`e${i}`), [])));
+    await Promise.all(Array.from({ length: 300 }, (_, i) => store.accept(storedEvent(`e${i}`), [])));
     expect(store.intakeStats()).toEqual({ commits: 2, items: 300, largestBatch: 256 });
   });
 
   it('commits requests of different turns separately', async () => {
     const store = openStore();
-    await store.accept('a', storedEvent('a'), []);
-    await store.accept('b', storedEvent('b'), []);
+    await store.accept(storedEvent('a'), []);
+    await store.accept(storedEvent('b'), []);
     expect(store.intakeStats().commits).toBe(2);
   });
 
   it('handles duplicates inside one batch', async () => {
     const store = openStore();
     const results = await Promise.all([
-      store.accept('same', storedEvent('e1'), jobsFor('e1', [{}])),
-      store.accept('same', storedEvent('e1'), jobsFor('e1', [{}])),
-      store.accept('other', storedEvent('e1'), jobsFor('e1', [{}])),
-      store.accept('new', storedEvent('e2'), jobsFor('e2', [{}])),
+      store.accept(storedEvent('e1'), jobsFor('e1', [{}])),
+      store.accept(storedEvent('e1'), jobsFor('e1', [{}])),
+      store.accept(storedEvent('e1'), jobsFor('e1', [{}, {}])),
+      store.accept(storedEvent('e2'), jobsFor('e2', [{}])),
     ]);
     expect(results).toEqual(['accepted', 'duplicate', 'duplicate', 'accepted']);
     expect(store.intakeStats().commits).toBe(1);
@@ -151,8 +167,8 @@ describe('group commit', () => {
                 BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
     other.close();
     const batch = [
-      store.accept('k1', storedEvent('good'), jobsFor('good', [{}])),
-      store.accept('k2', storedEvent('bad'), []),
+      store.accept(storedEvent('good'), jobsFor('good', [{}])),
+      store.accept(storedEvent('bad'), []),
     ];
     const settled = await Promise.allSettled(batch);
     expect(settled.map((s) => (s.status === 'rejected' ? (s.reason as Error).message : s.value))).toEqual([
@@ -160,8 +176,8 @@ describe('group commit', () => {
       'disk on fire',
     ]);
     expect(store.deliveries.getEvent('good')).toBeUndefined();
-    // The key was rolled back too, so the sender's retry is accepted.
-    expect(await store.accept('k1', storedEvent('good'), jobsFor('good', [{}]))).toBe('accepted');
+    // Nothing of the batch was stored, so the sender's retry is accepted.
+    expect(await store.accept(storedEvent('good'), jobsFor('good', [{}]))).toBe('accepted');
   });
 
   it('reports not writable after a failed commit, until one succeeds, and once closed', async () => {
@@ -171,9 +187,9 @@ describe('group commit', () => {
     other.exec(`CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.id = 'bad'
                 BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
     other.close();
-    await expect(store.accept('k', storedEvent('bad'), [])).rejects.toThrow('disk on fire');
+    await expect(store.accept(storedEvent('bad'), [])).rejects.toThrow('disk on fire');
     expect(store.writable()).toBe(false);
-    await store.accept('k', storedEvent('good'), []);
+    await store.accept(storedEvent('good'), []);
     expect(store.writable()).toBe(true);
     store.close();
     expect(store.writable()).toBe(false);
@@ -185,8 +201,8 @@ describe('group commit', () => {
     loop.self = loop;
     const bad = jobsFor('bad', [{}]).map((j) => ({ ...j, request: loop as never }));
     const [ok, failed] = await Promise.allSettled([
-      store.accept('k1', storedEvent('good'), []),
-      store.accept('k2', storedEvent('bad'), bad),
+      store.accept(storedEvent('good'), []),
+      store.accept(storedEvent('bad'), bad),
     ]);
     expect(ok).toEqual({ status: 'fulfilled', value: 'accepted' });
     expect(failed?.status).toBe('rejected');
@@ -196,20 +212,20 @@ describe('group commit', () => {
     const calls: number[] = [];
     const store = openStore({ onAccepted: (n) => calls.push(n) });
     await Promise.all([
-      store.accept('a', storedEvent('a'), []),
-      store.accept('b', storedEvent('b'), []),
-      store.accept('a', storedEvent('a'), []),
+      store.accept(storedEvent('a'), []),
+      store.accept(storedEvent('b'), []),
+      store.accept(storedEvent('a'), []),
     ]);
-    await store.accept('a', storedEvent('a'), []);
+    await store.accept(storedEvent('a'), []);
     expect(calls).toEqual([2]);
   });
 
   it('commits queued requests on close, then refuses new ones', async () => {
     const store = openTemp(dir, clock);
-    const pending = store.accept('k', storedEvent('e1'), jobsFor('e1', [{}]));
+    const pending = store.accept(storedEvent('e1'), jobsFor('e1', [{}]));
     store.close();
     expect(await pending).toBe('accepted');
-    await expect(store.accept('k2', storedEvent('e2'), [])).rejects.toThrow('store is closed');
+    await expect(store.accept(storedEvent('e2'), [])).rejects.toThrow('store is closed');
     expect(openStore().deliveries.getEvent('e1')?.id).toBe('e1');
   });
 });

@@ -40,7 +40,7 @@ export function jobsFor(eventId: string, specs: readonly { destination?: string;
 /** Stores one event with the given jobs (as the intake does) and returns the job ids. */
 export async function seed(store: SqliteStore, eventId: string, specs: Parameters<typeof jobsFor>[1], receivedAt = 0): Promise<string[]> {
   const jobs = jobsFor(eventId, specs);
-  const r = await store.accept(eventId, storedEvent(eventId, receivedAt), jobs);
+  const r = await store.accept(storedEvent(eventId, receivedAt), jobs);
   if (r !== 'accepted') throw new Error(`seed ${eventId}: ${r}`);
   return jobs.map((j) => j.id);
 }
