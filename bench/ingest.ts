@@ -81,7 +81,8 @@ interface Run {
   readonly errors: number;
 }
 
-const perSecond = (r: Run) => r.accepted / r.seconds;
+/** 0 for a run that measured no time (no response came after its settling load). */
+const perSecond = (r: Run) => (r.seconds > 0 ? r.accepted / r.seconds : 0);
 
 /**
  * One closed-loop autocannon run of `settle + seconds`; only responses after the first `settle`
@@ -123,7 +124,7 @@ async function load(url: string, seconds: number, connections: number, settle = 
       }
     });
   });
-  const measured = (performance.now() - Math.min(windowStart, performance.now())) / 1000;
+  const measured = windowStart === Number.POSITIVE_INFINITY ? 0 : (performance.now() - windowStart) / 1000;
   return { target: url, accepted, seconds: measured, latencies, non2xx: result.non2xx, errors: result.errors };
 }
 
