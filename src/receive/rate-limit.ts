@@ -1,4 +1,4 @@
-import { isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Fixed one-minute windows per client. Written here rather than taken from express-rate-limit
@@ -39,20 +39,17 @@ export function createRateLimiter(opts: { perMinute: number; now: () => number; 
 }
 
 /**
- * The rate-limit key of a client address. IPv6 clients usually hold a whole /64, so they are
- * limited per /64; IPv4-mapped addresses count as their IPv4 address.
+ * The rate-limit key of a client address, parsed with ipaddr.js: IPv4 (also when it arrives
+ * IPv4-mapped on a dual-stack socket, `::ffff:10.0.0.1`) is limited per address; IPv6 clients
+ * usually hold a whole /64, so they are limited per /64. An unparseable address shares one key, so
+ * made-up values cannot mint fresh buckets.
  */
 export function clientKey(ip: string | undefined): string {
   if (!ip) return 'unknown';
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped?.[1]) return mapped[1];
-  const addr = ip.split('%')[0] ?? ip;
-  if (!isIPv6(addr)) return ip;
-  const halves = addr.split('::');
-  const head = halves[0] ? halves[0].split(':') : [];
-  const tail = halves.length > 1 && halves[1] ? halves[1].split(':') : [];
-  // An embedded IPv4 tail (::1.2.3.4) fills two groups.
-  const tailGroups = tail.length + (tail.at(-1)?.includes('.') ? 1 : 0);
-  const groups = halves.length > 1 ? [...head, ...Array<string>(8 - head.length - tailGroups).fill('0'), ...tail] : head;
-  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+  // Four-part decimal only: `10`, `0x0a.0.0.1` and `010.0.0.1` are valid inet_aton forms, not socket addresses.
+  if (!ipaddr.IPv4.isValidFourPartDecimal(ip) && !ipaddr.IPv6.isValid(ip)) return 'invalid';
+  const addr = ipaddr.process(ip);
+  if (addr.kind() === 'ipv4') return addr.toString();
+  const [a = 0, b = 0, c = 0, d = 0] = (addr as ipaddr.IPv6).parts;
+  return `${new ipaddr.IPv6([a, b, c, d, 0, 0, 0, 0]).toString()}/64`;
 }

@@ -27,17 +27,37 @@ describe('createRateLimiter', () => {
 
 describe('clientKey', () => {
   it.each([
+    // IPv4: one key per address.
     ['127.0.0.1', '127.0.0.1'],
-    ['::ffff:10.0.0.7', '10.0.0.7'],
+    ['10.0.0.1', '10.0.0.1'],
+    // IPv4-mapped (a dual-stack socket listening on ::), in every spelling: the IPv4 address.
+    ['::ffff:10.0.0.1', '10.0.0.1'],
+    ['::FFFF:10.0.0.2', '10.0.0.2'],
+    ['::ffff:a00:1', '10.0.0.1'],
+    ['0:0:0:0:0:ffff:10.0.0.1', '10.0.0.1'],
+    ['0000:0000:0000:0000:0000:ffff:0a00:0003', '10.0.0.3'],
+    // IPv6: one key per /64.
     ['2001:db8:85a3:1:8a2e:370:7334:1', '2001:db8:85a3:1::/64'],
     ['2001:db8:85a3:1:ffff::2', '2001:db8:85a3:1::/64'],
-    ['2001:0db8::1', '2001:db8:0:0::/64'],
-    ['::1', '0:0:0:0::/64'],
-    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
-    ['64:ff9b::192.0.2.33', '64:ff9b:0:0::/64'],
+    ['2001:db8:85a3:2::1', '2001:db8:85a3:2::/64'],
+    ['2001:0DB8::1', '2001:db8::/64'],
+    ['::1', '::/64'],
+    ['::ffff:0:10.0.0.1', '::/64'],
+    ['fe80::1%eth0', 'fe80::/64'],
+    ['64:ff9b::192.0.2.33', '64:ff9b::/64'],
+    // Missing, and garbage: one shared key each, so made-up values cannot mint fresh buckets.
     [undefined, 'unknown'],
-    ['not-an-ip', 'not-an-ip'],
-  ])('%s → %s', (ip, key) => {
+    ['', 'unknown'],
+    ['not-an-ip', 'invalid'],
+    ['1.2.3.4.5', 'invalid'],
+    ['256.0.0.1', 'invalid'],
+    ['::ffff:256.0.0.1', 'invalid'],
+    ['1::2::3', 'invalid'],
+    ['[::1]', 'invalid'],
+    [' 10.0.0.1', 'invalid'],
+    ['10', 'invalid'],
+    ['010.0.0.1', 'invalid'],
+  ])('%j → %s', (ip, key) => {
     expect(clientKey(ip)).toBe(key);
   });
 });
