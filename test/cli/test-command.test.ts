@@ -1,10 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from './run-cli.js';
 
 const VISIT = 'test/fixtures/events/visit.json';
+
+/** A fresh folder under the OS temp dir, removed when the test ends. */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bridge-cli-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 describe('bridge test --event', () => {
   it('prints the --json contract for the docs visit against the bundled rules', async () => {
@@ -35,7 +42,7 @@ describe('bridge test --event', () => {
   });
 
   it('refuses an invalid event, naming the field', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bridge-cli-'));
+    const dir = tempDir();
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ event: { name: 'User Visits Server' }, user: { id: '1', email: 'not-an-email', name: 'x' } }));
     const r = await runCli(['test', '--event', file, '--rules', 'rules.yaml']);
@@ -52,7 +59,7 @@ describe('bridge test <folder>', () => {
   });
 
   it('fails a case whose expectation is wrong, saying what happened instead', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bridge-cli-'));
+    const dir = tempDir();
     writeFileSync(
       join(dir, 'wrong.yaml'),
       'event:\n  owner: { id: "1", name: O, email: o@x.example }\n  user: { id: "2", name: U, email: u@x.example }\n  date: "2025-01-01T00:00:00Z"\n  event: { name: User Visits Server }\n  server: { id: "s", name: S }\nexpect:\n  matches: [vip-visit-slack]\n',
