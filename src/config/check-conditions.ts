@@ -10,7 +10,7 @@ export function typesLacking(path: string, types: readonly KnownEventType[]): Kn
   return types.filter((t) => !isKnownField(t, path));
 }
 
-/** A rule's `when`: field paths exist in the events it is `on`, regexes compile and cannot blow up. */
+/** A rule's `when`: field paths exist in the events it is `on`, regexes are RE2 syntax. */
 export function checkConditions(rule: RawRecord, rulePath: readonly PathSegment[], types: readonly KnownEventType[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   walkConditions(own(rule, 'when'), [...rulePath, 'when'], (condition, path) => {
@@ -23,7 +23,7 @@ export function checkConditions(rule: RawRecord, rulePath: readonly PathSegment[
     }
     const pattern = own(condition, 'matches');
     if (typeof pattern === 'string') {
-      const problem = checkRegex(pattern, own(condition, 'ignore_case') === true ? 'i' : '');
+      const problem = checkRegex(pattern);
       if (problem !== undefined) issues.push({ path: [...path, 'matches'], message: problem });
     }
   });

@@ -1,42 +1,48 @@
-import { checkSync } from 'recheck';
+import { RE2JS } from 're2js';
 
-// recheck (https://makenowjust-labs.github.io/recheck/) decides ReDoS by automata theory or
-// seeded (deterministic) fuzzing: unlike a star-height heuristic it catches `(a|a)*$` and lets a
-// harmless `(a*)*` through. Only exponential blow-ups are refused: a polynomial one (`\s*$` is
-// quadratic) is common in hand-written patterns and bounded on event-sized strings.
-const CHECK_TIMEOUT_MS = 2_000;
-
-const cache = new Map<string, string | undefined>();
-
-function syntaxError(pattern: string, flags: string): string | undefined {
-  try {
-    new RegExp(pattern, flags);
-    return undefined;
-  } catch (e) {
-    // "Invalid regular expression: /(/: Unterminated group" -> "unterminated group"
-    const message = e instanceof Error ? e.message : String(e);
-    const reason = message.slice(message.lastIndexOf(': ') + 2);
-    return reason.charAt(0).toLowerCase() + reason.slice(1);
-  }
-}
+const WHY = 'patterns run on a linear-time engine (RE2 syntax) so no event can stall the bridge';
 
 /**
- * Why a `matches` pattern cannot be used, or undefined when it can. Patterns are compiled as the
- * rule engine compiles them: `new RegExp(pattern, flags)`.
+ * Constructs that only a backtracking engine can run, by how RE2's parser reports them (the text
+ * between backticks in its error). RE2 leaves them out on purpose: https://github.com/google/re2/wiki/Syntax
  */
-export function checkRegex(pattern: string, flags = ''): string | undefined {
-  const key = `${flags}/${pattern}`;
-  if (cache.has(key)) return cache.get(key);
-  let problem: string | undefined;
-  const invalid = syntaxError(pattern, flags);
-  if (invalid !== undefined) {
-    problem = `invalid regex "${pattern}": ${invalid}`;
-  } else {
-    const result = checkSync(pattern, flags, { timeout: CHECK_TIMEOUT_MS });
-    if (result.status === 'vulnerable' && result.complexity.type === 'exponential') {
-      problem = `regex "${pattern}" may backtrack catastrophically; rewrite it without nested quantifiers`;
-    }
+function unsupported(fragment: string, complaint: string): string | undefined {
+  if (fragment.startsWith('(?=')) return 'look-ahead (?=…)';
+  if (fragment.startsWith('(?!')) return 'negative look-ahead (?!…)';
+  if (fragment.startsWith('(?<=')) return 'look-behind (?<=…)';
+  if (fragment.startsWith('(?<!')) return 'negative look-behind (?<!…)';
+  if (fragment.startsWith('(?>')) return 'atomic group (?>…)';
+  if (/^\\[1-9]/.test(fragment)) return `back-reference ${fragment}`;
+  if (fragment === '\\k') return 'back-reference \\k<…>';
+  if (complaint === 'invalid nested repetition operator' && fragment.endsWith('+')) return `possessive quantifier ${fragment}`;
+  return undefined;
+}
+
+/** JavaScript spellings RE2 writes another way. */
+const SPELLED_OTHERWISE: Readonly<Record<string, string>> = {
+  '\\u': 'escape \\u is JavaScript syntax: RE2 writes a code point as \\x{hhhh}',
+  '\\c': 'escape \\c is JavaScript syntax: RE2 writes a control character as \\x{hh}',
+};
+
+/**
+ * Why a `matches` pattern cannot be used, or undefined when it can. Patterns compile as the rule
+ * engine compiles them (re2js: linear time in the length of the field, whatever the pattern), so
+ * there is no backtracking to guard against, only syntax RE2 does not have.
+ */
+export function checkRegex(pattern: string): string | undefined {
+  try {
+    RE2JS.compile(pattern);
+    return undefined;
+  } catch (e) {
+    // "error parsing regexp: invalid or unsupported Perl syntax: `(?=`"
+    const message = e instanceof Error ? e.message : String(e);
+    const reason = message.replace(/^error parsing regexp: /, '');
+    const [, complaint = reason, fragment = ''] = /^(.*?): `(.*)`$/s.exec(reason) ?? [];
+    const construct = unsupported(fragment, complaint);
+    if (construct !== undefined) return `${construct} is not supported: ${WHY}`;
+    const spelling = SPELLED_OTHERWISE[fragment];
+    if (spelling !== undefined) return spelling;
+    const at = fragment === '' || fragment === pattern ? '' : ` at \`${fragment}\``;
+    return `invalid regex "${pattern}": ${complaint}${at}`;
   }
-  cache.set(key, problem);
-  return problem;
 }

@@ -51,7 +51,7 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
       contains: scalar.optional().describe('substring of a string field, or element of an array field'),
       starts_with: z.string().optional(),
       ends_with: z.string().optional(),
-      matches: z.string().optional().describe('JavaScript regular expression, unanchored'),
+      matches: z.string().optional().describe('regular expression in RE2 syntax (https://github.com/google/re2/wiki/Syntax), unanchored; no look-around or back-references'),
       exists: z.boolean().optional(),
       gt: z.number().optional(),
       gte: z.number().optional(),

@@ -1,4 +1,5 @@
 import type { Condition, Operator } from '../config/condition-schema.js';
+import { RE2JS } from 're2js';
 import type { Json } from '../events/event.js';
 
 type Scalar = string | number | boolean;
@@ -16,12 +17,6 @@ export interface OperatorContext {
   readonly listSet: (name: string) => ReadonlySet<Scalar>;
 }
 
-/**
- * A field is matched against at most this many characters, so a long user-typed value cannot make
- * a regex slow (the loader also refuses backtracking-prone patterns). Anchors such as `$` therefore
- * see the cut, not the real end, of longer values.
- */
-export const MAX_MATCH_INPUT = 10_000;
 const NUMERIC = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?\s*$/i;
 
 const isScalar = (v: Json | undefined): v is Scalar => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
@@ -112,9 +107,11 @@ export const OPERATOR_BUILDERS: Builders = {
     const suffix = ctx.ignoreCase ? operand.toLowerCase() : operand;
     return { describe: show(operand), check: stringTest(ctx.ignoreCase, (s) => s.endsWith(suffix)) };
   },
+  // RE2 (re2js): time linear in the value's length whatever the pattern, so no user-typed value can
+  // stall the bridge (JavaScript's RegExp backtracks: `^(.*?,){11}P` on 79 characters never returns).
   matches: (operand, ctx) => {
-    const re = new RegExp(operand, ctx.ignoreCase ? 'i' : '');
-    return { describe: show(operand), check: stringTest(false, (s) => re.test(s.length > MAX_MATCH_INPUT ? s.slice(0, MAX_MATCH_INPUT) : s)) };
+    const re = RE2JS.compile(operand, ctx.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
+    return { describe: show(operand), check: stringTest(false, (s) => re.test(s)) };
   },
   exists: (operand) => ({ describe: operand ? 'exists' : 'does not exist', check: (value) => (value !== undefined && value !== null) === operand }),
   gt: (operand) => ({ describe: show(operand), check: numberTest((n) => n > operand) }),

@@ -63,7 +63,7 @@ describe('compileRules', () => {
     ['a destination of another kind', { actions: [{ chat: { destination: 'alerts', text: 'x' } }, { chat: { destination: 'crm', text: 'x' } }] }, 'rule "r" action 1: destination "crm" is a ledger destination, not chat'],
     ['an unknown list', { when: { field: 'user.email', not_in: 'vip' } }, 'unknown list "vip"'],
     ['a list on the prototype', { when: { field: 'user.email', in: 'constructor' } }, 'unknown list "constructor"'],
-    ['a bad regex', { when: { any: [{ field: 'user.name', matches: '(' }] } }, 'Invalid regular expression: /(/: Unterminated group'],
+    ['a bad regex', { when: { any: [{ field: 'user.name', matches: '(' }] } }, 'error parsing regexp: missing closing ): `(`'],
     ['a bad date', { when: { not: { field: 'date', before: 'soon' } } }, 'not a date: "soon"'],
     ['a leaf without an operator', { when: { field: 'user.name' } }, 'a condition needs all, any, not, or a field with one operator (got {"field":"user.name"})'],
     ['a leaf with two operators', { when: { field: 'a', exists: true, equals: 1 } }, 'a condition needs all, any, not, or a field with one operator (got {"field":"a","exists":true,"equals":1})'],
