@@ -13,9 +13,6 @@ export const EnvSchema = z.object({
   RULES_FILE: z.string().min(1).default('./rules.yaml'),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SLACK_API_URL: Url.optional(),
-  DISCORD_API_URL: Url.optional(),
-  HUBSPOT_API_URL: Url.optional(),
   /** Per-request timeout for vendor calls. */
   ACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** How long a graceful shutdown waits for requests and actions in flight. */
@@ -33,13 +30,31 @@ export const EnvSchema = z.object({
   ALLOW_UNAUTHENTICATED: z.enum(['true', 'false']).optional(),
 });
 
-export type Settings = z.infer<typeof EnvSchema>;
+/**
+ * `<NAME>_API_URL`: a destination kind's base-URL override (each kind names its own variable,
+ * ActionKind.apiUrlEnv), so adding a kind does not touch this file.
+ */
+const API_URL_VAR = /^[A-Z][A-Z0-9_]*_API_URL$/;
+
+export type Settings = z.infer<typeof EnvSchema> & {
+  /** Every `*_API_URL` variable that is set, validated as a URL, without a trailing slash. */
+  readonly apiUrls: Readonly<Record<string, string>>;
+};
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export type ReadEnvResult = { ok: true; settings: Settings } | { ok: false; errors: string[] };
 
 export function readEnv(env: Env): ReadEnvResult {
+  const errors: string[] = [];
+  const apiUrls: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!API_URL_VAR.test(name) || value === undefined || value === '') continue;
+    const url = Url.safeParse(value);
+    if (url.success) apiUrls[name] = url.data;
+    else errors.push(`environment ${name}: ${url.error.issues[0]?.message ?? 'Invalid URL'}`);
+  }
   const r = EnvSchema.safeParse(env);
-  if (r.success) return { ok: true, settings: r.data };
-  return { ok: false, errors: r.error.issues.map((i) => `environment ${i.path.join('.')}: ${i.message}`) };
+  if (!r.success) errors.unshift(...r.error.issues.map((i) => `environment ${i.path.join('.')}: ${i.message}`));
+  if (r.success && errors.length === 0) return { ok: true, settings: { ...r.data, apiUrls } };
+  return { ok: false, errors };
 }

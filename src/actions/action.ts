@@ -43,7 +43,7 @@ export interface RateLimit {
 
 /** Options every live sender gets from the composition root. */
 export interface SenderDeps {
-  /** Base URL override from the environment (SLACK_API_URL, DISCORD_API_URL, HUBSPOT_API_URL). */
+  /** Base URL override from the environment variable the kind names in `apiUrlEnv`. */
   readonly apiUrl?: string;
   /** Resolved credential values, by destination field name. */
   readonly secrets: Readonly<Record<string, string>>;
@@ -57,6 +57,11 @@ export interface SenderDeps {
  */
 export interface ActionKind<Dest extends { kind: string }, Params, Req> {
   readonly kind: Dest['kind'];
+  /**
+   * Environment variable that overrides this kind's API base URL (a proxy, or a fake server in
+   * tests), e.g. `SLACK_API_URL`; it must end in `_API_URL`. Its value reaches `createSender` as `deps.apiUrl`.
+   */
+  readonly apiUrlEnv?: `${string}_API_URL`;
   /** zod schema of `destinations.<name>` for this kind (includes `kind: z.literal(...)`). */
   readonly destinationSchema: z.ZodType<Dest>;
   /** zod schema of a rule action `{ <kind>: params }`'s params. */

@@ -20,11 +20,6 @@ export interface Destinations {
   close(): Promise<void>;
 }
 
-/** `<KIND>_API_URL` from the environment, e.g. SLACK_API_URL: a proxy, or a fake server in tests. */
-function apiUrlOf(kind: string, settings: Settings): string | undefined {
-  const value = (settings as unknown as Record<string, unknown>)[`${kind.toUpperCase()}_API_URL`];
-  return typeof value === 'string' ? value : undefined;
-}
 
 /** Changes when anything that shapes the sender changes (config or credentials); secrets are hashed, never kept. */
 function fingerprint(d: ResolvedDestination): string {
@@ -43,7 +38,8 @@ export function buildDestinations(loaded: LoadedRules, settings: Settings, log: 
   const make = (d: ResolvedDestination): DispatchDestination => {
     const kind = kindOf(d.kind);
     if (!kind) throw new Error(`destination "${d.name}": unknown kind "${d.kind}"`);
-    const apiUrl = apiUrlOf(d.kind, settings);
+    // The kind names its own base-URL variable (e.g. SLACK_API_URL): a proxy, or a fake server in tests.
+    const apiUrl = kind.apiUrlEnv === undefined ? undefined : settings.apiUrls[kind.apiUrlEnv];
     const sender = d.live
       ? kind.createSender(d.config as never, { ...(apiUrl !== undefined && { apiUrl }), secrets: d.secrets, timeoutMs: settings.ACTION_TIMEOUT_MS })
       : createDryRunSender();

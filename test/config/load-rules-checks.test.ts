@@ -71,7 +71,7 @@ describe('loadRulesText schema and YAML errors', () => {
       'r.yaml:3:6 destinations.d: a discord destination needs exactly one of webhook_url or bot_token',
     ]],
     ['a destination without a kind', 'version: 1\ndestinations:\n  d:\n    token: ${T}\n', [
-      'r.yaml:4:5 destinations.d: missing required key "kind" (expected slack, discord or hubspot)',
+      'r.yaml:4:5 destinations.d: missing required key "kind" (expected slack, discord, hubspot or returning-ai)',
     ]],
     ['an unresolved tag', 'version: !!foo 1\n', ['r.yaml:1:10 version: unresolved tag: tag:yaml.org,2002:foo']],
     ['two documents', 'version: 1\n---\nversion: 1\n', ['r.yaml:2:1 (root): the file holds more than one YAML document (remove the extra "---")']],

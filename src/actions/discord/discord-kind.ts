@@ -7,6 +7,7 @@ import { createDiscordSender } from './create-discord-sender.js';
 /** Discord: a channel webhook, or a bot token and channel id. */
 export const discordKind: ActionKind<DiscordDestination, DiscordParams, DiscordRequest> = {
   kind: 'discord',
+  apiUrlEnv: 'DISCORD_API_URL',
   destinationSchema: DiscordDestination,
   actionSchema: DiscordParams,
   credentialFields: ['webhook_url', 'bot_token'],

@@ -7,6 +7,7 @@ import { createHubspotSender } from './create-hubspot-sender.js';
 /** HubSpot: upsert a contact by email (private app token), optionally with a note. */
 export const hubspotKind: ActionKind<HubspotDestination, HubspotParams, HubspotRequest> = {
   kind: 'hubspot',
+  apiUrlEnv: 'HUBSPOT_API_URL',
   destinationSchema: HubspotDestination,
   actionSchema: HubspotParams,
   credentialFields: ['access_token'],

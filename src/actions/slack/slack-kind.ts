@@ -7,6 +7,7 @@ import { createSlackSender } from './create-slack-sender.js';
 /** Slack `chat.postMessage` with a bot token (`chat:write`). */
 export const slackKind: ActionKind<SlackDestination, SlackParams, SlackRequest> = {
   kind: 'slack',
+  apiUrlEnv: 'SLACK_API_URL',
   destinationSchema: SlackDestination,
   actionSchema: SlackParams,
   credentialFields: ['token'],
