@@ -12,6 +12,15 @@ describe('bridge check', () => {
     );
   });
 
+  it('accepts the Slack incoming-webhook example, dry without SLACK_WEBHOOK_URL and live with it', async () => {
+    const dry = await runCli(['check', '--rules', 'examples/slack-webhook.yaml']);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toBe('warning: destination "vip-alerts": SLACK_WEBHOOK_URL is not set; it will run dry (log what it would send)\n');
+    const live = await runCli(['check', '--rules', 'examples/slack-webhook.yaml'], { SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x' });
+    expect(live.stdout).toMatch(/^examples\/slack-webhook\.yaml: ok, version [0-9a-f]{12}, 1 rules?, destinations: vip-alerts \(slack, live\)\n$/);
+    expect(live.stdout).not.toContain('hooks.slack.com');
+  });
+
   it('exits 1 naming line and column of every error in a broken file', async () => {
     const r = await runCli(['check', '--rules', 'test/fixtures/rules/invalid/multiple-errors.yaml']);
     expect(r.code).toBe(1);

@@ -6,7 +6,10 @@ import { startFakeServer, type FakeServer, type FakeServerOptions, type Recorded
  * Point the client (or SLACK_API_URL) at `apiUrl`. destinations.md 1.2-1.4 and 4.1.
  *
  * Routes: `POST /api/chat.postMessage`, `POST /api/auth.test`; any other method answers
- * `{ ok: false, error: 'unknown_method' }`.
+ * `{ ok: false, error: 'unknown_method' }`. Incoming webhooks (`@slack/webhook`): `POST
+ * /services/T…/B…/…` with a JSON body, answered `200 ok` as text, errors as a status with a
+ * plain-text code (`400 invalid_payload`, `400 no_text`, `404 no_service`), no Authorization.
+ * https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks
  */
 
 /** One message Slack accepted. */
@@ -20,7 +23,19 @@ export interface SlackMessage {
   readonly params: Readonly<Record<string, string>>;
 }
 
+/** One message an incoming webhook accepted. */
+export interface SlackWebhookMessage {
+  /** `/services/T…/B…/…` */
+  readonly path: string;
+  readonly text?: string;
+  readonly blocks?: unknown;
+  /** The JSON body as sent. */
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
 export interface FakeSlackOptions extends FakeServerOptions {
+  /** Webhook paths that exist (others get `404 no_service`); any `/services/…` path when unset. */
+  readonly webhooks?: readonly string[];
   /** Only this bot token is accepted (others get `invalid_auth`); any `Bearer` token when unset. */
   readonly token?: string;
   /** Only these channels exist (others get `channel_not_found`); any when unset. */
@@ -32,6 +47,8 @@ export interface FakeSlack extends FakeServer {
   readonly apiUrl: string;
   /** Messages posted successfully, in order. */
   readonly messages: SlackMessage[];
+  /** Messages posted through incoming webhooks, in order. */
+  readonly webhookMessages: SlackWebhookMessage[];
 }
 
 /** Replies for `failNext`. */
@@ -42,12 +59,29 @@ export const slackReplies = {
   rateLimited: (retryAfterSeconds = 0): Reply => ({ status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, body: { ok: false, error: 'ratelimited' } }),
   /** A bare HTTP status (e.g. 500, 503) with a text body. */
   http: (status: number): Reply => ({ status, headers: { 'content-type': 'text/plain' }, body: `fake slack ${status}` }),
+  /** An incoming-webhook error: a status with Slack's plain-text code, e.g. `(404, 'channel_not_found')`. */
+  webhookError: (status: number, error: string): Reply => ({ status, headers: { 'content-type': 'text/html' }, body: error }),
+  /** An incoming-webhook 429 with `Retry-After` seconds. */
+  webhookRateLimited: (retryAfterSeconds = 0): Reply => ({ status: 429, headers: { 'content-type': 'text/html', 'retry-after': String(retryAfterSeconds) }, body: 'rate_limited' }),
 } as const;
+
+const WEBHOOK = /^\/services\/[A-Za-z0-9]+\/[A-Za-z0-9]+\/[A-Za-z0-9]+$/;
 
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const messages: SlackMessage[] = [];
+  const webhookMessages: SlackWebhookMessage[] = [];
   let seq = 100;
+  const webhook = (call: RecordedCall): Reply => {
+    if (call.method !== 'POST' || (options.webhooks !== undefined && !options.webhooks.includes(call.path))) return slackReplies.webhookError(404, 'no_service');
+    if (typeof call.json !== 'object' || call.json === null || Array.isArray(call.json)) return slackReplies.webhookError(400, 'invalid_payload');
+    const body = call.json as Record<string, unknown>;
+    const text = typeof body.text === 'string' ? body.text : undefined;
+    if ((text ?? '') === '' && body.blocks === undefined) return slackReplies.webhookError(400, 'no_text');
+    webhookMessages.push({ path: call.path, ...(text !== undefined && { text }), ...(body.blocks !== undefined && { blocks: body.blocks }), body });
+    return { status: 200, headers: { 'content-type': 'text/html' }, body: 'ok' };
+  };
   const handler = (call: RecordedCall): Reply => {
+    if (WEBHOOK.test(call.path)) return webhook(call);
     const auth = call.headers.authorization ?? '';
     if (!auth.startsWith('Bearer ')) return slackReplies.error('not_authed');
     if (options.token !== undefined && auth !== `Bearer ${options.token}`) return slackReplies.error('invalid_auth');
@@ -83,9 +117,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     ...server,
     apiUrl: `${server.url}/api/`,
     messages,
+    webhookMessages,
     reset() {
       server.reset();
       messages.length = 0;
+      webhookMessages.length = 0;
     },
   };
 }

@@ -57,7 +57,7 @@ export function classifySlackError(error: unknown): Outcome {
 }
 
 /** `original` is what `fetch` threw: a TimeoutError/AbortError, or `TypeError('fetch failed')` with a socket error as `cause`. */
-function classifyRequestError(original: unknown): Outcome {
+export function classifyRequestError(original: unknown): Outcome {
   if (original instanceof Error && (original.name === 'TimeoutError' || original.name === 'AbortError')) {
     return { status: 'ambiguous', reason: 'slack request timed out after sending' };
   }

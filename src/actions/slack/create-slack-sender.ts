@@ -1,18 +1,23 @@
 import type { Block, KnownBlock, WebClient } from '@slack/web-api';
+import type { IncomingWebhook } from '@slack/webhook';
 import type { Outcome, SendContext, Sender, SenderDeps } from '../action.js';
 import type { SlackDestination } from './slack-config.js';
 import type { SlackRequest } from './slack-request.js';
 import { classifySlackError } from './classify-slack-error.js';
+import { classifySlackWebhookError } from './classify-slack-webhook-error.js';
+import { slackWebhookUrl } from './slack-webhook-url.js';
 
 /**
- * The live Slack sender: one `WebClient` per destination, built on the first send so commands that
- * only validate never load the SDK. The bridge owns retries and rate limits, so the client's own
- * retry loop is off and a 429 rejects at once instead of pausing the client's queue
- * (destinations.md 1.5).
+ * The live Slack sender: a bot token (`chat.postMessage` through one `WebClient` per destination)
+ * or an incoming webhook (`@slack/webhook`). The SDK is loaded on the first send so commands that
+ * only validate never load it. The bridge owns retries and rate limits, so the clients' own retry
+ * loops are off and a 429 rejects at once instead of pausing the client's queue (destinations.md 1.5, 1.8).
  */
 export function createSlackSender(_dest: SlackDestination, deps: SenderDeps): Sender<SlackRequest> {
+  const webhookUrl = deps.secrets.webhook_url;
+  if (webhookUrl !== undefined && webhookUrl !== '') return webhookSender(slackWebhookUrl(webhookUrl, deps.apiUrl), deps.timeoutMs);
   const token = deps.secrets.token;
-  if (token === undefined || token === '') throw new Error('a live slack sender needs the token credential');
+  if (token === undefined || token === '') throw new Error('a live slack sender needs the token or webhook_url credential');
   let client: Promise<WebClient> | undefined;
 
   const web = () =>
@@ -30,6 +35,7 @@ export function createSlackSender(_dest: SlackDestination, deps: SenderDeps): Se
   return {
     async send(request: SlackRequest, ctx: SendContext): Promise<Outcome> {
       if (ctx.signal.aborted) return { status: 'retry', reason: 'cancelled before sending' };
+      if (request.channel === undefined) return { status: 'fail', reason: 'slack bot message has no channel' };
       const client = await web();
       try {
         // WebClient takes no per-call signal; `timeout` bounds the call instead.
@@ -45,6 +51,40 @@ export function createSlackSender(_dest: SlackDestination, deps: SenderDeps): Se
         };
       } catch (error) {
         return classifySlackError(error);
+      }
+    },
+  };
+}
+
+/**
+ * Incoming webhook: `POST <url>` with a JSON body, answered `200 ok` (text). `IncomingWebhook`
+ * keeps no Retry-After, so each send gets a client whose `fetch` notes it; the client is a plain
+ * object, so one per send costs nothing. No retries (`retries: 0`), `timeoutMs` per call, and the
+ * job's signal aborts it too.
+ */
+function webhookSender(url: string, timeoutMs: number): Sender<SlackRequest> {
+  let loaded: Promise<{ IncomingWebhook: typeof IncomingWebhook }> | undefined;
+  return {
+    async send(request: SlackRequest, ctx: SendContext): Promise<Outcome> {
+      if (ctx.signal.aborted) return { status: 'retry', reason: 'cancelled before sending' };
+      const { IncomingWebhook } = await (loaded ??= import('@slack/webhook'));
+      let retryAfter: string | null = null;
+      const hook = new IncomingWebhook(url, {
+        timeout: timeoutMs,
+        retryConfig: { retries: 0 },
+        fetch: async (input, init) => {
+          const signal = init?.signal === undefined ? ctx.signal : AbortSignal.any([init.signal, ctx.signal]);
+          const response = await fetch(input, { ...init, signal });
+          retryAfter = response.headers.get('retry-after');
+          return response;
+        },
+      });
+      try {
+        await hook.send({ text: request.text, ...(request.blocks !== undefined && { blocks: request.blocks as unknown as (KnownBlock | Block)[] }) });
+        // A webhook answers `ok` and no message ts: nothing to record as a ref.
+        return { status: 'ok' };
+      } catch (error) {
+        return classifySlackWebhookError(error, retryAfter);
       }
     },
   };

@@ -4,10 +4,18 @@ import { credential } from '../../config/env-ref.js';
 export const SlackDestination = z
   .object({
     kind: z.literal('slack'),
-    token: credential('Slack bot token (xoxb-…)'),
-    channel: z.string().min(1).optional().describe('default channel id or name for this destination'),
+    token: credential('Slack bot token (xoxb-…)').optional(),
+    webhook_url: credential('Slack incoming webhook URL').optional(),
+    channel: z.string().min(1).optional().describe('default channel id or name for this destination (bot token only)'),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    if ((d.token === undefined) === (d.webhook_url === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'a slack destination needs exactly one of token or webhook_url' });
+    } else if (d.webhook_url !== undefined && d.channel !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['channel'], message: 'a slack webhook posts to the channel it was created for; remove `channel` (or use a bot token)' });
+    }
+  });
 export type SlackDestination = z.infer<typeof SlackDestination>;
 
 export const SlackParams = z

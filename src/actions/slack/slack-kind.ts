@@ -1,21 +1,26 @@
 import type { ActionKind } from '../action.js';
+import { envRefName } from '../../config/env-ref.js';
 import { SlackDestination, SlackParams } from './slack-config.js';
 import { buildSlackRequest, type SlackRequest } from './slack-request.js';
 import { escapeSlack } from './escape-slack.js';
 import { createSlackSender } from './create-slack-sender.js';
 
-/** Slack `chat.postMessage` with a bot token (`chat:write`). */
+/** Slack: `chat.postMessage` with a bot token (`chat:write`), or an incoming webhook. */
 export const slackKind: ActionKind<SlackDestination, SlackParams, SlackRequest> = {
   kind: 'slack',
   apiUrlEnv: 'SLACK_API_URL',
   destinationSchema: SlackDestination,
   actionSchema: SlackParams,
-  credentialFields: ['token'],
-  credentialSets: [['token']],
+  credentialFields: ['token', 'webhook_url'],
+  credentialSets: [['token'], ['webhook_url']],
   escape: escapeSlack,
   buildRequest: buildSlackRequest,
-  // chat.postMessage is in the "special" tier: about one message per second per channel.
-  // https://docs.slack.dev/apis/web-api/rate-limits
-  rateLimit: (_dest, request) => ({ key: `slack:${request.channel}`, limit: 1, intervalMs: 1000 }),
+  // chat.postMessage is in the "special" tier: about one message per second per channel; incoming
+  // webhooks get one message per second per webhook. https://docs.slack.dev/apis/web-api/rate-limits
+  // A webhook's key is its variable's name, never the URL (the URL is the secret).
+  rateLimit: (dest, request) =>
+    dest.webhook_url !== undefined
+      ? { key: `slack-webhook:${envRefName(dest.webhook_url) ?? dest.webhook_url}`, limit: 1, intervalMs: 1000 }
+      : { key: `slack:${request.channel ?? ''}`, limit: 1, intervalMs: 1000 },
   createSender: createSlackSender,
 };

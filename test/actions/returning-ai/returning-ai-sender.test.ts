@@ -58,7 +58,7 @@ describe('returning-ai sender through fetch', () => {
     ['reset after sending', { destroy: true }, { status: 'ambiguous', reason: 'returning-ai request failed, may have been sent: UND_ERR_SOCKET' }],
   ])('%s', async (_, reply, expected) => {
     fake.failNext(1, reply);
-    expect(await sender(300).send(request, sendContext())).toEqual(expected);
+    expect(await sender(1000).send(request, sendContext())).toEqual(expected);
   });
 
   it('a wrong token is a permanent failure naming the status only', async () => {

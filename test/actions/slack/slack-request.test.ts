@@ -56,8 +56,8 @@ describe('slackKind', () => {
   });
 
   it('declares its credentials and does not batch', () => {
-    expect(slackKind.credentialFields).toEqual(['token']);
-    expect(slackKind.credentialSets).toEqual([['token']]);
+    expect(slackKind.credentialFields).toEqual(['token', 'webhook_url']);
+    expect(slackKind.credentialSets).toEqual([['token'], ['webhook_url']]);
     expect(slackKind.batchKey).toBeUndefined();
   });
 

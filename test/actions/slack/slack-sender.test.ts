@@ -56,7 +56,7 @@ describe('slack sender through @slack/web-api', () => {
   });
 
   it('refuses to build a live sender without a token', () => {
-    expect(() => createSlackSender(dest, { secrets: {}, timeoutMs: 1000 })).toThrow('a live slack sender needs the token credential');
+    expect(() => createSlackSender(dest, { secrets: {}, timeoutMs: 1000 })).toThrow('a live slack sender needs the token or webhook_url credential');
   });
 
   it.each<[string, Reply, Outcome]>([
