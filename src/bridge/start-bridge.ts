@@ -21,6 +21,8 @@ import { createDrainer } from './drain-server.js';
 import { listenHost } from './listen-host.js';
 import { withRequestMetrics } from './metrics-middleware.js';
 import { recordSettled } from '../observe/record-settled.js';
+import { createSecretScrubber, type SecretScrubber } from '../secret-scrubber.js';
+import { secretValues } from './secret-values.js';
 
 /** The rules in force: the compiled planner plus what it was loaded from. */
 export interface RulesInForce {
@@ -54,6 +56,8 @@ export interface StartOptions {
   readonly watch?: boolean;
   /** Dispatcher policy overrides (tests shorten backoff). */
   readonly policy?: Parameters<typeof createDispatcher>[0]['policy'];
+  /** Known credential values, cut out of stored errors (and of `log`, if it was made with it). */
+  readonly scrubber?: SecretScrubber;
 }
 
 /** TRUST_PROXY: `true`, a hop count, or Express's list of trusted addresses. */
@@ -88,6 +92,8 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   if (!host.ok) return { ok: false, errors: [host.error] };
   for (const w of first.rules.warnings) log.warn({ rulesFile: settings.RULES_FILE }, w);
   if (host.warning) log.warn(host.warning);
+  const scrubber = opts.scrubber ?? createSecretScrubber();
+  scrubber.add(secretValues(first.rules, auth));
 
   const metrics = createMetrics({ defaults: true });
   const holder = createRulesHolder<RulesInForce>({ value: { active: activeRules(first.rules), loaded: first.rules, auth }, version: first.rules.version }, now);
@@ -103,6 +109,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     log,
     ...(opts.policy && { policy: opts.policy }),
     onSettled: recordSettled(metrics),
+    scrub: scrubber.scrub,
   });
 
   const intake = createIntake({
@@ -177,7 +184,8 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     onReload: (ok) => {
       metrics.rulesReloaded(ok);
       if (!ok) return;
-      const { loaded } = holder.current().value;
+      const { loaded, auth: nextAuth } = holder.current().value;
+      scrubber.add(secretValues(loaded, nextAuth));
       metrics.setRulesVersion(loaded.version);
       destinations.update(loaded);
     },

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { startBridge } from '../bridge/start-bridge.js';
 import { readEnv } from '../env.js';
 import { createLogger } from '../log.js';
+import { createSecretScrubber } from '../secret-scrubber.js';
 import type { CliIo } from './cli-io.js';
 
 export const SERVE_USAGE = 'usage: bridge serve [--rules FILE] [--port N]   (settings from the environment: see README "Credentials and environment")';
@@ -18,8 +19,10 @@ export async function runServe(argv: readonly string[], io: CliIo): Promise<numb
     for (const e of read.errors) io.stderr(`${e}\n`);
     return 1;
   }
-  const log = createLogger({ level: read.settings.LOG_LEVEL });
-  const started = await startBridge({ settings: read.settings, env, log });
+  // One scrubber for the logs and the store: the bridge fills it with every credential it resolves.
+  const scrubber = createSecretScrubber();
+  const log = createLogger({ level: read.settings.LOG_LEVEL, scrub: scrubber.scrub });
+  const started = await startBridge({ settings: read.settings, env, log, scrubber });
   if (!started.ok) {
     for (const e of started.errors) io.stderr(`${e}\n`);
     io.stderr('bridge: not started (fix the errors above; `npx bridge check` lists them)\n');

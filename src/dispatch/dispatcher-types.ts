@@ -36,6 +36,8 @@ export interface DispatcherOptions {
   readonly setTimer?: SetTimer;
   /** Called for every settled attempt, after it is stored. Must not throw (errors are logged). */
   readonly onSettled?: (e: SettledJob) => void;
+  /** Cuts known credential values out of every reason stored or logged (see next-step.ts). */
+  readonly scrub?: (text: string) => string;
 }
 
 export interface Dispatcher {

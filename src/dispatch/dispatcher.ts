@@ -160,7 +160,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     if (state === 'stopped') return;
     const t = now();
     const destination = lane.name;
-    const ctx = { now: t, policy, random, retryAmbiguous: lane.dest.retryAmbiguous ?? false };
+    const ctx = { now: t, policy, random, retryAmbiguous: lane.dest.retryAmbiguous ?? false, ...(opts.scrub && { scrub: opts.scrub }) };
     const updates: JobUpdate[] = call.jobs.map((job, i) => nextStep(job, outcomes[i] ?? { status: 'retry', reason: 'no outcome' }, ctx));
     const retryAfter = Math.max(0, ...outcomes.map((o) => (o.status === 'retry' ? (o.retryAfterMs ?? 0) : 0)));
     // A 429 speaks for the whole bucket: hold its other jobs too, not just this one. A kind with

@@ -9,6 +9,11 @@ export interface NextStepContext {
   readonly random: () => number;
   /** Whether an ambiguous outcome may be retried (the destination's send is idempotent). */
   readonly retryAmbiguous: boolean;
+  /**
+   * Cuts known credential values out of a reason before it is stored and logged: a vendor error
+   * (or a proxy's) can echo the token it was sent. Every reason of a job passes here.
+   */
+  readonly scrub?: (text: string) => string;
 }
 
 /** `86400000` → `24h`, `1500` → `1500ms`: for dead-letter reasons people read. */
@@ -27,8 +32,9 @@ export function formatDuration(ms: number): string {
  * Discord webhooks); destinations whose sends are idempotent (HubSpot upsert by email, Discord bot
  * messages with `enforce_nonce`) set `retryAmbiguous` and retry it like any transient failure.
  */
-export function nextStep(job: Job, outcome: Outcome, ctx: NextStepContext): JobUpdate {
-  const { now, policy } = ctx;
+export function nextStep(job: Job, sent: Outcome, ctx: NextStepContext): JobUpdate {
+  const { now, policy, scrub } = ctx;
+  const outcome = scrub === undefined || sent.status === 'ok' ? sent : { ...sent, reason: scrub(sent.reason) };
   switch (outcome.status) {
     case 'ok':
       return outcome.ref === undefined ? { id: job.id, to: 'done' } : { id: job.id, to: 'done', ref: outcome.ref };

@@ -32,6 +32,18 @@ describe('nextStep', () => {
   });
 });
 
+describe('nextStep with a scrubber', () => {
+  const scrub = (t: string) => t.replaceAll('tok-secret-1', '[redacted]');
+  it.each<[string, Job, Outcome, unknown]>([
+    ['a permanent failure', job(1), { status: 'fail', reason: 'discord 401 (code 0: bad Bot tok-secret-1)' }, { id: 'e:r:0', to: 'dead', reason: 'discord 401 (code 0: bad Bot [redacted])' }],
+    ['a retry', job(1), { status: 'retry', reason: 'proxy: tok-secret-1' }, { id: 'e:r:0', to: 'retry', at: now + 500, reason: 'proxy: [redacted]' }],
+    ['out of attempts', job(5), { status: 'retry', reason: 'proxy: tok-secret-1' }, { id: 'e:r:0', to: 'dead', reason: 'out of attempts (5): proxy: [redacted]' }],
+    ['an ambiguous outcome', job(1), { status: 'ambiguous', reason: 'reset after tok-secret-1' }, { id: 'e:r:0', to: 'ambiguous', reason: 'reset after [redacted]' }],
+  ])('cuts credentials out of %s', (_name, j, outcome, expected) => {
+    expect(nextStep(j, outcome, { ...ctx, scrub })).toEqual(expected);
+  });
+});
+
 describe('formatDuration', () => {
   it.each([
     [86_400_000, '24h'],

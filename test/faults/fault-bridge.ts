@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { startBridge, type RunningBridge } from '../../src/bridge/start-bridge.js';
 import type { DispatchPolicy } from '../../src/dispatch/dispatch-policy.js';
 import { readEnv, type Env } from '../../src/env.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
+import type { SecretScrubber } from '../../src/secret-scrubber.js';
 import type { Job } from '../../src/store/job-queue.js';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions } from '../fakes/fake-discord.js';
 import { startFakeHubspot, type FakeHubspot, type FakeHubspotOptions } from '../fakes/fake-hubspot.js';
@@ -67,6 +68,9 @@ export interface FaultBridgeOptions {
   readonly policy?: Partial<DispatchPolicy>;
   readonly discord?: FakeDiscordOptions;
   readonly hubspot?: FakeHubspotOptions;
+  /** Where the bridge logs (default: nowhere), and the scrubber that logger was made with. */
+  readonly log?: Logger;
+  readonly scrubber?: SecretScrubber;
 }
 
 export interface FaultBridge {
@@ -121,7 +125,7 @@ export async function startFaultBridge(opts: FaultBridgeOptions = {}): Promise<F
   const settings = read.settings;
   const policy = { ...DEFAULT_FAULT_POLICY, ...opts.policy };
   const boot = async (): Promise<RunningBridge> => {
-    const started = await startBridge({ settings, env, log: silentLogger(), watch: false, policy });
+    const started = await startBridge({ settings, env, log: opts.log ?? silentLogger(), watch: false, policy, ...(opts.scrubber && { scrubber: opts.scrubber }) });
     if (!started.ok) throw new Error(started.errors.join('\n'));
     return started.bridge;
   };

@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '../../src/log.js';
+import { createLogger, type Logger, type ScrubText } from '../../src/log.js';
 
 /** One parsed pino line. */
 export type LogLine = Readonly<Record<string, unknown>> & { readonly msg?: string; readonly level: number };
@@ -15,9 +15,9 @@ export interface CapturedLog {
 }
 
 /** Captures what the bridge logs, through the same createLogger `bridge serve` uses. */
-export function captureLog(level = 'trace'): CapturedLog {
+export function captureLog(level = 'trace', scrub?: ScrubText): CapturedLog {
   const raw: string[] = [];
-  const log = createLogger({ level, dest: { write: (s: string) => void raw.push(s) } });
+  const log = createLogger({ level, dest: { write: (s: string) => void raw.push(s) }, ...(scrub && { scrub }) });
   const lines = (): LogLine[] => raw.map((s) => JSON.parse(s) as LogLine);
   return { log, raw, lines, withMsg: (msg) => lines().filter((l) => l.msg === msg) };
 }

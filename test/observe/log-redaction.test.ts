@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../src/log.js';
+import { createSecretScrubber } from '../../src/secret-scrubber.js';
 import { captureLog } from './capture-log.js';
 
 const SECRET = 'S3cr3t-value-0123456789';
@@ -32,6 +33,32 @@ describe('createLogger redaction', () => {
     const captured = captureLog('info');
     captured.log.error({ err: discordError }, 'send failed');
     expect(captured.lines()[0]).toMatchObject({ err: { message: 'Unknown Webhook', status: 404, code: 10015, url: '[redacted]' } });
+  });
+});
+
+describe('createLogger redaction by value', () => {
+  const scrubber = createSecretScrubber([SECRET]);
+  it.each<[string, () => unknown[]]>([
+    ['a field under an innocent key', () => [{ reason: `vendor said: bad token ${SECRET}` }, 'dead letter']],
+    ['an array element', () => [{ notes: ['a', `x${SECRET}y`] }, 'm']],
+    ['an error message and stack', () => [{ err: new Error(`proxy echoed Bot ${SECRET}`) }, 'send failed']],
+    ['the message string', () => [`token ${SECRET} refused`]],
+    ['a printf argument', () => [{}, 'token %s refused', SECRET]],
+  ])('cuts a known secret out of %s', (_what, args) => {
+    const captured = captureLog('info', scrubber.scrub);
+    (captured.log.warn as (...a: unknown[]) => void)(...args());
+    expect(captured.raw).toHaveLength(1);
+    expect(captured.raw[0]).not.toContain(SECRET);
+    expect(captured.raw[0]).toContain('[redacted]');
+  });
+
+  it('follows secrets added later (a reload)', () => {
+    const later = createSecretScrubber();
+    const captured = captureLog('info', later.scrub);
+    captured.log.info({ reason: SECRET }, 'before');
+    later.add([SECRET]);
+    captured.log.info({ reason: SECRET }, 'after');
+    expect(captured.lines().map((l) => l.reason)).toEqual([SECRET, '[redacted]']);
   });
 });
 
