@@ -1,22 +1,19 @@
-import { runCheck, CHECK_USAGE } from './check-command.js';
 import { UsageError, type CliIo } from './cli-io.js';
-import { runDecryptCommand, DECRYPT_USAGE } from './decrypt-command.js';
-import { runDead, runDeliveries, runReplay, DELIVERIES_USAGE, DEAD_USAGE, REPLAY_USAGE } from './deliveries-command.js';
-import { runSendSample, SEND_SAMPLE_USAGE } from './send-sample-command.js';
-import { runServe, SERVE_USAGE } from './serve-command.js';
-import { runTest, TEST_USAGE } from './test-command.js';
 
-type Command = { run: (argv: readonly string[], io: CliIo) => Promise<number>; usage: string; summary: string };
+type Run = (argv: readonly string[], io: CliIo) => Promise<number>;
+type Loaded = { run: Run; usage: string };
+/** `load` imports only that command's module, so `check` never loads what `serve` needs (express, SQLite, pino). */
+type Command = { load: () => Promise<Loaded>; summary: string };
 
 const COMMANDS: Record<string, Command> = {
-  serve: { run: runServe, usage: SERVE_USAGE, summary: 'run the bridge (what `npm start` runs)' },
-  check: { run: runCheck, usage: CHECK_USAGE, summary: 'validate rules.yaml; exit 1 with every error' },
-  test: { run: runTest, usage: TEST_USAGE, summary: 'dry run: which rules an event matches and what they would send' },
-  'send-sample': { run: runSendSample, usage: SEND_SAMPLE_USAGE, summary: 'post a realistic sample event to a running bridge' },
-  deliveries: { run: runDeliveries, usage: DELIVERIES_USAGE, summary: 'recent events and their jobs' },
-  dead: { run: runDead, usage: DEAD_USAGE, summary: 'dead letters with their last error' },
-  replay: { run: runReplay, usage: REPLAY_USAGE, summary: 'run jobs again' },
-  decrypt: { run: runDecryptCommand, usage: DECRYPT_USAGE, summary: 'check a captured encrypted delivery against the configured layout' },
+  serve: { load: async () => import('./serve-command.js').then((m) => ({ run: m.runServe, usage: m.SERVE_USAGE })), summary: 'run the bridge (what `npm start` runs)' },
+  check: { load: async () => import('./check-command.js').then((m) => ({ run: m.runCheck, usage: m.CHECK_USAGE })), summary: 'validate rules.yaml; exit 1 with every error' },
+  test: { load: async () => import('./test-command.js').then((m) => ({ run: m.runTest, usage: m.TEST_USAGE })), summary: 'dry run: which rules an event matches and what they would send' },
+  'send-sample': { load: async () => import('./send-sample-command.js').then((m) => ({ run: m.runSendSample, usage: m.SEND_SAMPLE_USAGE })), summary: 'post a realistic sample event to a running bridge' },
+  deliveries: { load: async () => import('./deliveries-command.js').then((m) => ({ run: m.runDeliveries, usage: m.DELIVERIES_USAGE })), summary: 'recent events and their jobs' },
+  dead: { load: async () => import('./deliveries-command.js').then((m) => ({ run: m.runDead, usage: m.DEAD_USAGE })), summary: 'dead letters with their last error' },
+  replay: { load: async () => import('./deliveries-command.js').then((m) => ({ run: m.runReplay, usage: m.REPLAY_USAGE })), summary: 'run jobs again' },
+  decrypt: { load: async () => import('./decrypt-command.js').then((m) => ({ run: m.runDecryptCommand, usage: m.DECRYPT_USAGE })), summary: 'check a captured encrypted delivery against the configured layout' },
 };
 
 function help(): string {
@@ -33,11 +30,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout(help());
     return name === undefined ? 2 : 0;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) {
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
     io.stderr(`bridge: unknown command "${name}"\n\n${help()}`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(`${command.usage}\n`);
     return 0;

@@ -1,0 +1,30 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Files under `srcDir` edited after the last build (the mtime of `stampFile`, which `npm run build`
+ * writes after tsc). Empty when there is no src/ beside dist/ (an installed package) or no stamp
+ * (dist/ built some other way): nothing to compare.
+ */
+export function newerSources(srcDir: string, stampFile: string): string[] {
+  let built: number;
+  try {
+    built = statSync(stampFile).mtimeMs;
+    if (!statSync(srcDir).isDirectory()) return [];
+  } catch {
+    return [];
+  }
+  return readdirSync(srcDir, { recursive: true, withFileTypes: true })
+    .filter((f) => f.isFile() && f.name.endsWith('.ts'))
+    .map((f) => join(f.parentPath, f.name))
+    .filter((file) => statSync(file).mtimeMs > built)
+    .sort();
+}
+
+/** The warning `bridge` prints when dist/ is older than the sources it was built from, or undefined. */
+export function staleBuildWarning(srcDir: string, stampFile: string): string | undefined {
+  const newer = newerSources(srcDir, stampFile);
+  if (newer.length === 0) return undefined;
+  const shown = newer.slice(0, 3).join(', ') + (newer.length > 3 ? ` and ${newer.length - 3} more` : '');
+  return `bridge: warning: dist/ is older than ${shown}; this runs the last build. Run \`npm run build\` (or \`npm run dev\` to run the sources).\n`;
+}
