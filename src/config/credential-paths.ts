@@ -16,6 +16,21 @@ type Def = {
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 const credentialCache = new WeakMap<z.ZodType, boolean>();
+const lazyCache = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * The schema a `z.lazy` stands for. The getter builds a fresh schema on every call (the condition
+ * schema is recursive), and a fresh schema misses every cache here: at 10,000 rules that was half
+ * the load time. One per lazy schema, as zod itself keeps it.
+ */
+function lazyInner(schema: z.ZodType, getter: () => z.ZodType): z.ZodType {
+  let inner = lazyCache.get(schema);
+  if (inner === undefined) {
+    inner = getter();
+    lazyCache.set(schema, inner);
+  }
+  return inner;
+}
 
 /**
  * A credential field is a string schema that takes exactly one `${VAR}` and nothing else
@@ -43,7 +58,7 @@ export function credentialPaths(schema: z.ZodType, data: unknown): PathSegment[]
         if (def.innerType) walk(def.innerType, value, path);
         return;
       case 'lazy':
-        if (def.getter) walk(def.getter(), value, path);
+        if (def.getter) walk(lazyInner(s, def.getter), value, path);
         return;
       case 'pipe':
         if (def.in) walk(def.in, value, path);
