@@ -14,7 +14,8 @@ import { createApp } from '../receive/create-app.js';
 import { hardenServer } from '../receive/harden-server.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { activeRules } from './active-rules.js';
-import { buildDestinations } from './build-destinations.js';
+import { buildDestinations, type StagedDestinations } from './build-destinations.js';
+import { deadLetterOrphans } from './dead-letter-orphans.js';
 import { scheduleHistoryPruning } from './schedule-history-pruning.js';
 import { createIntake, type ActiveRules } from './create-intake.js';
 import { createDrainer } from './drain-server.js';
@@ -99,8 +100,11 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   const holder = createRulesHolder<RulesInForce>({ value: { active: activeRules(first.rules), loaded: first.rules, auth }, version: first.rules.version }, now);
   metrics.setRulesVersion(first.rules.version);
 
-  const destinations = buildDestinations(first.rules, settings, log);
+  const built = buildDestinations(first.rules, { settings, log, file: settings.RULES_FILE, scrub: scrubber.scrub });
+  if (!built.ok) return { ok: false, errors: built.errors };
+  const { destinations } = built;
   const store = openSqliteStore({ dir: settings.DATA_DIR, now, log, dedupeWindowMs: settings.DEDUPE_WINDOW_HOURS * 3_600_000 });
+  deadLetterOrphans(store.queue, [...destinations.map.keys()], now(), log);
   metrics.setQueueDepthSource(() => store.deliveries.counts());
   const dispatcher = createDispatcher({
     queue: store.queue,
@@ -163,6 +167,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   dispatcher.start();
   const stopPruning = scheduleHistoryPruning(store, settings.HISTORY_RETENTION_DAYS, now, log);
 
+  let staged: StagedDestinations | undefined;
   const watcher = watchRules<RulesInForce>({
     path: settings.RULES_FILE,
     holder,
@@ -176,6 +181,11 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
         if (!isAuthConfigured(nextAuth) && isAuthConfigured(auth) && !listenHost({ host: settings.HOST, authConfigured: false, allowUnauthenticated: settings.ALLOW_UNAUTHENTICATED === 'true' }).ok) {
           return { ok: false, errors: [`${settings.RULES_FILE}: auth: removing authentication while listening on ${host.host} needs a restart (or ALLOW_UNAUTHENTICATED=true)`] };
         }
+        // Building the senders is part of validating: a destination that cannot be built refuses the reload.
+        const senders = destinations.stage(r.rules);
+        if (!senders.ok) return senders;
+        staged?.discard();
+        staged = senders.staged;
         return { ok: true, value: { active: activeRules(r.rules), loaded: r.rules, auth: nextAuth }, version: r.rules.version, warnings: r.rules.warnings };
       } catch (err) {
         return { ok: false, errors: authErrors(err, settings.RULES_FILE) };
@@ -187,7 +197,9 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       const { loaded, auth: nextAuth } = holder.current().value;
       scrubber.add(secretValues(loaded, nextAuth));
       metrics.setRulesVersion(loaded.version);
-      destinations.update(loaded);
+      staged?.apply();
+      staged = undefined;
+      deadLetterOrphans(store.queue, [...destinations.map.keys()], now(), log);
     },
     ...(opts.watch === false && { watch: false }),
   });

@@ -72,6 +72,11 @@ export interface JobQueue {
   release(ids: readonly string[], at: number, now: number): void;
   /** Pushes every pending job of `destination` due before `until` to `until` (no attempt used). */
   deferDestination(destination: string, until: number, now: number): number;
+  /**
+   * Dead-letters every pending job whose destination is not among `destinations` (it left the
+   * rules), each with `reason(destination)`. Returns how many per destination.
+   */
+  deadLetterOrphans(destinations: readonly string[], reason: (destination: string) => string, now: number): { destination: string; jobs: number }[];
   /** On start-up: running → pending, due now. Single process, so nothing else is running them. */
   recoverInFlight(now: number): number;
   /** Earliest `nextAt` of a pending job (of the given destinations, if any), or undefined. */

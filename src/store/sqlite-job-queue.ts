@@ -45,6 +45,18 @@ export function createSqliteJobQueue(db: Database): JobQueue {
     `UPDATE jobs SET next_at = @until, updated_at = @now
      WHERE destination = @destination AND status = 'pending' AND next_at < @until`,
   );
+  const orphans = db.prepare<[string], { destination: string; jobs: number }>(
+    `SELECT destination, COUNT(*) AS jobs FROM jobs WHERE status = 'pending'
+     AND destination NOT IN (SELECT value FROM json_each(?)) GROUP BY destination ORDER BY destination`,
+  );
+  const orphanToDead = db.prepare<{ destination: string; reason: string; now: number }>(
+    `UPDATE jobs SET status = 'dead', last_error = @reason, updated_at = @now WHERE destination = @destination AND status = 'pending'`,
+  );
+  const deadLetterOrphans = db.transaction((destinations: readonly string[], reason: (destination: string) => string, now: number) => {
+    const found = orphans.all(JSON.stringify(destinations));
+    for (const { destination } of found) orphanToDead.run({ destination, reason: reason(destination), now });
+    return found.map(({ destination, jobs }) => ({ destination, jobs }));
+  });
   const recover = db.prepare(
     `UPDATE jobs SET status = 'pending', next_at = ?, updated_at = ? WHERE status = 'running'`,
   );
@@ -100,6 +112,7 @@ export function createSqliteJobQueue(db: Database): JobQueue {
     settle: (updates, now) => (updates.length === 0 ? undefined : settleAll(updates, now)),
     release: (ids, at, now) => (ids.length === 0 ? undefined : releaseAll(ids, at, now)),
     deferDestination: (destination, until, now) => defer.run({ destination, until, now }).changes,
+    deadLetterOrphans: (destinations, reason, now) => deadLetterOrphans(destinations, reason, now),
     recoverInFlight: (now) => recover.run(now, now).changes,
     nextDueAt(opts = {}) {
       const row = opts.destinations === undefined ? minDue.get() : minDueFor.get(JSON.stringify(opts.destinations));
