@@ -38,7 +38,7 @@ it.each(cases)('a %s error that echoes the token leaves it nowhere', async (rout
   const fake = route === 'slack' ? fb.slack : route === 'hubspot' ? fb.hubspot : fb.discord;
   fake.failNext(1, reply);
   const id = await fb.send(route, 1);
-  const job = await fb.settled(id);
+  const job = await fb.settled(id, 30_000);
   await fb.stop();
 
   const token = TOKENS[route];
