@@ -24,6 +24,7 @@ import { withRequestMetrics } from './metrics-middleware.js';
 import { recordSettled } from '../observe/record-settled.js';
 import { createSecretScrubber, type SecretScrubber } from '../secret-scrubber.js';
 import { secretValues } from './secret-values.js';
+import { errorMessage } from '../error-message.js';
 
 /** The rules in force: the compiled planner plus what it was loaded from. */
 export interface RulesInForce {
@@ -70,7 +71,7 @@ function trustProxyOf(v: string): boolean | number | string {
 /** resolveAuth's problems (a malformed secret, say) as `file path: message` lines; anything else as is. */
 function authErrors(err: unknown, file: string): string[] {
   if (err instanceof AuthConfigError) return err.message.split('\n').map((line) => `${file} ${line}`);
-  return [(err as Error).message];
+  return [errorMessage(err)];
 }
 
 /**
@@ -162,7 +163,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     });
   } catch (err) {
     store.close();
-    return { ok: false, errors: [`cannot listen on ${host.host}:${settings.PORT}: ${(err as Error).message}`] };
+    return { ok: false, errors: [`cannot listen on ${host.host}:${settings.PORT}: ${errorMessage(err)}`] };
   }
   dispatcher.start();
   const stopPruning = scheduleHistoryPruning(store, settings.HISTORY_RETENTION_DAYS, now, log);

@@ -1,4 +1,5 @@
 import { UsageError, type CliIo } from './cli-io.js';
+import { errorMessage } from '../error-message.js';
 
 type Run = (argv: readonly string[], io: CliIo) => Promise<number>;
 type Loaded = { run: Run; usage: string };
@@ -46,7 +47,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
     const code = (err as { code?: string }).code ?? '';
     if (err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`bridge ${name}: ${(err as Error).message}\n${command.usage}\n`);
+      io.stderr(`bridge ${name}: ${errorMessage(err)}\n${command.usage}\n`);
       return 2;
     }
     throw err;

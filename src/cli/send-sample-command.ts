@@ -6,6 +6,7 @@ import type { CliIo } from './cli-io.js';
 import { UsageError } from './cli-io.js';
 import { SAMPLE_KINDS, samplePayload, type SampleKind } from './samples.js';
 import { signRequest } from './sign-request.js';
+import { errorMessage } from '../error-message.js';
 
 export const SEND_SAMPLE_USAGE = `usage: bridge send-sample <${SAMPLE_KINDS.join('|')}> [--url URL] [--email ADDRESS] [--rules FILE]\n  Posts a realistic sample event, authenticated as rules.yaml's auth: section says, to a running bridge\n  (default http://127.0.0.1:$PORT${WEBHOOK_PATH}). The event's date is now, so each send is a new event.`;
 
@@ -30,7 +31,7 @@ export async function runSendSample(argv: readonly string[], io: CliIo): Promise
   try {
     auth = resolveAuth(loaded.rules.file.auth, io.env);
   } catch (err) {
-    io.stderr(`${(err as Error).message}\n`);
+    io.stderr(`${errorMessage(err)}\n`);
     return 1;
   }
   const now = Date.now();
@@ -40,7 +41,7 @@ export async function runSendSample(argv: readonly string[], io: CliIo): Promise
   try {
     res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
   } catch (err) {
-    io.stderr(`POST ${url} failed: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}\n(is the bridge running? \`npm start\`)\n`);
+    io.stderr(`POST ${url} failed: ${errorMessage(err instanceof Error && err.cause instanceof Error ? err.cause : err)}\n(is the bridge running? \`npm start\`)\n`);
     return 1;
   }
   const text = await res.text();

@@ -10,6 +10,7 @@ import type { CliIo } from './cli-io.js';
 import { UsageError } from './cli-io.js';
 import { formatPlan, planJson } from './format-plan.js';
 import { checkExpectations, type CaseResult } from './rule-test-case.js';
+import { errorMessage } from '../error-message.js';
 
 export const TEST_USAGE = 'usage: bridge test --event FILE [--rules FILE] [--json]\n       bridge test DIR [--rules FILE]   (rule tests: each *.yaml / *.json case has `event` and `expect`)';
 
@@ -46,7 +47,7 @@ async function testOne(file: string, rules: ActiveRules, json: boolean, io: CliI
   try {
     body = await readData(file);
   } catch (err) {
-    io.stderr(`${file}: cannot read event: ${(err as Error).message}\n`);
+    io.stderr(`${file}: cannot read event: ${errorMessage(err)}\n`);
     return 1;
   }
   const parsed = parseEvent(body);
@@ -72,7 +73,7 @@ async function testFolder(dir: string, rules: ActiveRules, io: CliIo): Promise<n
     try {
       data = await readData(path);
     } catch (err) {
-      results.push({ name: f, failures: [`cannot read: ${(err as Error).message}`] });
+      results.push({ name: f, failures: [`cannot read: ${errorMessage(err)}`] });
       continue;
     }
     results.push({ name: f, failures: checkExpectations(data, rules) });

@@ -1,6 +1,7 @@
 import { kindOf } from '../actions/registry.js';
 import type { ConfigIssue } from './config-error.js';
 import type { RulesFile } from './rules-schema.js';
+import { errorMessage } from '../error-message.js';
 
 /**
  * Builds every action's request once with templates left as written, so that what a kind can
@@ -18,7 +19,7 @@ export function checkActionBuilds(file: RulesFile): ConfigIssue[] {
         try {
           kind.buildRequest(dest, params, (template: string) => template);
         } catch (err) {
-          issues.push({ path: ['rules', r, 'actions', a, kindName], message: (err as Error).message });
+          issues.push({ path: ['rules', r, 'actions', a, kindName], message: errorMessage(err) });
         }
       }
     });

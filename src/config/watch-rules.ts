@@ -2,6 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../log.js';
 import type { RulesHolder } from './rules-holder.js';
+import { errorMessage } from '../error-message.js';
 
 /** What one read of the rules file came to: built rules, or every reason it was refused. */
 export type LoadOutcome<T> =
@@ -69,7 +70,7 @@ export function watchRules<T>(opts: WatchRulesOptions<T>): RulesWatcher {
     try {
       result = await load();
     } catch (err) {
-      result = { ok: false, errors: [err instanceof Error ? err.message : String(err)] };
+      result = { ok: false, errors: [errorMessage(err)] };
     }
     if (!result.ok) {
       holder.recordError(result.errors);

@@ -1,9 +1,6 @@
 import type { Outcome, SendContext, Sender } from '../actions/action.js';
 import type { Call } from './group-calls.js';
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+import { errorMessage } from '../error-message.js';
 
 /**
  * Runs one call and returns one outcome per job, in order. A sender is meant to classify vendor
@@ -24,6 +21,6 @@ export async function runCall(sender: Sender<unknown>, call: Call, signal: Abort
     if (only === undefined || items.length > 1) throw new Error('a single send takes exactly one job');
     return [await sender.send(only.request, only.ctx)];
   } catch (err) {
-    return items.map(() => ({ status: 'retry', reason: `sender threw: ${message(err)}` }));
+    return items.map(() => ({ status: 'retry', reason: `sender threw: ${errorMessage(err)}` }));
   }
 }

@@ -5,6 +5,7 @@ import { evaluateCondition, failureSummary } from './evaluate-condition.js';
 import { eventView } from './event-view.js';
 import type { Explanation, Plan, PlanMatch, PlanMiss, PlannedAction } from './plan-types.js';
 import { renderTemplate } from './render-template.js';
+import { errorMessage } from '../error-message.js';
 
 type Built = { ok: true; action: PlannedAction } | { ok: false; miss: PlanMiss };
 
@@ -20,7 +21,7 @@ function buildAction(event: BridgeEvent, rule: CompiledRule, action: CompiledAct
     const request = impl.buildRequest(action.destinationConfig, action.params, render) as Json;
     return { ok: true, action: { destination, kind, index, key: `${event.id}:${rule.name}:${index}`, request } };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     return { ok: false, miss: { rule: rule.name, reason: `action ${index} (${kind} to ${destination}) not built: ${message}` } };
   }
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../../src/error-message.js';
 
 /**
  * A small node:http server on 127.0.0.1 (a free port) that records every request and answers
@@ -104,7 +105,7 @@ export async function startFakeServer(handler: Handler, options: FakeServerOptio
         try {
           reply = await answer(call);
         } catch (error) {
-          reply = { status: 500, body: { fake_error: error instanceof Error ? error.message : String(error) } };
+          reply = { status: 500, body: { fake_error: errorMessage(error) } };
         }
         for (const notify of [...waiters]) notify();
         if (reply.hang === true) return;
