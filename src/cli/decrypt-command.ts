@@ -1,19 +1,18 @@
+import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { AuthSchema } from '../../config/auth-schema.js';
-import type { Env } from '../../env.js';
-import type { EncryptionAuth } from './auth-config.js';
+import { AuthSchema } from '../config/auth-schema.js';
+import { errorMessage } from '../error-message.js';
+import type { EncryptionAuth } from '../receive/auth/auth-config.js';
+import type { Headers } from '../receive/auth/headers.js';
+import { AuthConfigError, resolveAuth } from '../receive/auth/resolve-auth.js';
+import type { CliIo } from './cli-io.js';
 import { describeDecryption, layoutSettings } from './describe-decryption.js';
-import type { Headers } from './headers.js';
-import { AuthConfigError, resolveAuth } from './resolve-auth.js';
 
-export interface DecryptIo {
+export interface DecryptIo extends CliIo {
   readonly readFile: (path: string) => Promise<Buffer>;
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly env: Env;
 }
 
-const USAGE = 'usage: bridge decrypt --file <captured body> [--headers <file>] [--rules <rules.yaml>] [--print]';
+export const DECRYPT_USAGE = 'usage: bridge decrypt --file <captured body> [--headers <file>] [--rules <rules.yaml>] [--print]';
 
 interface Args {
   file: string;
@@ -77,7 +76,7 @@ function summary(plaintext: Buffer): string {
 export async function runDecrypt(args: readonly string[], io: DecryptIo): Promise<number> {
   const parsed = parseArgs(args);
   if (typeof parsed === 'string') {
-    io.stderr(`${parsed}\n${USAGE}\n`);
+    io.stderr(`${parsed}\n${DECRYPT_USAGE}\n`);
     return 2;
   }
   const rulesFile = parsed.rules ?? io.env.RULES_FILE ?? './rules.yaml';
@@ -93,7 +92,7 @@ export async function runDecrypt(args: readonly string[], io: DecryptIo): Promis
     body = await io.readFile(parsed.file);
     if (parsed.headers !== undefined) headers = parseHeaderFile((await io.readFile(parsed.headers)).toString('utf8'));
   } catch (err) {
-    const message = err instanceof AuthConfigError ? `${rulesFile}: ${err.message}` : (err as Error).message;
+    const message = err instanceof AuthConfigError ? `${rulesFile}: ${err.message}` : errorMessage(err);
     io.stderr(`${message}\n`);
     return 2;
   }
@@ -112,4 +111,9 @@ export async function runDecrypt(args: readonly string[], io: DecryptIo): Promis
   io.stdout(`${lines.join('\n')}\n`);
   if (parsed.print && plaintext) io.stdout(`${plaintext.toString('utf8')}\n`);
   return plaintext && isJson(plaintext) ? 0 : 1;
+}
+
+/** `bridge decrypt` reading real files. */
+export function runDecryptCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  return runDecrypt(argv, { ...io, readFile: (p) => readFile(p) });
 }

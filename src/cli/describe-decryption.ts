@@ -1,6 +1,6 @@
-import type { EncryptionAuth, IvPlacement, TagPlacement } from './auth-config.js';
-import { DecryptError, decryptBody, decryptWithLayout, unwrapBody, type BodyForm, type Layout } from './decrypt-body.js';
-import { headerValue, type Headers } from './headers.js';
+import type { EncryptionAuth, IvPlacement, TagPlacement } from '../receive/auth/auth-config.js';
+import { DecryptError, decryptBody, decryptWithLayout, unwrapBody, type BodyForm, type Layout } from '../receive/auth/decrypt-body.js';
+import { headerValue, type Headers } from '../receive/auth/headers.js';
 
 /** What `bridge decrypt` found out about one captured delivery. */
 export interface DecryptionReport {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { credential } from './env-ref.js';
+import { credential } from '../env-ref.js';
 
 /**
  * The `auth:` section of rules.yaml: how the webhook route checks that a delivery comes from

@@ -1,40 +1,10 @@
 import { z } from 'zod';
-
-/** Operators a leaf condition may use; exactly one per leaf. */
-export const OPERATORS = [
-  'equals', 'not_equals', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'matches',
-  'exists', 'gt', 'gte', 'lt', 'lte', 'before', 'after',
-] as const;
-export type Operator = (typeof OPERATORS)[number];
+import { OPERATORS, type Condition } from '../rules/condition.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 /** `in` / `not_in` take a literal array or the name of a list under `lists:`. */
 const listRef = z.union([z.string().describe('name of a list under `lists:`'), z.array(scalar)]);
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO-8601 date' });
-
-/** A condition: `all` / `any` / `not` over nested conditions, or a leaf `{ field, <operator>, ignore_case? }`. */
-export interface Condition {
-  all?: Condition[];
-  any?: Condition[];
-  not?: Condition;
-  field?: string;
-  ignore_case?: boolean;
-  equals?: string | number | boolean;
-  not_equals?: string | number | boolean;
-  in?: string | (string | number | boolean)[];
-  not_in?: string | (string | number | boolean)[];
-  contains?: string | number | boolean;
-  starts_with?: string;
-  ends_with?: string;
-  matches?: string;
-  exists?: boolean;
-  gt?: number;
-  gte?: number;
-  lt?: number;
-  lte?: number;
-  before?: string;
-  after?: string;
-}
 
 export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z

@@ -1,7 +1,8 @@
 import { kindOf } from '../actions/registry.js';
 import { joinWords } from './config-error.js';
-import { envRefName } from './env-ref.js';
-import { envValue, type Env } from './resolve-env.js';
+import { envRefName } from '../env-ref.js';
+import type { Env } from '../env.js';
+import { envValue } from './resolve-env.js';
 
 export interface ResolvedDestination {
   readonly name: string;

@@ -1,5 +1,5 @@
-import type { Condition, Operator } from '../config/condition-schema.js';
-import { OPERATORS } from '../config/condition-schema.js';
+import type { Condition, Operator } from './condition.js';
+import { OPERATORS } from './condition.js';
 import type { Json } from '../events/event.js';
 import { CASE_OPERATORS, OPERATOR_BUILDERS, scalarKey } from './operators.js';
 import type { OperatorContext } from './operators.js';

@@ -1,7 +1,7 @@
 import type { AnyActionKind } from '../actions/action.js';
-import type { RulesFile } from '../config/rules-schema.js';
 import { compileCondition, ListSets } from './compile-condition.js';
 import type { CompiledCondition } from './compile-condition.js';
+import type { Condition } from './condition.js';
 import { compileOn } from './compile-on.js';
 import type { OnMatcher } from './compile-on.js';
 import { parseTemplate } from './render-template.js';
@@ -10,8 +10,21 @@ import { parseTemplate } from './render-template.js';
 export type PlanKind = Pick<AnyActionKind, 'kind' | 'escape' | 'buildRequest'>;
 export type PlanKinds = Readonly<Record<string, PlanKind>>;
 
+/** What compiling needs of a validated rules file (config's RulesFile is one). */
+export interface RulesInput {
+  readonly lists: Readonly<Record<string, readonly (string | number | boolean)[]>>;
+  readonly rules: readonly {
+    readonly name: string;
+    readonly on: string | readonly string[];
+    readonly when?: Condition | undefined;
+    readonly actions: readonly object[];
+    readonly stop?: boolean | undefined;
+    readonly enabled?: boolean | undefined;
+  }[];
+}
+
 export interface CompileInput {
-  readonly file: RulesFile;
+  readonly file: RulesInput;
   /** Destinations by name as the action kinds take them (credentials resolved or dropped by the loader). */
   readonly destinations: ReadonlyMap<string, { kind: string; config: Record<string, unknown> }>;
 }

@@ -1,4 +1,4 @@
-import type { Condition, Operator } from '../config/condition-schema.js';
+import type { Condition, Operator } from './condition.js';
 import { RE2JS } from 're2js';
 import type { Json } from '../events/event.js';
 
@@ -81,7 +81,7 @@ const negate = (test: LeafTest): LeafTest => ({ describe: test.describe, check: 
 
 type Builders = { readonly [K in Operator]: (operand: NonNullable<Condition[K]>, ctx: OperatorContext) => LeafTest };
 
-/** Every operator of condition-schema.ts. None throws on a value of the wrong type: it just fails. */
+/** Every operator of condition.ts. None throws on a value of the wrong type: it just fails. */
 export const OPERATOR_BUILDERS: Builders = {
   equals: (operand, ctx) => ({ describe: show(operand), check: equalsTest(operand, ctx) }),
   // A missing field is not equal to anything, so it IS not_equal.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { EncryptionAuth } from '../../../src/receive/auth/auth-config.js';
-import { parseHeaderFile, runDecrypt } from '../../../src/receive/auth/decrypt-command.js';
-import { encryptBody } from '../../../src/receive/auth/encrypt-body.js';
-import { AES_KEY } from '../helpers.js';
+import type { EncryptionAuth } from '../../src/receive/auth/auth-config.js';
+import { parseHeaderFile, runDecrypt } from '../../src/cli/decrypt-command.js';
+import { encryptBody } from '../../src/receive/auth/encrypt-body.js';
+import { AES_KEY } from '../receive/helpers.js';
 
 const RULES = `version: 1
 auth:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Condition } from '../../src/config/condition-schema.js';
+import type { Condition } from '../../src/rules/condition.js';
 import type { RulesFile } from '../../src/config/rules-schema.js';
 import { ListSets } from '../../src/rules/compile-condition.js';
 import { compileRules } from '../../src/rules/compile-rules.js';

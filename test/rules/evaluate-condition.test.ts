@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Condition } from '../../src/config/condition-schema.js';
+import type { Condition } from '../../src/rules/condition.js';
 import type { JsonObject } from '../../src/events/event.js';
 import { compileCondition, ListSets } from '../../src/rules/compile-condition.js';
 import { evaluateCondition, failureSummary } from '../../src/rules/evaluate-condition.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { credential } from '../../config/env-ref.js';
+import { credential } from '../../env-ref.js';
 
 export const HubspotDestination = z
   .object({

@@ -1,5 +1,5 @@
 import type { ActionKind } from '../action.js';
-import { envRefName } from '../../config/env-ref.js';
+import { envRefName } from '../../env-ref.js';
 import { HubspotDestination, HubspotParams } from './hubspot-config.js';
 import { buildHubspotRequest, type HubspotRequest } from './hubspot-request.js';
 import { createHubspotSender } from './create-hubspot-sender.js';

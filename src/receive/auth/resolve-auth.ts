@@ -1,5 +1,6 @@
 import type { AuthFile, EncryptionFile } from '../../config/auth-schema.js';
-import { envRefName } from '../../config/env-ref.js';
+import { formatPath } from '../../config/config-error.js';
+import { envRefName } from '../../env-ref.js';
 import type { Env } from '../../env.js';
 import type { AuthConfig, EncryptionAuth, IvPlacement, TagPlacement } from './auth-config.js';
 import { decodeBase64 } from './encoding.js';
@@ -18,10 +19,6 @@ export class AuthConfigError extends Error {
     this.name = 'AuthConfigError';
     this.problems = problems;
   }
-}
-
-function formatPath(path: readonly (string | number)[]): string {
-  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
 /** Spec: secrets are 24 to 64 random bytes; anything under 16 is too weak to sign with. */
