@@ -1,7 +1,8 @@
 import type { BridgeEvent } from '../events/event.js';
 import type { Logger } from '../log.js';
+import type { Intake } from '../receive/webhook-route.js';
 import type { Plan } from '../rules/plan-types.js';
-import type { AcceptResult, IntakeStore, NewJob } from '../store/store.js';
+import type { IntakeStore, NewJob } from '../store/store.js';
 
 /** What the intake needs from the current rules: a pure planner and its version. */
 export interface ActiveRules {
@@ -19,8 +20,6 @@ export interface IntakeDeps {
   /** Called when the event was seen before: nothing was stored, nothing fires. */
   readonly onDuplicate?: (event: BridgeEvent) => void;
 }
-
-export type Intake = (event: BridgeEvent) => Promise<AcceptResult>;
 
 /** Turns a plan's matches into the jobs the dispatcher runs. */
 export function jobsOf(event: BridgeEvent, plan: Plan): NewJob[] {

@@ -1,10 +1,9 @@
-import Mustache from 'mustache';
 import type { AnyActionKind } from '../actions/action.js';
 import type { KnownEventType } from '../events/event-types.js';
+import { templateTags, type TemplateTag } from '../rules/render-template.js';
 import { typesLacking } from './check-conditions.js';
 import { joinWords, type ConfigIssue, type PathSegment } from './config-error.js';
-
-type Token = [string, string, number, number, Token[]?, ...unknown[]];
+import { errorMessage } from '../error-message.js';
 
 // A kind escapes event text when its escape changes markup characters; raw tags would skip that.
 const MARKUP = '<&>*_~`|@#[]()';
@@ -20,36 +19,34 @@ function templateStrings(params: unknown, path: PathSegment[], top = true): { te
   return [];
 }
 
+// Inside `{{#user}}...{{/user}}` a name may be relative to the section (`{{name}}` is user.name).
+const sectionPrefixes = (sections: readonly string[]): string[] =>
+  sections.reduce<string[]>((prefixes, name) => [...prefixes, ...prefixes.map((p) => `${p}.${name}`), name], []);
+
 function checkTemplate(text: string, path: PathSegment[], kind: AnyActionKind, types: readonly KnownEventType[]): ConfigIssue[] {
-  let tokens: Token[];
+  let tags: TemplateTag[];
   try {
-    tokens = Mustache.parse(text) as Token[];
+    tags = templateTags(text);
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorMessage(e);
     return [{ path, message: `invalid template: ${message.charAt(0).toLowerCase()}${message.slice(1)}` }];
   }
   const issues: ConfigIssue[] = [];
   const reported = new Set<string>();
-  // Inside `{{#user}}...{{/user}}` a name may be relative to the section (`{{name}}` is user.name).
-  const walk = (list: readonly Token[], sections: readonly string[]) => {
-    for (const token of list) {
-      const [type, name, start, end, children] = token;
-      if (type === '&' && escapes(kind)) {
-        issues.push({ path, message: `unescaped template tag "${text.slice(start, end)}" is not allowed for ${kind.kind} (event text must be escaped)` });
-      }
-      if (type === '>') issues.push({ path, message: `template partials are not supported ("${text.slice(start, end)}")` });
-      if ((type === 'name' || type === '&' || type === '#' || type === '^') && name !== '.' && !reported.has(name)) {
-        const candidates = [name, ...sections.map((s) => `${s}.${name}`)];
-        const lacking = typesLacking(name, types).filter((t) => candidates.every((c) => typesLacking(c, [t]).length > 0));
-        if (lacking.length > 0) {
-          reported.add(name);
-          issues.push({ path, message: `template references unknown field ${JSON.stringify(name)} for ${joinWords(lacking)}` });
-        }
-      }
-      if (Array.isArray(children)) walk(children, type === '#' ? [...sections, ...sections.map((s) => `${s}.${name}`), name] : sections);
+  for (const { type, name, start, end, sections } of tags) {
+    if (type === '&' && escapes(kind)) {
+      issues.push({ path, message: `unescaped template tag "${text.slice(start, end)}" is not allowed for ${kind.kind} (event text must be escaped)` });
     }
-  };
-  walk(tokens, []);
+    if (type === '>') issues.push({ path, message: `template partials are not supported ("${text.slice(start, end)}")` });
+    if ((type === 'name' || type === '&' || type === '#' || type === '^') && name !== '.' && !reported.has(name)) {
+      const candidates = [name, ...sectionPrefixes(sections).map((s) => `${s}.${name}`)];
+      const lacking = typesLacking(name, types).filter((t) => candidates.every((c) => typesLacking(c, [t]).length > 0));
+      if (lacking.length > 0) {
+        reported.add(name);
+        issues.push({ path, message: `template references unknown field ${JSON.stringify(name)} for ${joinWords(lacking)}` });
+      }
+    }
+  }
   return issues;
 }
 

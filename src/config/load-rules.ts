@@ -12,11 +12,13 @@ import { explainZodIssues } from './explain-zod-issues.js';
 import { formatIssues } from './format-issues.js';
 import { asRecord, own, rawActions, rawRules } from './raw-data.js';
 import { resolveDestinations, type ResolvedDestination } from './resolve-destinations.js';
-import { pathKey, resolveEnv, type CredentialUse, type Env } from './resolve-env.js';
+import type { Env } from '../env.js';
+import { pathKey, resolveEnv, type CredentialUse } from './resolve-env.js';
 import { ruleEventTypes } from './rule-event-types.js';
 import { RulesFileSchema, type RulesFile } from './rules-schema.js';
 import { yamlIssues } from './yaml-issues.js';
 import { createYamlLocator } from './yaml-locator.js';
+import { errorMessage } from '../error-message.js';
 
 export type { ResolvedDestination } from './resolve-destinations.js';
 
@@ -79,7 +81,7 @@ export function loadRulesText(text: string, fileLabel: string, env: Env): LoadRe
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    return fail([{ path: [], message: `cannot read the YAML: ${e instanceof Error ? e.message : String(e)}` }]);
+    return fail([{ path: [], message: `cannot read the YAML: ${errorMessage(e)}` }]);
   }
 
   const resolved = resolveEnv(data, env, credentialUses(data));
@@ -112,7 +114,7 @@ export async function loadRulesFile(path: string, env: Env): Promise<LoadResult>
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(e);
     return { ok: false, errors: [`${path}: cannot read file: ${reason}`] };
   }
   return loadRulesText(text, path, env);

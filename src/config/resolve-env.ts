@@ -1,9 +1,8 @@
+import type { Env } from '../env.js';
 import type { ConfigIssue, PathSegment } from './config-error.js';
 
 /** `${NAME}`, or `$${NAME}` for a literal `${NAME}` (as in Docker Compose). */
 const REF = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-export type Env = Readonly<Record<string, string | undefined>>;
 
 /** A variable counts as set when it is defined and not empty (an empty token is no token). */
 export function envValue(env: Env, name: string): string | undefined {

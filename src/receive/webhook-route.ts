@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { BridgeEvent } from '../events/event.js';
-import { parseEvent, type EventIssue } from '../events/parse-event.js';
+import { parseEvent } from '../events/parse-event.js';
+import { summarizeEventIssues } from '../events/summarize-event-issues.js';
 import type { Logger } from '../log.js';
 import type { Authenticator } from './auth/authenticate.js';
 import { headerValue } from './auth/headers.js';
@@ -10,7 +11,11 @@ import { createRateLimiter, clientKey } from './rate-limit.js';
 import { checkDeclaredLength, readRawBody } from './read-body.js';
 import { safeJsonParse } from './safe-json-parse.js';
 
-export type Intake = (event: BridgeEvent, deliveryId: string | undefined) => Promise<'accepted' | 'duplicate'>;
+/**
+ * Records an event durably (bridge/create-intake.ts plans and stores it); resolves once it is safe
+ * to acknowledge. The delivery id is already the event's id (parseEvent).
+ */
+export type Intake = (event: BridgeEvent) => Promise<'accepted' | 'duplicate'>;
 
 export interface WebhookDeps {
   readonly intake: Intake;
@@ -21,15 +26,6 @@ export interface WebhookDeps {
   readonly ratePerMinute: number;
   readonly log: Logger;
   readonly now: () => number;
-}
-
-const MAX_ISSUES_SHOWN = 10;
-
-/** `user.email: Invalid email address; date: Invalid ISO datetime` (the first few). */
-export function formatIssues(issues: readonly EventIssue[]): string {
-  const shown = issues.slice(0, MAX_ISSUES_SHOWN).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
-  const more = issues.length - shown.length;
-  return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
 }
 
 function rateLimit(perMinute: number, now: () => number): RequestHandler {
@@ -65,11 +61,11 @@ export function webhookRoute(deps: WebhookDeps): RequestHandler {
 
     const deliveryId = deliveryIdOf(req);
     const parsed = parseEvent(json.value, deliveryId);
-    if (!parsed.ok) throw new HttpError(422, 'invalid_event', formatIssues(parsed.issues));
+    if (!parsed.ok) throw new HttpError(422, 'invalid_event', summarizeEventIssues(parsed.issues));
 
     let outcome: 'accepted' | 'duplicate';
     try {
-      outcome = await deps.intake(parsed.event, deliveryId);
+      outcome = await deps.intake(parsed.event);
     } catch (err) {
       if (auth.replayKey !== undefined) deps.authenticator.release(auth.replayKey);
       deps.log.error({ err, eventId: parsed.event.id, type: parsed.event.type }, 'intake failed; the sender should retry');

@@ -78,30 +78,28 @@ export function renderTemplate(template: string, view: JsonObject, escape: (valu
   return writer.renderTokens(tokens(template) as string[][], new OwnContext(view), noPartials, template, { escape });
 }
 
-function walk(list: readonly Token[], visit: (token: Token) => void): void {
-  for (const token of list) {
-    visit(token);
-    if (Array.isArray(token[4])) walk(token[4], visit);
-  }
-}
-
 /**
- * Variable and section names a template uses, in order, without duplicates or `.`. Names inside a
- * section are as written (relative to the section's value). Throws on a malformed template.
+ * One tag of a template: Mustache's token type (`name`, `&` unescaped, `#` section, `^` inverted,
+ * `>` partial, `!` comment, `=` delimiters), its name, where its source is in the template, and the
+ * names of the `#` sections around it, outermost first.
  */
-export function templateNames(template: string): string[] {
-  const names = new Set<string>();
-  walk(tokens(template), ([type, name]) => {
-    if ((type === 'name' || type === '&' || type === '#' || type === '^') && name !== '.') names.add(name);
-  });
-  return [...names];
+export interface TemplateTag {
+  readonly type: string;
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+  readonly sections: readonly string[];
 }
 
-/** Whether the template has `{{{x}}}` or `{{& x}}`, which skip the destination's escaping. */
-export function hasUnescapedTags(template: string): boolean {
-  let found = false;
-  walk(tokens(template), ([type]) => {
-    if (type === '&') found = true;
-  });
-  return found;
+/** Every tag of a template in order, nested ones included (text is skipped). Throws on a malformed template. */
+export function templateTags(template: string): TemplateTag[] {
+  const out: TemplateTag[] = [];
+  const walk = (list: readonly Token[], sections: readonly string[]): void => {
+    for (const [type, name, start, end, children] of list) {
+      if (type !== 'text') out.push({ type, name, start, end, sections });
+      if (Array.isArray(children)) walk(children, type === '#' ? [...sections, name] : sections);
+    }
+  };
+  walk(tokens(template), []);
+  return out;
 }

@@ -60,7 +60,7 @@ export function authHeaders(body: Buffer | string, opts: { id?: string; ts?: num
 export interface Running {
   readonly url: string;
   readonly port: number;
-  readonly calls: { event: BridgeEvent; deliveryId: string | undefined }[];
+  readonly calls: BridgeEvent[];
   readonly logs: string[];
   /** Set to make the fake intake throw. */
   failIntake: boolean;
@@ -78,9 +78,9 @@ export async function start(deps: Partial<AppDeps> = {}): Promise<Running> {
     auth: {},
     log,
     now: () => running.clock,
-    intake: async (event, deliveryId) => {
+    intake: async (event) => {
       if (running.failIntake) throw new Error('disk full');
-      running.calls.push({ event, deliveryId });
+      running.calls.push(event);
       if (seen.has(event.id)) return 'duplicate';
       seen.add(event.id);
       return 'accepted';

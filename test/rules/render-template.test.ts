@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/events/event.js';
 import { eventView } from '../../src/rules/event-view.js';
-import { hasUnescapedTags, parseTemplate, renderTemplate, templateNames } from '../../src/rules/render-template.js';
+import { parseTemplate, renderTemplate, templateTags } from '../../src/rules/render-template.js';
 import { eventFrom, visitPayload } from './visit-event.js';
 
 const lt = (s: string) => s.replace(/</g, '&lt;');
@@ -53,29 +53,31 @@ describe('renderTemplate', () => {
   });
 });
 
-describe('templateNames', () => {
+describe('templateTags', () => {
   it.each([
     ['plain text', []],
-    ['{{ user.name }} at {{server.name}}', ['user.name', 'server.name']],
-    ['{{a}} {{#b}}{{c}}{{.}}{{/b}}{{^d}}x{{/d}}{{{e}}}{{&f}}{{a}}{{! g }}{{> h}}', ['a', 'b', 'c', 'd', 'e', 'f']],
-  ])('%j uses %j', (template, names) => {
-    expect(templateNames(template)).toEqual(names);
+    ['{{ user.name }} at {{server.name}}', [['name', 'user.name', 0, 15, []], ['name', 'server.name', 19, 34, []]]],
+    [
+      '{{a}}{{#b}}{{c}}{{.}}{{^d}}{{{e}}}{{/d}}{{/b}}{{&f}}{{! g }}{{> h}}',
+      [
+        ['name', 'a', 0, 5, []],
+        ['#', 'b', 5, 11, []],
+        ['name', 'c', 11, 16, ['b']],
+        ['name', '.', 16, 21, ['b']],
+        ['^', 'd', 21, 27, ['b']],
+        ['&', 'e', 27, 34, ['b']],
+        ['&', 'f', 46, 52, []],
+        ['!', 'g', 52, 60, []],
+        ['>', 'h', 60, 67, []],
+      ],
+    ],
+    ['{{#s}}{{#t}}{{a}}{{/t}}{{/s}}', [['#', 's', 0, 6, []], ['#', 't', 6, 12, ['s']], ['name', 'a', 12, 17, ['s', 't']]]],
+    ['{{=<% %>=}}<%& a %>', [['=', '<% %>', 0, 11, []], ['&', 'a', 11, 19, []]]],
+  ])('%j has %j', (template, tags) => {
+    expect(templateTags(template).map((t) => [t.type, t.name, t.start, t.end, t.sections])).toEqual(tags);
   });
 
   it('throws on a malformed template', () => {
-    expect(() => templateNames('{{/a}}')).toThrow('Unopened section "a" at 0');
-  });
-});
-
-describe('hasUnescapedTags', () => {
-  it.each([
-    ['{{a}} {{#s}}{{b}}{{/s}}', false],
-    ['{{{a}}}', true],
-    ['{{& a}}', true],
-    ['{{#s}}{{^t}}{{{a}}}{{/t}}{{/s}}', true],
-    ['{{=<% %>=}}<%& a %>', true],
-    ['{{=<% %>=}}<% a %>', false],
-  ])('%j → %s', (template, found) => {
-    expect(hasUnescapedTags(template)).toBe(found);
+    expect(() => templateTags('{{/a}}')).toThrow('Unopened section "a" at 0');
   });
 });
