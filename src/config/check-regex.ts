@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { errorMessage } from '../error-message.js';
 
 const WHY = 'patterns run on a linear-time engine (RE2 syntax) so no event can stall the bridge';
 
@@ -35,7 +36,7 @@ export function checkRegex(pattern: string): string | undefined {
     return undefined;
   } catch (e) {
     // "error parsing regexp: invalid or unsupported Perl syntax: `(?=`"
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorMessage(e);
     const reason = message.replace(/^error parsing regexp: /, '');
     const [, complaint = reason, fragment = ''] = /^(.*?): `(.*)`$/s.exec(reason) ?? [];
     const construct = unsupported(fragment, complaint);
