@@ -8,5 +8,5 @@ import type { ActiveRules } from './create-intake.js';
 export function activeRules(loaded: LoadedRules): ActiveRules {
   const destinations = new Map([...loaded.destinations].map(([name, d]) => [name, { kind: d.kind, config: d.config }]));
   const compiled = compileRules({ file: loaded.file, destinations }, registry);
-  return { version: loaded.version, plan: (event) => planEvent(compiled, event) };
+  return { version: loaded.version, plan: (event, mode) => planEvent(compiled, event, mode) };
 }

@@ -1,13 +1,15 @@
 import type { BridgeEvent } from '../events/event.js';
 import type { Logger } from '../log.js';
 import type { Intake } from '../receive/webhook-route.js';
+import type { EvaluationMode } from '../rules/evaluate-condition.js';
 import type { Plan } from '../rules/plan-types.js';
 import type { IntakeStore, NewJob } from '../store/store.js';
 
 /** What the intake needs from the current rules: a pure planner and its version. */
 export interface ActiveRules {
   readonly version: string;
-  plan(event: BridgeEvent): Plan;
+  /** `explain` evaluates every branch of all/any for `bridge test`; the intake decides. */
+  plan(event: BridgeEvent, mode?: EvaluationMode): Plan;
 }
 
 export interface IntakeDeps {

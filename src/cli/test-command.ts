@@ -55,7 +55,7 @@ async function testOne(file: string, rules: ActiveRules, json: boolean, io: CliI
     for (const i of parsed.issues) io.stderr(`${file}: invalid event: ${i.path || '(root)'}: ${i.message}\n`);
     return 1;
   }
-  const plan = rules.plan(parsed.event);
+  const plan = rules.plan(parsed.event, 'explain');
   io.stdout(json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlan(plan));
   return 0;
 }

@@ -4,11 +4,14 @@ import { getPath } from './get-path.js';
 import type { Explanation } from './plan-types.js';
 
 /**
- * Evaluates a compiled condition against an event view (see eventView) and explains the result.
- * `all` and `any` short-circuit: `all` stops at its first failing child and `any` at its first
- * passing one, and their explanations list only the children that were evaluated.
+ * `decide` (what the intake plans with): `all` stops at its first failing child and `any` at its
+ * first passing one, and their explanations list only the children that were evaluated. `explain`
+ * (what `bridge test` shows): every child is evaluated and listed, with the same result.
  */
-export function evaluateCondition(condition: CompiledCondition, view: JsonObject): Explanation {
+export type EvaluationMode = 'decide' | 'explain';
+
+/** Evaluates a compiled condition against an event view (see eventView) and explains the result. */
+export function evaluateCondition(condition: CompiledCondition, view: JsonObject, mode: EvaluationMode = 'decide'): Explanation {
   switch (condition.kind) {
     case 'leaf': {
       const actual = getPath(view, condition.path);
@@ -16,18 +19,22 @@ export function evaluateCondition(condition: CompiledCondition, view: JsonObject
       return actual === undefined ? { test: condition.test, passed } : { test: condition.test, passed, actual };
     }
     case 'not': {
-      const child = evaluateCondition(condition.child, view);
+      const child = evaluateCondition(condition.child, view, mode);
       return { test: 'not', passed: !child.passed, children: [child] };
     }
     default: {
       const wanted = condition.kind === 'any';
       const children: Explanation[] = [];
+      let decided = false;
       for (const c of condition.children) {
-        const child = evaluateCondition(c, view);
+        const child = evaluateCondition(c, view, mode);
         children.push(child);
-        if (child.passed === wanted) return { test: condition.kind, passed: wanted, children };
+        if (child.passed === wanted) {
+          decided = true;
+          if (mode === 'decide') break;
+        }
       }
-      return { test: condition.kind, passed: !wanted, children };
+      return { test: condition.kind, passed: decided ? wanted : !wanted, children };
     }
   }
 }

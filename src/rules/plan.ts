@@ -1,7 +1,7 @@
 import type { BridgeEvent, Json, JsonObject } from '../events/event.js';
 import type { CompiledAction, CompiledRule, CompiledRules } from './compile-rules.js';
 import { isSubscribed } from './compile-on.js';
-import { evaluateCondition, failureSummary } from './evaluate-condition.js';
+import { evaluateCondition, failureSummary, type EvaluationMode } from './evaluate-condition.js';
 import { eventView } from './event-view.js';
 import type { Explanation, Plan, PlanMatch, PlanMiss, PlannedAction } from './plan-types.js';
 import { renderTemplate } from './render-template.js';
@@ -29,9 +29,10 @@ function buildAction(event: BridgeEvent, rule: CompiledRule, action: CompiledAct
 /**
  * What the rules make of one event: rules in file order, every matching rule fires, and a
  * matching rule with `stop: true` ends evaluation (later rules are misses `stopped by rule "x"`).
- * Pure; `bridge test` prints it and intake turns its actions into jobs.
+ * Pure; `bridge test` prints it (in `explain` mode, so every branch of an all/any is shown) and
+ * intake turns its actions into jobs.
  */
-export function planEvent(compiled: CompiledRules, event: BridgeEvent): Plan {
+export function planEvent(compiled: CompiledRules, event: BridgeEvent, mode: EvaluationMode = 'decide'): Plan {
   const view = eventView(event);
   const matches: PlanMatch[] = [];
   const misses: PlanMiss[] = [];
@@ -51,7 +52,7 @@ export function planEvent(compiled: CompiledRules, event: BridgeEvent): Plan {
     }
     let explanation: Explanation | undefined;
     if (rule.when !== undefined) {
-      explanation = evaluateCondition(rule.when, view);
+      explanation = evaluateCondition(rule.when, view, mode);
       if (!explanation.passed) {
         misses.push({ rule: rule.name, reason: `condition failed: ${failureSummary(explanation)}`, explanation });
         continue;

@@ -30,13 +30,28 @@ describe('bridge test --event', () => {
       properties: { email: 'janedoe@example.com', firstname: 'Jane', lastname: 'Doe', returning_last_visit: '2025-09-02T09:41:04.769Z', returning_community: "John's community" },
     });
     expect(out.misses).toEqual([{ rule: 'join-discord', reason: 'not subscribed to user.visited' }]);
+    expect(out.matches[0].explanation).toEqual({
+      test: 'any',
+      passed: true,
+      children: [
+        { test: 'user.email in list vip_emails (ignore case)', passed: true, actual: 'janedoe@example.com' },
+        { test: 'user.email_domain in list vip_domains (ignore case)', passed: false, actual: 'example.com' },
+      ],
+    });
   });
 
   it('explains in words why each condition passed or failed', async () => {
     const r = await runCli(['test', '--event', VISIT, '--rules', 'rules.yaml']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('MATCH vip-visit-slack');
-    expect(r.stdout).toContain('✓ user.email in list vip_emails (ignore case)  (actual: "janedoe@example.com")');
+    // Every branch of the `any`, not only up to the first that passed.
+    expect(r.stdout).toContain(
+      [
+        '    ✓ any',
+        '        ✓ user.email in list vip_emails (ignore case)  (actual: "janedoe@example.com")',
+        '        ✗ user.email_domain in list vip_domains (ignore case)  (actual: "example.com")',
+      ].join('\n'),
+    );
     expect(r.stdout).toContain('miss  join-discord: not subscribed to user.visited');
     expect(r.stdout).toContain('→ slack vip-alerts would send:');
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Condition } from '../../src/rules/condition.js';
 import type { JsonObject } from '../../src/events/event.js';
 import { compileCondition, ListSets } from '../../src/rules/compile-condition.js';
-import { evaluateCondition, failureSummary } from '../../src/rules/evaluate-condition.js';
+import { evaluateCondition, failureSummary, type EvaluationMode } from '../../src/rules/evaluate-condition.js';
 import { eventView } from '../../src/rules/event-view.js';
 import { eventFrom, visitPayload } from './visit-event.js';
 
@@ -28,8 +28,8 @@ const view: JsonObject = {
   items: [{ name: 'first' }],
 };
 
-function run(condition: Condition, on: JsonObject = view) {
-  return evaluateCondition(compileCondition(condition, new ListSets(lists)), on);
+function run(condition: Condition, on: JsonObject = view, mode: EvaluationMode = 'decide') {
+  return evaluateCondition(compileCondition(condition, new ListSets(lists)), on, mode);
 }
 
 const T = true;
@@ -164,6 +164,7 @@ describe('groups', () => {
     ['nested failing', { any: [{ all: [yes, no] }, { not: { any: [no, yes] } }] }, F],
   ])('%s', (_name, condition, passed) => {
     expect(run(condition).passed).toBe(passed);
+    expect(run(condition, view, 'explain').passed).toBe(passed);
   });
 });
 
@@ -201,6 +202,22 @@ describe('explanations', () => {
     expect(run({ all: [a, b] })).toStrictEqual({ test: 'all', passed: false, children: [{ test: 'user.age gt 50', passed: false, actual: 42 }] });
     expect(run({ any: [b, a] })).toStrictEqual({ test: 'any', passed: true, children: [{ test: 'user.age lt 50', passed: true, actual: 42 }] });
     expect(run({ not: a })).toStrictEqual({ test: 'not', passed: true, children: [{ test: 'user.age gt 50', passed: false, actual: 42 }] });
+  });
+
+  it('in explain mode lists every branch of all and any, nested ones too, with the value each saw', () => {
+    const gt = { test: 'user.age gt 50', passed: false, actual: 42 };
+    const lt = { test: 'user.age lt 50', passed: true, actual: 42 };
+    const missing = { test: 'user.missing exists', passed: false };
+    const a = { field: 'user.age', gt: 50 };
+    const b = { field: 'user.age', lt: 50 };
+    const m = { field: 'user.missing', exists: true };
+    expect(run({ all: [a, b] }, view, 'explain')).toStrictEqual({ test: 'all', passed: false, children: [gt, lt] });
+    expect(run({ any: [b, a, m] }, view, 'explain')).toStrictEqual({ test: 'any', passed: true, children: [lt, gt, missing] });
+    expect(run({ any: [b, { all: [a, b] }] }, view, 'explain')).toStrictEqual({
+      test: 'any',
+      passed: true,
+      children: [lt, { test: 'all', passed: false, children: [gt, lt] }],
+    });
   });
 
   it.each<[string, Condition, string]>([
