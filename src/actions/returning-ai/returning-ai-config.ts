@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { credential } from '../../config/env-ref.js';
+import { credential } from '../../env-ref.js';
 
 /**
  * Ids are literals (never templates): a channel or sender picked by event text could be steered

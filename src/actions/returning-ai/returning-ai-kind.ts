@@ -1,5 +1,5 @@
 import type { ActionKind } from '../action.js';
-import { envRefName } from '../../config/env-ref.js';
+import { envRefName } from '../../env-ref.js';
 import { ReturningAiDestination, ReturningAiParams } from './returning-ai-config.js';
 import { buildReturningAiRequest, type ReturningAiRequest } from './returning-ai-request.js';
 import { escapeReturningAi } from './escape-returning-ai.js';

@@ -1,5 +1,5 @@
 import type { ActionKind } from '../action.js';
-import { envRefName } from '../../config/env-ref.js';
+import { envRefName } from '../../env-ref.js';
 import { SlackDestination, SlackParams } from './slack-config.js';
 import { buildSlackRequest, type SlackRequest } from './slack-request.js';
 import { escapeSlack } from './escape-slack.js';
