@@ -5,6 +5,7 @@ import type { DispatchDestination } from '../dispatch/dispatcher.js';
 import { createDryRunSender } from '../dispatch/dry-run-sender.js';
 import type { Settings } from '../env.js';
 import type { Logger } from '../log.js';
+import { errorMessage } from '../error-message.js';
 
 export interface DestinationSummary {
   readonly name: string;
@@ -84,7 +85,7 @@ export function buildDestinations(loaded: LoadedRules, opts: BuildOptions): { ok
       try {
         built.set(name, { dest: make(d), print, live: d.live });
       } catch (err) {
-        errors.push(`${opts.file} destinations.${name}: cannot build the ${d.kind} sender: ${scrub(err instanceof Error ? err.message : String(err))}`);
+        errors.push(`${opts.file} destinations.${name}: cannot build the ${d.kind} sender: ${scrub(errorMessage(err))}`);
       }
     }
     const discard = (): void => {
