@@ -12,6 +12,9 @@ import { createSqliteJobQueue } from './sqlite-job-queue.js';
 import { createSqliteDeliveryQueries } from './sqlite-delivery-queries.js';
 import { createHistoryPruner } from './sqlite-history.js';
 
+/** The store's file name inside DATA_DIR. */
+export const STORE_FILE = 'bridge.db';
+
 export const DEFAULT_DEDUPE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface SqliteStoreOptions {
@@ -60,7 +63,7 @@ export interface SqliteStore extends IntakeStore {
  */
 export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
   mkdirSync(opts.dir, { recursive: true });
-  const file = join(opts.dir, 'bridge.db');
+  const file = join(opts.dir, STORE_FILE);
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');

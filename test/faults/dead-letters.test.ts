@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/store/job-queue.js';
 import { runCli } from '../cli/run-cli.js';
@@ -59,7 +60,7 @@ describe('bridge dead and bridge replay', () => {
 
     const listed = await runCli(['dead', '--data', f.dataDir]);
     expect(listed.code).toBe(0);
-    expect(listed.stderr).toBe('');
+    expect(listed.stderr).toBe(`reading store ${resolve(f.dataDir, 'bridge.db')}\n`);
     const lines = listed.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     for (const j of dead) expect(lines.some((l) => l.endsWith(`  dead      ${line(j)}`))).toBe(true);
@@ -82,7 +83,7 @@ describe('bridge dead and bridge replay', () => {
     expect(f.discord.messages.map((m) => m.body.content)).toEqual(['visit webhook-1']);
     // The originals keep their record; `bridge dead` lists only what has not been replayed.
     expect(f.job(slackId)).toMatchObject({ status: 'dead', lastError: 'slack error: channel_not_found' });
-    expect(await runCli(['dead', '--data', f.dataDir])).toEqual({ code: 0, stdout: 'no dead letters\n', stderr: '' });
+    expect(await runCli(['dead', '--data', f.dataDir])).toEqual({ code: 0, stdout: 'no dead letters\n', stderr: `reading store ${resolve(f.dataDir, 'bridge.db')}\n` });
   });
 
   it('replays an ambiguous job by id while the bridge is stopped; the next start sends it', async () => {
@@ -95,7 +96,7 @@ describe('bridge dead and bridge replay', () => {
 
     const listed = await runCli(['deliveries', '--status', 'ambiguous', '--data', f.dataDir]);
     expect(listed.stdout).toContain(`  ambiguous ${id}  → slack (slack), 1 attempt  slack request timed out after sending\n`);
-    expect(await runCli(['replay', id, '--data', f.dataDir])).toEqual({ code: 0, stdout: `queued ${id}#r1 (replays ${id})\n1 queued, 0 skipped\n`, stderr: '' });
+    expect(await runCli(['replay', id, '--data', f.dataDir])).toEqual({ code: 0, stdout: `queued ${id}#r1 (replays ${id})\n1 queued, 0 skipped\n`, stderr: `reading store ${resolve(f.dataDir, 'bridge.db')}\n` });
 
     await f.restart();
     const replayed = await f.settled(`${id}#r1`, 3000);
