@@ -1,12 +1,15 @@
 import { registry } from '../actions/registry.js';
 import type { LoadedRules } from '../config/load-rules.js';
+import type { PlanningRules } from '../planner/planning-rules.js';
 import { compileRules } from '../rules/compile-rules.js';
 import { planEvent } from '../rules/plan.js';
-import type { ActiveRules } from './create-intake.js';
+
+/** The rules in force as the planner and the CLI use them. */
+export type ActiveRules = PlanningRules;
 
 /** Compiles loaded rules once, for the server and the CLI's dry run alike. */
 export function activeRules(loaded: LoadedRules): ActiveRules {
   const destinations = new Map([...loaded.destinations].map(([name, d]) => [name, { kind: d.kind, config: d.config }]));
   const compiled = compileRules({ file: loaded.file, destinations }, registry);
-  return { version: loaded.version, plan: (event, mode) => planEvent(compiled, event, mode) };
+  return { version: loaded.version, stateKeys: () => [], plan: (event, ctx) => planEvent(compiled, event, ctx) };
 }

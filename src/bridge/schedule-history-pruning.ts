@@ -7,13 +7,22 @@ const DAY_MS = 24 * HOUR_MS;
 /**
  * Keeps the store from growing without bound: hourly (and once at start), deletes events older than
  * `retentionDays` whose jobs are all finished, a few hundred per transaction with a turn of the
- * event loop between, so requests are never held up for long. 0 keeps history forever.
+ * event loop between, so requests are never held up for long (0 keeps history forever); and
+ * deletes expired state records.
  * Returns a function that stops it.
  */
 export function scheduleHistoryPruning(store: SqliteStore, retentionDays: number, now: () => number, log: Logger): () => void {
-  if (retentionDays <= 0) return () => {};
   let stopped = false;
+  // Expired state (activity past its longest window, cooldowns that ended) goes whatever the retention.
+  const pruneState = (): void => {
+    void store.planner.pruneState(now()).then(
+      (n) => (n > 0 && !stopped ? void setImmediate(pruneState) : undefined),
+      (err: unknown) => log.warn({ err }, 'pruning expired state failed; trying again in an hour'),
+    );
+  };
   const run = (): void => {
+    pruneState();
+    if (retentionDays <= 0) return;
     const cutoff = now() - retentionDays * DAY_MS;
     let total = 0;
     const step = (): void => {

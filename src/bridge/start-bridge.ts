@@ -13,11 +13,12 @@ import { AuthConfigError, isAuthConfigured, resolveAuth } from '../receive/auth/
 import { createApp } from '../receive/create-app.js';
 import { hardenServer } from '../receive/harden-server.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
-import { activeRules } from './active-rules.js';
+import { activeRules, type ActiveRules } from './active-rules.js';
 import { buildDestinations, type StagedDestinations } from './build-destinations.js';
 import { deadLetterOrphans } from './dead-letter-orphans.js';
 import { scheduleHistoryPruning } from './schedule-history-pruning.js';
-import { createIntake, type ActiveRules } from './create-intake.js';
+import { createIntake } from './create-intake.js';
+import { createPlanner, type Planner } from '../planner/create-planner.js';
 import { createDrainer } from './drain-server.js';
 import { listenHost } from './listen-host.js';
 import { withRequestMetrics } from './metrics-middleware.js';
@@ -39,10 +40,13 @@ export interface RunningBridge {
   readonly port: number;
   readonly server: Server;
   readonly store: SqliteStore;
+  readonly planner: Planner;
   readonly dispatcher: Dispatcher;
   readonly holder: RulesHolder<RulesInForce>;
   readonly metrics: Metrics;
   readonly watcher: RulesWatcher;
+  /** Resolves once every stored event is planned and the dispatcher has nothing due (tests, benchmarks). */
+  idle(): Promise<void>;
   /** Graceful stop: no new requests, answer those in flight, let running actions finish, close the store. */
   close(opts?: { readonly timeoutMs?: number }): Promise<void>;
 }
@@ -117,15 +121,24 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     scrub: scrubber.scrub,
   });
 
-  const intake = createIntake({
+  const planner = createPlanner({
+    store: store.planner,
     rules: () => holder.current().value.active,
+    now,
+    log,
+    onPlanned: (planned) => {
+      dispatcher.wake();
+      for (const p of planned) for (const m of p.plan?.matches ?? []) metrics.ruleMatched(m.rule);
+    },
+  });
+  const intake = createIntake({
+    rulesVersion: () => holder.current().version,
     store,
     now,
     log,
-    onAccepted: (event, plan) => {
-      dispatcher.wake();
+    onAccepted: (event) => {
+      planner.wake();
       metrics.eventReceived(event.type, 'accepted');
-      for (const m of plan.matches) metrics.ruleMatched(m.rule);
     },
     onDuplicate: (event) => metrics.eventReceived(event.type, 'duplicate'),
   });
@@ -146,7 +159,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     extraRoutes: (a) => {
       a.get('/metrics', (req, res) => void metrics.handler(req, res));
       a.get('/status', (_req, res) => {
-        res.json({ rules: holder.status(), queue: store.deliveries.counts(), destinations: destinations.summary(), dispatcher: dispatcher.stats() });
+        res.json({ rules: holder.status(), queue: store.deliveries.counts(), destinations: destinations.summary(), planner: planner.stats(), dispatcher: dispatcher.stats() });
       });
     },
   });
@@ -165,6 +178,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     store.close();
     return { ok: false, errors: [`cannot listen on ${host.host}:${settings.PORT}: ${errorMessage(err)}`] };
   }
+  planner.start();
   dispatcher.start();
   const stopPruning = scheduleHistoryPruning(store, settings.HISTORY_RETENTION_DAYS, now, log);
 
@@ -219,8 +233,10 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       // Both within the one timeout: requests in flight are answered (their events and jobs are
       // stored, and run on the next start), and running actions finish; nothing new starts.
       // (The dispatcher logs the actions it had to abandon; their jobs stay `running` and run again on start.)
+      // Events stored but not yet planned are planned on the next start.
       const [drained] = await Promise.all([drainer.drain(timeoutMs), dispatcher.stop({ timeoutMs })]);
       if (!drained) log.warn({ timeoutMs }, 'requests still in flight at the shutdown timeout were cut off');
+      await planner.stop();
       await destinations.close();
       store.close();
       log.info('bridge stopped');
@@ -228,5 +244,9 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     return closing;
   };
 
-  return { ok: true, bridge: { url, port, server, store, dispatcher, holder, metrics, watcher, close } };
+  const idle = async (): Promise<void> => {
+    await planner.idle();
+    await dispatcher.idle();
+  };
+  return { ok: true, bridge: { url, port, server, store, planner, dispatcher, holder, metrics, watcher, idle, close } };
 }

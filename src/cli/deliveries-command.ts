@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { activeRules } from '../bridge/active-rules.js';
-import { jobsOf } from '../bridge/create-intake.js';
+import { jobsOf } from '../planner/jobs-of.js';
 import { loadRulesFile } from '../config/load-rules.js';
 import { parseEvent } from '../events/parse-event.js';
 import { JOB_STATUSES, type Job, type JobStatus } from '../store/job-queue.js';
 import type { NewJob } from '../store/store.js';
+import { NO_STATE } from '../rules/state-types.js';
 import type { RequeueResult } from '../store/delivery-queries.js';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './cli-io.js';
@@ -44,6 +45,7 @@ export async function runDeliveries(argv: readonly string[], io: CliIo): Promise
     if (events.length === 0) io.stdout('no events\n');
     for (const e of events) {
       io.stdout(`${iso(e.receivedAt)}  ${e.type}  ${e.id}  (${e.jobs.length} job${e.jobs.length === 1 ? '' : 's'}, rules ${e.rulesVersion})\n`);
+      io.stdout(`  ${e.decision === null ? 'not planned yet' : e.decision.summary}\n`);
       for (const j of e.jobs) io.stdout(`${jobLine(j)}\n`);
     }
     return 0;
@@ -127,7 +129,7 @@ export async function runReplay(argv: readonly string[], io: CliIo): Promise<num
         continue;
       }
       // Only the asked-for actions, as today's rules plan them (a rule removed since plans nothing).
-      jobs.push(...jobsOf(parsed.event, rules.plan(parsed.event)).filter((j) => wanted.has(j.id) || positionals.includes(eventId)));
+      jobs.push(...jobsOf(parsed.event, rules.plan(parsed.event, { now, state: NO_STATE, replay: true }).plan).filter((j) => wanted.has(j.id) || positionals.includes(eventId)));
     }
     return printRequeue(q.enqueueReplay(jobs, now), io);
   } finally {

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import type { ActiveRules } from '../bridge/create-intake.js';
+import type { ActiveRules } from '../bridge/active-rules.js';
 import { parseEvent } from '../events/parse-event.js';
 
 /**
@@ -44,7 +44,7 @@ export function checkExpectations(data: unknown, rules: ActiveRules): string[] {
   if (!c.success) return c.error.issues.map((i) => `invalid test case: ${i.path.join('.') || '(root)'}: ${i.message}`);
   const parsed = parseEvent(c.data.event);
   if (!parsed.ok) return parsed.issues.map((i) => `invalid event: ${i.path || '(root)'}: ${i.message}`);
-  const plan = rules.plan(parsed.event);
+  const { plan } = rules.plan(parsed.event);
   const failures: string[] = [];
   const { matches, actions } = c.data.expect;
   if (matches) {

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { activeRules } from '../bridge/active-rules.js';
-import type { ActiveRules } from '../bridge/create-intake.js';
+import type { ActiveRules } from '../bridge/active-rules.js';
 import { loadRulesFile } from '../config/load-rules.js';
 import { parseEvent } from '../events/parse-event.js';
+import { NO_STATE } from '../rules/state-types.js';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './cli-io.js';
 import { formatPlan, planJson } from './format-plan.js';
@@ -55,7 +56,7 @@ async function testOne(file: string, rules: ActiveRules, json: boolean, io: CliI
     for (const i of parsed.issues) io.stderr(`${file}: invalid event: ${i.path || '(root)'}: ${i.message}\n`);
     return 1;
   }
-  const plan = rules.plan(parsed.event, 'explain');
+  const { plan } = rules.plan(parsed.event, { now: 0, state: NO_STATE, mode: 'explain' });
   io.stdout(json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlan(plan));
   return 0;
 }

@@ -26,6 +26,17 @@ export interface PlanMatch {
   readonly rule: string;
   readonly actions: readonly PlannedAction[];
   readonly explanation?: Explanation;
+  /** Quiet hours with `then: defer`: the actions are due at this time (ms), the end of the window. */
+  readonly until?: number;
+}
+
+/** A rule whose condition held but which sends nothing now (see README "Memory"). */
+export interface PlanSuppressed {
+  readonly rule: string;
+  readonly reason: 'cooldown' | 'quiet_hours';
+  /** When the cooldown or the quiet hours end (ms). */
+  readonly until: number;
+  readonly explanation?: Explanation;
 }
 
 export interface PlanMiss {
@@ -39,5 +50,6 @@ export interface PlanMiss {
 export interface Plan {
   readonly event: { readonly type: string; readonly id: string; readonly name: string };
   readonly matches: readonly PlanMatch[];
+  readonly suppressed: readonly PlanSuppressed[];
   readonly misses: readonly PlanMiss[];
 }

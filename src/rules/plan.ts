@@ -3,9 +3,10 @@ import type { CompiledAction, CompiledRule, CompiledRules } from './compile-rule
 import { isSubscribed } from './compile-on.js';
 import { evaluateCondition, failureSummary, type EvaluationMode } from './evaluate-condition.js';
 import { eventView } from './event-view.js';
-import type { Explanation, Plan, PlanMatch, PlanMiss, PlannedAction } from './plan-types.js';
+import type { Explanation, PlanMatch, PlanMiss, PlannedAction } from './plan-types.js';
 import { renderTemplate } from './render-template.js';
 import { errorMessage } from '../error-message.js';
+import { NO_STATE, type PlanContext, type PlanResult } from './state-types.js';
 
 type Built = { ok: true; action: PlannedAction } | { ok: false; miss: PlanMiss };
 
@@ -29,10 +30,12 @@ function buildAction(event: BridgeEvent, rule: CompiledRule, action: CompiledAct
 /**
  * What the rules make of one event: rules in file order, every matching rule fires, and a
  * matching rule with `stop: true` ends evaluation (later rules are misses `stopped by rule "x"`).
- * Pure; `bridge test` prints it (in `explain` mode, so every branch of an all/any is shown) and
- * intake turns its actions into jobs.
+ * Pure: the receive time and the state snapshot come in `ctx`, the state updates go out as data.
+ * `bridge test` prints the plan (in `explain` mode, so every branch of an all/any is shown) and the
+ * planner turns its actions into jobs.
  */
-export function planEvent(compiled: CompiledRules, event: BridgeEvent, mode: EvaluationMode = 'decide'): Plan {
+export function planEvent(compiled: CompiledRules, event: BridgeEvent, ctx: PlanContext = { now: 0, state: NO_STATE }): PlanResult {
+  const mode: EvaluationMode = ctx.mode ?? 'decide';
   const view = eventView(event);
   const matches: PlanMatch[] = [];
   const misses: PlanMiss[] = [];
@@ -67,5 +70,5 @@ export function planEvent(compiled: CompiledRules, event: BridgeEvent, mode: Eva
     matches.push(explanation === undefined ? { rule: rule.name, actions } : { rule: rule.name, actions, explanation });
     if (rule.stop) stoppedBy = rule.name;
   }
-  return { event: { type: event.type, id: event.id, name: event.name }, matches, misses };
+  return { plan: { event: { type: event.type, id: event.id, name: event.name }, matches, suppressed: [], misses }, updates: [] };
 }

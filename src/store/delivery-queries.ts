@@ -1,13 +1,17 @@
 import type { NewJob, StoredEvent } from './store.js';
 import type { Job, JobStatus } from './job-queue.js';
+import type { EventDecision } from './planner-store.js';
 
 /** An event with its jobs, for `bridge deliveries` (the payload is left out; `getEvent` has it). */
 export interface EventSummary {
   readonly id: string;
   readonly type: string;
   readonly name: string;
+  /** The rules version the planner used (the version in force at receipt while it is unplanned). */
   readonly rulesVersion: string;
   readonly receivedAt: number;
+  /** What each rule decided; null while the event waits for the planner. */
+  readonly decision: EventDecision | null;
   readonly jobs: readonly Job[];
 }
 

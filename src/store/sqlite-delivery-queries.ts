@@ -2,16 +2,18 @@ import type { Database } from 'better-sqlite3';
 import type { NewJob } from './store.js';
 import { JOB_STATUSES, type JobStatus } from './job-queue.js';
 import type { DeliveryQueries, EventSummary, JobCounts, RequeueResult } from './delivery-queries.js';
+import { toDecision } from './sqlite-planner-store.js';
 import { JOB_BY_ID, jobKey, toJob, toStoredEvent, type EventRow, type JobRow } from './sqlite-rows.js';
 
 /** Operator queries and replays on SQLite (see DeliveryQueries for the replay model). */
 export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
-  const recentEvents = db.prepare<[number], EventRow>(
-    'SELECT * FROM events ORDER BY received_at DESC, seq DESC LIMIT ?',
-  );
-  const recentEventsWith = db.prepare<[string, number], EventRow>(
-    `SELECT * FROM events WHERE seq IN (SELECT event_seq FROM jobs WHERE status = ?)
-     ORDER BY received_at DESC, seq DESC LIMIT ?`,
+  type Row = EventRow & { d_rules_version: string | null; planned_at: number | null; summary: string | null; rules: string | null };
+  const WITH_DECISION = `SELECT e.*, d.rules_version AS d_rules_version, d.planned_at, d.summary, d.rules
+    FROM events e LEFT JOIN decisions d ON d.event_seq = e.seq`;
+  const recentEvents = db.prepare<[number], Row>(`${WITH_DECISION} ORDER BY e.received_at DESC, e.seq DESC LIMIT ?`);
+  const recentEventsWith = db.prepare<[string, number], Row>(
+    `${WITH_DECISION} WHERE e.seq IN (SELECT event_seq FROM jobs WHERE status = ?)
+     ORDER BY e.received_at DESC, e.seq DESC LIMIT ?`,
   );
   const jobsOfEvents = db.prepare<[string], JobRow>(
     'SELECT * FROM jobs WHERE event_seq IN (SELECT value FROM json_each(?)) ORDER BY seq',
@@ -109,8 +111,9 @@ export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
         id: e.id,
         type: e.type,
         name: e.name,
-        rulesVersion: e.rules_version,
+        rulesVersion: e.d_rules_version ?? e.rules_version,
         receivedAt: e.received_at,
+        decision: e.d_rules_version === null ? null : toDecision({ rules_version: e.d_rules_version, planned_at: e.planned_at ?? 0, summary: e.summary ?? '', rules: e.rules ?? '[]' }),
         jobs: jobs.filter((j) => j.eventId === e.id),
       }));
     },

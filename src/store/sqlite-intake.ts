@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from '../log.js';
-import type { AcceptResult, IntakeStore, NewJob, StoredEvent } from './store.js';
+import type { AcceptResult, IntakeStore, StoredEvent } from './store.js';
 import { createGroupCommit, type GroupCommitStats } from './group-commit.js';
 
 export interface SqliteIntakeOptions {
@@ -12,7 +12,7 @@ export interface SqliteIntakeOptions {
   readonly maxBatch?: number;
   /** How often a commit also prunes expired dedupe keys. */
   readonly pruneEveryMs?: number;
-  /** Called after each commit that stored something new (the dispatcher's `wake`). */
+  /** Called after each commit that stored something new (the planner's `wake`). */
   readonly onAccepted?: (count: number) => void;
 }
 
@@ -25,16 +25,10 @@ export interface SqliteIntake extends IntakeStore {
   stats(): GroupCommitStats;
 }
 
-interface Pending {
-  readonly event: StoredEvent;
-  readonly jobs: readonly NewJob[];
-  /** Serialised at submit, so a request that cannot be serialised fails alone, not its batch. */
-  readonly requests: readonly string[];
-}
-
 /**
- * The durable intake: dedupe, then the event and its jobs in one transaction, shared by every
- * request of the same event-loop turn (group commit). `accept` resolves only after the commit.
+ * The durable intake: dedupe, then the event, in one transaction shared by every request of the
+ * same event-loop turn (group commit). `accept` resolves only after the commit. Planning happens
+ * behind it (src/planner), so this path writes one row per event and nothing else.
  *
  * The event id is the dedupe key (the sender's delivery id, or the content id). A stored event is
  * its own dedupe record, so the common case writes no separate key; the `dedupe` table holds only
@@ -53,26 +47,16 @@ export function createSqliteIntake(opts: SqliteIntakeOptions): SqliteIntake {
     `INSERT OR IGNORE INTO events (id, type, name, payload, rules_version, received_at)
      VALUES (?, ?, ?, ?, ?, ?)`,
   );
-  const insertJob = db.prepare(
-    `INSERT INTO jobs (id, event_seq, plan_key, event_id, rule, action_index, destination, kind, request,
-       status, attempts, next_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
-  );
   const prune = db.prepare('DELETE FROM dedupe WHERE seen_at <= ?');
 
-  function acceptOne(p: Pending, t: number): AcceptResult {
-    const e = p.event;
+  function acceptOne(e: StoredEvent, t: number): AcceptResult {
     const pruned = prunedAt.get(e.id);
     if (pruned !== undefined && pruned.seen_at > t - dedupeWindowMs) return 'duplicate';
     const stored = insertEvent.run(e.id, e.type, e.name, e.payload, e.rulesVersion, e.receivedAt);
-    if (stored.changes === 0) return 'duplicate';
-    p.jobs.forEach((j, i) => {
-      insertJob.run(j.id, stored.lastInsertRowid, j.id, j.eventId, j.rule, j.actionIndex, j.destination, j.kind, p.requests[i], t, t, t);
-    });
-    return 'accepted';
+    return stored.changes === 0 ? 'duplicate' : 'accepted';
   }
 
-  const commitBatch = db.transaction((items: readonly Pending[], t: number) => items.map((p) => acceptOne(p, t)));
+  const commitBatch = db.transaction((items: readonly StoredEvent[], t: number) => items.map((e) => acceptOne(e, t)));
 
   function pruneDedupe(t: number): number {
     lastPrune = t;
@@ -90,7 +74,7 @@ export function createSqliteIntake(opts: SqliteIntakeOptions): SqliteIntake {
     }
   }
 
-  const group = createGroupCommit<Pending, AcceptResult>((items) => {
+  const group = createGroupCommit<StoredEvent, AcceptResult>((items) => {
     const t = now();
     let results: AcceptResult[];
     try {
@@ -105,15 +89,7 @@ export function createSqliteIntake(opts: SqliteIntakeOptions): SqliteIntake {
   }, opts.maxBatch ?? 256);
 
   return {
-    accept(event, jobs) {
-      let requests: string[];
-      try {
-        requests = jobs.map((j) => JSON.stringify(j.request));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-      return group.submit({ event, jobs, requests });
-    },
+    accept: (event) => group.submit(event),
     lastCommitOk: () => commitOk,
     pruneDedupe,
     flushNow: () => group.flushNow(),

@@ -104,6 +104,33 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX jobs_replay_of ON jobs (replay_of) WHERE replay_of IS NOT NULL;
   DELETE FROM dedupe WHERE key IN (SELECT id FROM events);
   `,
+  // 3: planning behind the commit, and per-key state. The intake stores events only; the planner
+  // plans those after its cursor (`planner.planned_seq`: one writer, so seq order is commit order, and
+  // the intake writes no extra index entry), and writes jobs, state and one decision row per event
+  // in the transaction that moves the cursor. Events stored before this migration were planned at
+  // intake. `state` is keyed (scope, key) with a JSON value; `expires_at` lets housekeeping prune it.
+  `
+  CREATE TABLE planner (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    planned_seq INTEGER NOT NULL
+  );
+  INSERT INTO planner (id, planned_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM events;
+  CREATE TABLE decisions (
+    event_seq     INTEGER PRIMARY KEY,
+    rules_version TEXT NOT NULL,
+    planned_at    INTEGER NOT NULL,
+    summary       TEXT NOT NULL,
+    rules         TEXT NOT NULL
+  );
+  CREATE TABLE state (
+    scope      TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    expires_at INTEGER,
+    PRIMARY KEY (scope, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX state_expires_at ON state (expires_at) WHERE expires_at IS NOT NULL;
+  `,
 ];
 
 /** Brings the schema up to date in one transaction; returns the version it ended at. */

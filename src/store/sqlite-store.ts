@@ -5,11 +5,13 @@ import type { Logger } from '../log.js';
 import type { IntakeStore } from './store.js';
 import type { JobQueue } from './job-queue.js';
 import type { DeliveryQueries } from './delivery-queries.js';
+import type { PlannerStore } from './planner-store.js';
 import type { GroupCommitStats } from './group-commit.js';
 import { migrate } from './sqlite-migrations.js';
 import { createSqliteIntake } from './sqlite-intake.js';
 import { createSqliteJobQueue } from './sqlite-job-queue.js';
 import { createSqliteDeliveryQueries } from './sqlite-delivery-queries.js';
+import { createSqlitePlannerStore } from './sqlite-planner-store.js';
 import { createHistoryPruner } from './sqlite-history.js';
 
 /** The store's file name inside DATA_DIR. */
@@ -26,13 +28,14 @@ export interface SqliteStoreOptions {
   readonly dedupeWindowMs?: number;
   /** Largest group-commit batch. */
   readonly maxBatch?: number;
-  /** Called after a commit stored new jobs: wire the dispatcher's `wake` here. */
+  /** Called after a commit stored new events: wire the planner's `wake` here. */
   readonly onAccepted?: (count: number) => void;
 }
 
-/** The embedded store: intake, job queue and operator queries over one SQLite file. */
+/** The embedded store: intake, planner, job queue and operator queries over one SQLite file. */
 export interface SqliteStore extends IntakeStore {
   readonly file: string;
+  readonly planner: PlannerStore;
   readonly queue: JobQueue;
   readonly deliveries: DeliveryQueries;
   /** Forgets ids of pruned events older than the dedupe window (commits also do this hourly); returns how many. */
@@ -59,7 +62,7 @@ export interface SqliteStore extends IntakeStore {
  * keeps that affordable (https://www.sqlite.org/pragma.html#pragma_synchronous, reliability.md §4.2).
  *
  * @example
- * const store = openSqliteStore({ dir: settings.DATA_DIR, now: Date.now, log, onAccepted: () => dispatcher.wake() });
+ * const store = openSqliteStore({ dir: settings.DATA_DIR, now: Date.now, log, onAccepted: () => planner.wake() });
  */
 export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
   mkdirSync(opts.dir, { recursive: true });
@@ -85,11 +88,12 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
 
   return {
     file,
+    planner: createSqlitePlannerStore(db),
     queue: createSqliteJobQueue(db),
     deliveries: createSqliteDeliveryQueries(db),
-    accept(event, jobs) {
+    accept(event) {
       if (closed) return Promise.reject(new Error('store is closed'));
-      return intake.accept(event, jobs);
+      return intake.accept(event);
     },
     pruneDedupe: (now) => intake.pruneDedupe(now),
     pruneHistory: createHistoryPruner(db, { now: opts.now, dedupeWindowMs }),

@@ -7,7 +7,7 @@ export interface StoredEvent {
   readonly name: string;
   /** The validated payload, as JSON text (never re-serialised from a deep object). */
   readonly payload: string;
-  /** Hash of the rules the jobs were planned with (for replay "as they were"). */
+  /** Hash of the rules in force when the event was received (the planner records the version it used). */
   readonly rulesVersion: string;
   readonly receivedAt: number;
 }
@@ -26,11 +26,12 @@ export interface NewJob {
 export type AcceptResult = 'accepted' | 'duplicate';
 
 /**
- * The intake side of the store: the seam between receiving and dispatching. `accept` stores the
- * event and its jobs atomically (durably, before it resolves) unless an event with the same id was
- * stored already or seen within the dedupe window, in which case nothing is stored and it resolves
- * 'duplicate'. The event id is the dedupe key: the sender's delivery id, or the content id.
+ * The intake side of the store: the seam between receiving and planning. `accept` stores the event
+ * (durably, before it resolves) unless an event with the same id was stored already or seen within
+ * the dedupe window, in which case nothing is stored and it resolves 'duplicate'. The event id is
+ * the dedupe key: the sender's delivery id, or the content id. The planner (src/planner) turns
+ * stored events into jobs behind the commit.
  */
 export interface IntakeStore {
-  accept(event: StoredEvent, jobs: readonly NewJob[]): Promise<AcceptResult>;
+  accept(event: StoredEvent): Promise<AcceptResult>;
 }

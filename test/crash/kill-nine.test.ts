@@ -67,10 +67,15 @@ function runningJobs(file: string): Record<string, number> {
   }
 }
 
+/** Work left: live jobs, and stored events the planner has not planned yet. */
 function liveJobs(file: string): number {
   const db = new Database(file, { readonly: true });
   try {
-    return db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM jobs WHERE status IN ('pending', 'running')`).get()?.n ?? -1;
+    // Events not planned yet count too: their jobs are still to be written.
+    return db.prepare<[], { n: number }>(
+      `SELECT (SELECT count(*) FROM jobs WHERE status IN ('pending', 'running'))
+            + (SELECT count(*) FROM events WHERE seq > (SELECT planned_seq FROM planner)) AS n`,
+    ).get()?.n ?? -1;
   } finally {
     db.close();
   }

@@ -435,10 +435,10 @@ describe('stop', () => {
 });
 
 describe('with the real clock and timers', () => {
-  it('wakes on intake commits and on its own timer for retries', async () => {
+  it('wakes when woken (after a planner commit) and on its own timer for retries', async () => {
     let d: Dispatcher | undefined;
     const { dir, cleanup: done } = tempDir();
-    const live = openTemp(dir, { now: Date.now }, { onAccepted: () => d?.wake() });
+    const live = openTemp(dir, { now: Date.now });
     try {
       const { sender, calls } = scriptedSender({ now: Date.now }, (_r, _c, n) => (n === 1 ? { status: 'retry', reason: 'HTTP 503' } : { status: 'ok' }));
       d = createDispatcher({
@@ -448,6 +448,7 @@ describe('with the real clock and timers', () => {
       });
       d.start();
       await seed(live, 'e1', [{}]);
+      d.wake();
       for (let i = 0; i < 400 && live.deliveries.getJob('e1:r:0')?.status !== 'done'; i++) {
         await new Promise((r) => setTimeout(r, 5));
       }

@@ -39,7 +39,7 @@ beforeAll(async () => {
   expect(statuses).toEqual([202, 202, 202, 202, 200, 400]);
   await t.slack.waitFor(() => t.slack.messages.length === 2);
   await t.hubspot.waitFor(() => t.hubspot.contacts.size === 3);
-  await t.bridge.dispatcher.idle();
+  await t.bridge.idle();
   version = t.bridge.holder.current().version;
   text = await scrape();
 });

@@ -123,7 +123,7 @@ describe('graceful shutdown', () => {
     try {
       await again.slack.waitFor(() => again.slack.messages.length === 1);
       await again.hubspot.waitFor(() => again.hubspot.contacts.size === 1);
-      await again.bridge.dispatcher.idle();
+      await again.bridge.idle();
       expect(again.log.withMsg('jobs in flight at the last stop will run again').map((l) => l.recovered)).toEqual([2]);
       expect([again.bridge.store.deliveries.getJob(slackJob), again.bridge.store.deliveries.getJob(hubspotJob)]).toMatchObject([
         { status: 'done', attempts: 2 },

@@ -27,7 +27,7 @@ describe('/status', () => {
     const posted = await b.post(visitBy('janedoe@example.com', '2025-09-20T10:00:00.000Z'));
     expect(posted.status).toBe(202);
     await b.slack.waitFor(() => b.slack.messages.length === 1);
-    await b.bridge.dispatcher.idle();
+    await b.bridge.idle();
 
     const { status, body } = await json(b, '/status');
     expect(status).toBe(200);
@@ -39,6 +39,7 @@ describe('/status', () => {
         { name: 'community-joins', kind: 'discord', mode: 'live' },
         { name: 'crm', kind: 'hubspot', mode: 'dry run' },
       ],
+      planner: { batches: 1, events: 1, failed: 0 },
       dispatcher: { inFlight: 0, breakers: { 'vip-alerts': 'closed', 'community-joins': 'closed', crm: 'closed' } },
     });
     // The dry-run destination logged what it would send, and nothing reached HubSpot.

@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 const settled = async () => {
-  await t.bridge.dispatcher.idle();
+  await t.bridge.idle();
 };
 
 describe('story 1: a Slack alert when a VIP visits', () => {

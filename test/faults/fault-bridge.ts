@@ -144,7 +144,10 @@ export async function startFaultBridge(opts: FaultBridgeOptions = {}): Promise<F
         headers: { 'content-type': 'application/json', ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
-      return { status: res.status, json: await res.json() };
+      const json: unknown = await res.json();
+      // Jobs are planned behind the acknowledgement: wait for the planner, so they exist.
+      if (res.ok) await fb.bridge.planner.idle();
+      return { status: res.status, json };
     },
     async send(route, n, id = `msg_${route}_${n}`) {
       const res = await fb.post(visit(route, n), { 'webhook-id': id });
@@ -165,7 +168,7 @@ export async function startFaultBridge(opts: FaultBridgeOptions = {}): Promise<F
         await new Promise((r) => setTimeout(r, 10));
       }
     },
-    idle: () => fb.bridge.dispatcher.idle(),
+    idle: () => fb.bridge.idle(),
     async restart() {
       await fb.stop();
       fb.bridge = await boot();

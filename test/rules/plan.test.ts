@@ -18,7 +18,7 @@ const rule = (r: Partial<RuleInput> & Pick<RuleInput, 'name'>): RuleInput => ({
 
 function plan(rules: RuleInput[], event: BridgeEvent) {
   const file: RulesFile = { version: 1, destinations: {}, lists: { vip_emails: ['JaneDoe@example.com'], vip_domains: ['vip.example'] }, rules };
-  return planEvent(compileRules({ file, destinations: fakeDestinations }, fakeKinds), event);
+  return planEvent(compileRules({ file, destinations: fakeDestinations }, fakeKinds), event).plan;
 }
 
 const visit = eventFrom(visitPayload());
@@ -64,6 +64,7 @@ describe('planEvent', () => {
           ],
         },
       ],
+      suppressed: [],
       misses: [
         { rule: 'welcome', reason: 'not subscribed to user.visited' },
         { rule: 'paused', reason: 'disabled' },

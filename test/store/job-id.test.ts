@@ -37,7 +37,7 @@ rules:
     const loaded = loadRulesText(rules('a.B_c-9'), 'rules.yaml', {});
     if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
     const event = eventFrom(visitPayload(), 'msg:1#r2:x:0');
-    const [key] = activeRules(loaded.rules).plan(event).matches.flatMap((m) => m.actions.map((a) => a.key));
+    const [key] = activeRules(loaded.rules).plan(event).plan.matches.flatMap((m) => m.actions.map((a) => a.key));
     expect(key).toBe('msg:1#r2:x:0:a.B_c-9:0');
     expect(eventIdOfJob(key ?? '')).toBe('msg:1#r2:x:0');
     expect(eventIdOfJob(`${key ?? ''}#r3`)).toBe('msg:1#r2:x:0');

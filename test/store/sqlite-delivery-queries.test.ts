@@ -36,7 +36,7 @@ describe('listEvents', () => {
   it('lists newest events first with their jobs, optionally only those with a job in a status', async () => {
     await seed(store, 'e1', [{}, {}], t);
     t += 1;
-    await store.accept(storedEvent('e2', t), []);
+    await store.accept(storedEvent('e2', t));
     t += 1;
     await seed(store, 'e3', [{}], t);
     finish({ 'e1:r:1': 'dead', 'e3:r:0': 'done' });

@@ -57,7 +57,7 @@ describe('migration 2', () => {
       const peek = new Database(store.file, { readonly: true });
       expect(peek.prepare('SELECT key FROM dedupe').pluck().all()).toEqual(['pruned-long-ago']);
       peek.close();
-      expect(await store.accept(storedEvent('aa-first', clock.now()), [])).toBe('duplicate');
+      expect(await store.accept(storedEvent('aa-first', clock.now()))).toBe('duplicate');
     } finally {
       store.close();
     }

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_DEDUPE_WINDOW_MS, type SqliteStore } from '../../src/store/sqlite-store.js';
 import { MIGRATIONS } from '../../src/store/sqlite-migrations.js';
-import { jobsFor, openTemp, storedEvent, tempDir } from './temp-store.js';
+import { jobsFor, openTemp, planAll, storedEvent, tempDir } from './temp-store.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -44,7 +44,8 @@ describe('openSqliteStore', () => {
   it('keeps accepted events and jobs across close and reopen', async () => {
     const first = openStore();
     const jobs = jobsFor('e1', [{ destination: 'slack-alerts', request: { text: 'hi' } }, {}]);
-    expect(await first.accept(storedEvent('e1', t), jobs)).toBe('accepted');
+    expect(await first.accept(storedEvent('e1', t))).toBe('accepted');
+    await planAll(first, { e1: jobs }, t);
     first.close();
 
     const second = openStore();
@@ -54,7 +55,7 @@ describe('openSqliteStore', () => {
       ['e1:r:1', 'dest', { n: 1 }, 'pending', 0, t],
     ]);
     // So did its dedupe: the stored event is its own record.
-    expect(await second.accept(storedEvent('e1', t), jobsFor('e1', [{}]))).toBe('duplicate');
+    expect(await second.accept(storedEvent('e1', t))).toBe('duplicate');
   });
 
   it('refuses a file from a newer bridge', () => {
@@ -78,9 +79,10 @@ describe('dedupe', () => {
 
   it('answers duplicate for an event id it has stored, whatever its age, and stores nothing new', async () => {
     const store = openStore();
-    await store.accept(storedEvent('e1', t), jobsFor('e1', [{}]));
+    await store.accept(storedEvent('e1', t));
+    await planAll(store, { e1: jobsFor('e1', [{}]) }, t);
     t += 10 * DEFAULT_DEDUPE_WINDOW_MS;
-    expect(await store.accept(storedEvent('e1', t), jobsFor('e1', [{}, {}]))).toBe('duplicate');
+    expect(await store.accept(storedEvent('e1', t))).toBe('duplicate');
     expect(store.deliveries.jobsForEvent('e1')).toHaveLength(1);
     expect(store.deliveries.getEvent('e1')?.receivedAt).toBe(t - 10 * DEFAULT_DEDUPE_WINDOW_MS);
     // A stored event needs no separate key.
@@ -90,32 +92,36 @@ describe('dedupe', () => {
   it('remembers the id of an event pruned before the window ended, until the window ends', async () => {
     const store = openStore({ dedupeWindowMs: 1000 });
     const received = t;
-    await store.accept(storedEvent('e1', received), []);
+    await store.accept(storedEvent('e1', received));
+    await planAll(store);
     t += 100;
     expect(store.pruneHistory(t)).toBe(1);
     expect(store.deliveries.getEvent('e1')).toBeUndefined();
     expect(peekKeys(store)).toEqual(['e1']);
     t = received + 999;
-    expect(await store.accept(storedEvent('e1', t), jobsFor('e1', [{}]))).toBe('duplicate');
+    expect(await store.accept(storedEvent('e1', t))).toBe('duplicate');
     t = received + 1000;
-    expect(await store.accept(storedEvent('e1', t), jobsFor('e1', [{}]))).toBe('accepted');
-    expect(store.deliveries.jobsForEvent('e1')).toHaveLength(1);
+    expect(await store.accept(storedEvent('e1', t))).toBe('accepted');
+    // The new event is after the planner's cursor, though the pruned one had the same seq.
+    expect((await store.planner.unplanned(10)).map((e) => e.id)).toEqual(['e1']);
   });
 
   it('does not remember the id of an event pruned after the window', async () => {
     const store = openStore({ dedupeWindowMs: 1000 });
-    await store.accept(storedEvent('e1', t), []);
+    await store.accept(storedEvent('e1', t));
+    await planAll(store);
     t += 1000;
     expect(store.pruneHistory(t)).toBe(1);
     expect(peekKeys(store)).toEqual([]);
-    expect(await store.accept(storedEvent('e1', t), [])).toBe('accepted');
+    expect(await store.accept(storedEvent('e1', t))).toBe('accepted');
   });
 
   it('forgets remembered ids older than the window', async () => {
     const store = openStore({ dedupeWindowMs: 1000 });
-    await store.accept(storedEvent('old', t), []);
+    await store.accept(storedEvent('old', t));
     t += 600;
-    await store.accept(storedEvent('new', t), []);
+    await store.accept(storedEvent('new', t));
+    await planAll(store);
     expect(store.pruneHistory(t + 1)).toBe(2);
     expect(peekKeys(store)).toEqual(['new', 'old']);
     t += 500;
@@ -128,7 +134,7 @@ describe('group commit', () => {
   it('commits requests of one event-loop turn in one transaction', async () => {
     const store = openStore();
     const results = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => store.accept(storedEvent(`e${i}`), jobsFor(`e${i}`, [{}]))),
+      Array.from({ length: 100 }, (_, i) => store.accept(storedEvent(`e${i}`))),
     );
     expect(results.every((r) => r === 'accepted')).toBe(true);
     expect(store.intakeStats()).toEqual({ commits: 1, items: 100, largestBatch: 100 });
@@ -136,28 +142,28 @@ describe('group commit', () => {
 
   it('caps a batch at 256 and commits the rest next', async () => {
     const store = openStore();
-    await Promise.all(Array.from({ length: 300 }, (_, i) => store.accept(storedEvent(`e${i}`), [])));
+    await Promise.all(Array.from({ length: 300 }, (_, i) => store.accept(storedEvent(`e${i}`))));
     expect(store.intakeStats()).toEqual({ commits: 2, items: 300, largestBatch: 256 });
   });
 
   it('commits requests of different turns separately', async () => {
     const store = openStore();
-    await store.accept(storedEvent('a'), []);
-    await store.accept(storedEvent('b'), []);
+    await store.accept(storedEvent('a'));
+    await store.accept(storedEvent('b'));
     expect(store.intakeStats().commits).toBe(2);
   });
 
   it('handles duplicates inside one batch', async () => {
     const store = openStore();
     const results = await Promise.all([
-      store.accept(storedEvent('e1'), jobsFor('e1', [{}])),
-      store.accept(storedEvent('e1'), jobsFor('e1', [{}])),
-      store.accept(storedEvent('e1'), jobsFor('e1', [{}, {}])),
-      store.accept(storedEvent('e2'), jobsFor('e2', [{}])),
+      store.accept(storedEvent('e1')),
+      store.accept(storedEvent('e1')),
+      store.accept(storedEvent('e1')),
+      store.accept(storedEvent('e2')),
     ]);
     expect(results).toEqual(['accepted', 'duplicate', 'duplicate', 'accepted']);
     expect(store.intakeStats().commits).toBe(1);
-    expect(store.deliveries.counts().pending).toBe(2);
+    expect((await store.planner.unplanned(10)).map((e) => e.id)).toEqual(['e1', 'e2']);
   });
 
   it('rejects every request of a batch whose commit fails, and stores none of it', async () => {
@@ -167,8 +173,8 @@ describe('group commit', () => {
                 BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
     other.close();
     const batch = [
-      store.accept(storedEvent('good'), jobsFor('good', [{}])),
-      store.accept(storedEvent('bad'), []),
+      store.accept(storedEvent('good')),
+      store.accept(storedEvent('bad')),
     ];
     const settled = await Promise.allSettled(batch);
     expect(settled.map((s) => (s.status === 'rejected' ? (s.reason as Error).message : s.value))).toEqual([
@@ -177,7 +183,7 @@ describe('group commit', () => {
     ]);
     expect(store.deliveries.getEvent('good')).toBeUndefined();
     // Nothing of the batch was stored, so the sender's retry is accepted.
-    expect(await store.accept(storedEvent('good'), jobsFor('good', [{}]))).toBe('accepted');
+    expect(await store.accept(storedEvent('good'))).toBe('accepted');
   });
 
   it('reports not writable after a failed commit, until one succeeds, and once closed', async () => {
@@ -187,45 +193,32 @@ describe('group commit', () => {
     other.exec(`CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.id = 'bad'
                 BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
     other.close();
-    await expect(store.accept(storedEvent('bad'), [])).rejects.toThrow('disk on fire');
+    await expect(store.accept(storedEvent('bad'))).rejects.toThrow('disk on fire');
     expect(store.writable()).toBe(false);
-    await store.accept(storedEvent('good'), []);
+    await store.accept(storedEvent('good'));
     expect(store.writable()).toBe(true);
     store.close();
     expect(store.writable()).toBe(false);
-  });
-
-  it('rejects alone a request whose jobs cannot be serialised', async () => {
-    const store = openStore();
-    const loop: Record<string, unknown> = {};
-    loop.self = loop;
-    const bad = jobsFor('bad', [{}]).map((j) => ({ ...j, request: loop as never }));
-    const [ok, failed] = await Promise.allSettled([
-      store.accept(storedEvent('good'), []),
-      store.accept(storedEvent('bad'), bad),
-    ]);
-    expect(ok).toEqual({ status: 'fulfilled', value: 'accepted' });
-    expect(failed?.status).toBe('rejected');
   });
 
   it('calls onAccepted once per commit that stored something', async () => {
     const calls: number[] = [];
     const store = openStore({ onAccepted: (n) => calls.push(n) });
     await Promise.all([
-      store.accept(storedEvent('a'), []),
-      store.accept(storedEvent('b'), []),
-      store.accept(storedEvent('a'), []),
+      store.accept(storedEvent('a')),
+      store.accept(storedEvent('b')),
+      store.accept(storedEvent('a')),
     ]);
-    await store.accept(storedEvent('a'), []);
+    await store.accept(storedEvent('a'));
     expect(calls).toEqual([2]);
   });
 
   it('commits queued requests on close, then refuses new ones', async () => {
     const store = openTemp(dir, clock);
-    const pending = store.accept(storedEvent('e1'), jobsFor('e1', [{}]));
+    const pending = store.accept(storedEvent('e1'));
     store.close();
     expect(await pending).toBe('accepted');
-    await expect(store.accept(storedEvent('e2'), [])).rejects.toThrow('store is closed');
+    await expect(store.accept(storedEvent('e2'))).rejects.toThrow('store is closed');
     expect(openStore().deliveries.getEvent('e1')?.id).toBe('e1');
   });
 });

@@ -1,0 +1,40 @@
+import type { Json } from '../events/event.js';
+import type { Plan } from '../rules/plan-types.js';
+import type { EventDecision, RuleDecision } from '../store/planner-store.js';
+
+/** Misses not worth a row per event: rules that never looked at it. */
+const NOT_EVALUATED = /^(?:not subscribed to |disabled$)/;
+
+const tree = (e: unknown): Json => e as Json;
+
+/** The decision the planner records for a plan: each evaluated rule's outcome, and a one-line summary. */
+export function decisionOf(plan: Plan, rulesVersion: string, plannedAt: number): EventDecision {
+  const rules: RuleDecision[] = [];
+  for (const m of plan.matches) {
+    rules.push({ rule: m.rule, outcome: 'matched', ...(m.until !== undefined && { until: m.until }), ...(m.explanation && { explanation: tree(m.explanation) }) });
+  }
+  for (const s of plan.suppressed) {
+    rules.push({ rule: s.rule, outcome: 'suppressed', reason: s.reason, until: s.until, ...(s.explanation && { explanation: tree(s.explanation) }) });
+  }
+  for (const m of plan.misses) {
+    if (NOT_EVALUATED.test(m.reason)) continue;
+    rules.push({ rule: m.rule, outcome: 'missed', reason: m.reason, ...(m.explanation && { explanation: tree(m.explanation) }) });
+  }
+  return { rulesVersion, plannedAt, summary: summaryOf(rules), rules };
+}
+
+/** A planning error (a bug) is the event's decision; it never blocks the events after it. */
+export function failedDecision(message: string, rulesVersion: string, plannedAt: number): EventDecision {
+  return { rulesVersion, plannedAt, summary: `planning failed: ${message}`, rules: [{ rule: '*', outcome: 'error', reason: message }] };
+}
+
+function summaryOf(rules: readonly RuleDecision[]): string {
+  const of = (o: RuleDecision['outcome']) => rules.filter((r) => r.outcome === o);
+  const matched = of('matched').map((r) => r.rule);
+  const suppressed = of('suppressed').map((r) => `${r.rule} (${r.reason})`);
+  const missed = new Set(of('missed').map((r) => r.rule)).size;
+  const parts = [matched.length > 0 ? `matched ${matched.join(', ')}` : 'no match'];
+  if (suppressed.length > 0) parts.push(`suppressed ${suppressed.join(', ')}`);
+  if (missed > 0) parts.push(`${missed} missed`);
+  return parts.join('; ');
+}

@@ -1,0 +1,18 @@
+import type { BridgeEvent } from '../events/event.js';
+import type { Plan } from '../rules/plan-types.js';
+import type { PlannedJob } from '../store/planner-store.js';
+
+/** Turns a plan's matches into the jobs the dispatcher runs; a match deferred by quiet hours is due at its `dueAt`. */
+export function jobsOf(event: BridgeEvent, plan: Plan): PlannedJob[] {
+  return plan.matches.flatMap((m) =>
+    m.actions.map((a) => ({
+      id: a.key,
+      eventId: event.id,
+      rule: m.rule,
+      actionIndex: a.index,
+      destination: a.destination,
+      kind: a.kind,
+      request: a.request,
+    })),
+  );
+}

@@ -1,0 +1,144 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BridgeEvent } from '../../src/events/event.js';
+import { createPlanner, type PlannedOutcome } from '../../src/planner/create-planner.js';
+import type { PlanningRules } from '../../src/planner/planning-rules.js';
+import type { Plan } from '../../src/rules/plan-types.js';
+import { stateId, type PlanContext, type RuleState } from '../../src/rules/state-types.js';
+import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import { captureLog } from '../observe/capture-log.js';
+import { openTemp, planAll, storedEvent, tempDir } from '../store/temp-store.js';
+
+let dir: string;
+let cleanup: () => void;
+let store: SqliteStore;
+const t = 1_000;
+const clock = { now: () => t };
+
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  store = openTemp(dir, clock);
+});
+afterEach(() => {
+  store.close();
+  cleanup();
+});
+
+/**
+ * Rules for the planner's own tests: one rule `count` that matches every event, sends one action,
+ * and counts events per payload id in state `activity|<id>` (so a batch's events see each other).
+ * An event whose payload id is "boom" makes planning throw.
+ */
+function countingRules(seen: { event: string; now: number; count: number }[] = []): PlanningRules {
+  return {
+    version: 'v-test',
+    stateKeys: (e) => [{ scope: 'activity', key: String(e.payload['id']) }],
+    plan(e: BridgeEvent, ctx?: PlanContext) {
+      const key = String(e.payload['id']);
+      if (key === 'boom') throw new Error('rule engine bug');
+      const before = ctx?.state.get(stateId('activity', key))?.value;
+      const count = (typeof before === 'number' ? before : 0) + 1;
+      seen.push({ event: e.id, now: ctx?.now ?? -1, count });
+      const plan: Plan = {
+        event: { type: e.type, id: e.id, name: e.name },
+        matches: [{ rule: 'count', actions: [{ destination: 'dest', kind: 'fake', index: 0, key: `${e.id}:count:0`, request: { count } }] }],
+        suppressed: [],
+        misses: [{ rule: 'other', reason: 'not subscribed to user.visited' }, { rule: 'vip', reason: 'condition failed: user.email in list vips' }],
+      };
+      const update: RuleState = { scope: 'activity', key, value: count, expiresAt: null };
+      return { plan, updates: [update] };
+    },
+  };
+}
+
+const payloadEvent = (id: string, key: string, receivedAt: number) => ({ ...storedEvent(id, receivedAt), payload: JSON.stringify({ id: key }) });
+
+async function runPlanner(rules: PlanningRules, extra: { onPlanned?: (p: readonly PlannedOutcome[]) => void; batchSize?: number } = {}) {
+  const planner = createPlanner({ store: store.planner, rules: () => rules, now: clock.now, log: captureLog().log, ...extra });
+  planner.start();
+  await planner.idle();
+  await planner.stop();
+  return planner;
+}
+
+describe('createPlanner', () => {
+  it('plans stored events in arrival order at their receive time, each seeing the state the ones before it left', async () => {
+    for (const [i, key] of ['u1', 'u2', 'u1', 'u1'].entries()) await store.accept(payloadEvent(`e${i}`, key, 100 + i));
+    const seen: { event: string; now: number; count: number }[] = [];
+    const planner = await runPlanner(countingRules(seen), { batchSize: 3 });
+    expect(seen).toEqual([
+      { event: 'e0', now: 100, count: 1 },
+      { event: 'e1', now: 101, count: 1 },
+      { event: 'e2', now: 102, count: 2 },
+      // The next batch reads what the first one wrote.
+      { event: 'e3', now: 103, count: 3 },
+    ]);
+    expect(planner.stats()).toEqual({ batches: 2, events: 4, failed: 0 });
+    expect(store.deliveries.jobsForEvent('e3').map((j) => [j.id, j.request, j.status, j.nextAt])).toEqual([['e3:count:0', { count: 3 }, 'pending', t]]);
+    expect(await store.planner.readState([{ scope: 'activity', key: 'u1' }, { scope: 'activity', key: 'nobody' }])).toEqual([{ scope: 'activity', key: 'u1', value: 3, expiresAt: null }]);
+    expect(await store.planner.unplannedCount()).toBe(0);
+  });
+
+  it('records each event decision: evaluated rules only, with the rules version and a summary', async () => {
+    await store.accept(payloadEvent('e1', 'u1', 100));
+    await runPlanner(countingRules());
+    expect(await store.planner.decisionOf('e1')).toEqual({
+      rulesVersion: 'v-test',
+      plannedAt: t,
+      summary: 'matched count; 1 missed',
+      rules: [
+        { rule: 'count', outcome: 'matched' },
+        { rule: 'vip', outcome: 'missed', reason: 'condition failed: user.email in list vips' },
+      ],
+    });
+    expect(store.deliveries.listEvents().map((e) => [e.id, e.rulesVersion, e.decision?.summary])).toEqual([['e1', 'v-test', 'matched count; 1 missed']]);
+  });
+
+  it('records a planning error as that event decision and plans the events after it', async () => {
+    await store.accept(payloadEvent('e1', 'boom', 100));
+    await store.accept(payloadEvent('e2', 'u1', 101));
+    const outcomes: PlannedOutcome[] = [];
+    const planner = await runPlanner(countingRules(), { onPlanned: (p) => outcomes.push(...p) });
+    expect(await store.planner.decisionOf('e1')).toMatchObject({ summary: 'planning failed: rule engine bug', rules: [{ rule: '*', outcome: 'error', reason: 'rule engine bug' }] });
+    expect(store.deliveries.jobsForEvent('e1')).toEqual([]);
+    expect(store.deliveries.jobsForEvent('e2')).toHaveLength(1);
+    expect(outcomes.map((o) => [o.eventId, o.jobs])).toEqual([['e1', 0], ['e2', 1]]);
+    expect(planner.stats().failed).toBe(1);
+  });
+
+  it('after a restart plans what was stored but not planned, and nothing twice', async () => {
+    await store.accept(payloadEvent('e1', 'u1', 100));
+    await runPlanner(countingRules());
+    await store.accept(payloadEvent('e2', 'u1', 101));
+    store.close();
+    store = openTemp(dir, clock);
+    const seen: { event: string; now: number; count: number }[] = [];
+    await runPlanner(countingRules(seen));
+    expect(seen).toEqual([{ event: 'e2', now: 101, count: 2 }]);
+    expect(store.deliveries.listEvents().map((e) => [e.id, e.jobs.length])).toEqual([['e2', 1], ['e1', 1]]);
+  });
+});
+
+describe('commitPlans', () => {
+  it('refuses a batch that was planned already or that skips an event, and stores none of it', async () => {
+    await store.accept(storedEvent('e1'));
+    await store.accept(storedEvent('e2'));
+    const [first, second] = await store.planner.unplanned(10);
+    const planned = (e: typeof first) => ({ seq: e?.seq ?? 0, eventId: e?.id ?? '', decision: { rulesVersion: 'v', plannedAt: 0, summary: 's', rules: [] }, jobs: [] });
+    await expect(store.planner.commitPlans({ events: [planned(second)], state: [], now: 0 })).rejects.toThrow(`plan batch ${second?.seq}..${second?.seq} does not follow the planned cursor 0`);
+    expect(await planAll(store)).toBe(2);
+    await expect(store.planner.commitPlans({ events: [planned(first)], state: [{ scope: 'a', key: 'k', value: 1, expiresAt: null }], now: 0 })).rejects.toThrow('does not follow the planned cursor');
+    expect(await store.planner.readState([{ scope: 'a', key: 'k' }])).toEqual([]);
+  });
+
+  it('prunes state records once they expire', async () => {
+    await store.accept(storedEvent('e1'));
+    const [e] = await store.planner.unplanned(1);
+    await store.planner.commitPlans({
+      events: [{ seq: e?.seq ?? 0, eventId: 'e1', decision: { rulesVersion: 'v', plannedAt: 0, summary: 's', rules: [] }, jobs: [] }],
+      state: [{ scope: 'a', key: 'soon', value: 1, expiresAt: 500 }, { scope: 'a', key: 'later', value: 2, expiresAt: 900 }, { scope: 'a', key: 'never', value: 3, expiresAt: null }],
+      now: 0,
+    });
+    expect(await store.planner.pruneState(500)).toBe(1);
+    expect((await store.planner.readState(['soon', 'later', 'never'].map((key) => ({ scope: 'a', key })))).map((r) => r.key).sort()).toEqual(['later', 'never']);
+  });
+});
