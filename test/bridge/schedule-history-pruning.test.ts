@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { scheduleHistoryPruning } from '../../src/bridge/schedule-history-pruning.js';
 import { captureLog } from '../observe/capture-log.js';
-import { openTemp, seed, tempDir } from '../store/temp-store.js';
+import { openTemp, planAll, storedEvent, tempDir } from '../store/temp-store.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const cleanups: (() => void)[] = [];
@@ -11,7 +11,9 @@ async function setup(events: number) {
   const { dir, cleanup } = tempDir();
   const store = openTemp(dir, { now: () => 0 });
   cleanups.push(cleanup, () => store.close());
-  for (let i = 0; i < events; i++) await seed(store, `e${i}`, [], 0);
+  // One commit for all of them, then one plan batch (as a burst would be).
+  await Promise.all(Array.from({ length: events }, (_, i) => store.accept(storedEvent(`e${i}`, 0))));
+  await planAll(store);
   return store;
 }
 
