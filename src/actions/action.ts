@@ -41,6 +41,12 @@ export interface RateLimit {
   readonly intervalMs: number;
 }
 
+/** A credential field whose value has the wrong shape. */
+export interface CredentialProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
 /** Options every live sender gets from the composition root. */
 export interface SenderDeps {
   /** Base URL override from the environment variable the kind names in `apiUrlEnv`. */
@@ -81,6 +87,11 @@ export interface ActionKind<Dest extends { kind: string }, Params, Req> {
   rateLimit(dest: Dest, request: Req): RateLimit | undefined;
   /** Requests with the same non-undefined key may go out together through `sendBatch`. */
   batchKey?(dest: Dest, request: Req): string | undefined;
+  /**
+   * Problems with the resolved credential values' shape, as the vendor documents them, by field
+   * (checked by `bridge check`, at start-up and on reload). Messages never quote the value.
+   */
+  checkCredentials?(secrets: Readonly<Record<string, string>>): readonly CredentialProblem[];
   /** Builds the live sender (the only place that touches the vendor client). */
   createSender(dest: Dest, deps: SenderDeps): Sender<Req>;
 }

@@ -4,6 +4,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { kindOf, registry } from '../actions/registry.js';
 import { checkActionBuilds } from './check-action-builds.js';
 import { checkConditions } from './check-conditions.js';
+import { checkCredentials } from './check-credentials.js';
 import { checkReferences } from './check-references.js';
 import { checkTemplates } from './check-templates.js';
 import type { ConfigIssue } from './config-error.js';
@@ -97,6 +98,8 @@ export function loadRulesText(text: string, fileLabel: string, env: Env): LoadRe
 
   const file = parsed.data;
   const dests = resolveDestinations(file.destinations, env);
+  const malformed = checkCredentials(dests.destinations);
+  if (malformed.length > 0) return fail(malformed);
   return {
     ok: true,
     rules: {

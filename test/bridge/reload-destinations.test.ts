@@ -38,7 +38,7 @@ rules:
   writeFileSync(rulesFile(f), withNew);
 
   expect(await f.bridge.watcher.reload()).toBe(false);
-  const errors = [`${rulesFile(f)} destinations.webhook2: cannot build the discord sender: the discord webhook_url is not a Discord webhook URL (expected https://discord.com/api/webhooks/<id>/<token>)`];
+  const errors = [`${rulesFile(f)}:7:43 destinations.webhook2.webhook_url: webhook2 webhook_url from \${DISCORD_WEBHOOK_URL_2}: the discord webhook_url is not a Discord webhook URL (expected https://discord.com/api/webhooks/<id>/<token>)`];
   const status = await statusOf(f);
   expect(status.rules).toMatchObject({ version, lastReload: { ok: false, errors }, failures: 1, reloads: 0 });
   expect(status.destinations.map((d: { name: string }) => d.name)).toEqual(['slack', 'webhook', 'bot', 'hubspot']);

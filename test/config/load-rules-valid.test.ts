@@ -13,7 +13,7 @@ async function load(path: string, env: Record<string, string | undefined>): Prom
   return result.rules;
 }
 
-const ALL_SET = { SLACK_BOT_TOKEN: 'xoxb-1', VIP_CHANNEL: 'C0VIP', DISCORD_WEBHOOK_URL: 'https://discord.test/api/webhooks/1/abc', HUBSPOT_ACCESS_TOKEN: 'pat-1', CRM_SOURCE: 'bridge' };
+const ALL_SET = { SLACK_BOT_TOKEN: 'xoxb-1', VIP_CHANNEL: 'C0VIP', DISCORD_WEBHOOK_URL: 'https://discord.com/api/webhooks/123456789012345678/abc', HUBSPOT_ACCESS_TOKEN: 'pat-1', CRM_SOURCE: 'bridge' };
 
 describe('loadRulesFile on valid files', () => {
   it('applies defaults to a file that only has a version', async () => {
@@ -29,7 +29,7 @@ describe('loadRulesFile on valid files', () => {
       { name: 'vip-alerts', kind: 'slack', config: { kind: 'slack', token: '${SLACK_BOT_TOKEN}', channel: 'C0VIP' }, secrets: { token: 'xoxb-1' }, live: true, missing: [] },
       {
         name: 'community', kind: 'discord', config: { kind: 'discord', webhook_url: '${DISCORD_WEBHOOK_URL}', username: 'Bridge' },
-        secrets: { webhook_url: 'https://discord.test/api/webhooks/1/abc' }, live: true, missing: [],
+        secrets: { webhook_url: 'https://discord.com/api/webhooks/123456789012345678/abc' }, live: true, missing: [],
       },
       { name: 'crm', kind: 'hubspot', config: { kind: 'hubspot', access_token: '${HUBSPOT_ACCESS_TOKEN}', requests_per_10s: 100 }, secrets: { access_token: 'pat-1' }, live: true, missing: [] },
     ]);

@@ -3,6 +3,7 @@ import { envRefName } from '../../env-ref.js';
 import { HubspotDestination, HubspotParams } from './hubspot-config.js';
 import { buildHubspotRequest, type HubspotRequest } from './hubspot-request.js';
 import { createHubspotSender } from './create-hubspot-sender.js';
+import { checkCredentialFields } from '../credential-shape.js';
 
 /** HubSpot: upsert a contact by email (private app token), optionally with a note. */
 export const hubspotKind: ActionKind<HubspotDestination, HubspotParams, HubspotRequest> = {
@@ -20,6 +21,14 @@ export const hubspotKind: ActionKind<HubspotDestination, HubspotParams, HubspotR
   rateLimit: (dest) => ({ key: `hubspot:${tokenRef(dest)}`, limit: dest.requests_per_10s, intervalMs: 10_000 }),
   // Upserts batch (up to 100 per call); never across tokens.
   batchKey: (dest) => `hubspot-upsert:${tokenRef(dest)}`,
+  // A private app token (pat-…) or an OAuth access token, sent as `Authorization: Bearer <token>`;
+  // HubSpot says to allow up to 300 characters for either.
+  // https://developers.hubspot.com/docs/apps/legacy-apps/authentication/intro-to-auth
+  checkCredentials: (secrets) =>
+    checkCredentialFields(secrets, {
+      access_token: (v) =>
+        /^bearer\b/i.test(v) ? 'starts with "Bearer": set the variable to the bare token' : v.length > 512 ? `is ${v.length} characters long; HubSpot tokens are up to about 300` : undefined,
+    }),
   createSender: (dest, deps) => createHubspotSender(dest, deps),
 };
 

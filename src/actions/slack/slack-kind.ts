@@ -4,6 +4,8 @@ import { SlackDestination, SlackParams } from './slack-config.js';
 import { buildSlackRequest, type SlackRequest } from './slack-request.js';
 import { escapeSlack } from './escape-slack.js';
 import { createSlackSender } from './create-slack-sender.js';
+import { checkCredentialFields, throwsMessage } from '../credential-shape.js';
+import { slackWebhookUrl } from './slack-webhook-url.js';
 
 /** Slack: `chat.postMessage` with a bot token (`chat:write`), or an incoming webhook. */
 export const slackKind: ActionKind<SlackDestination, SlackParams, SlackRequest> = {
@@ -22,5 +24,12 @@ export const slackKind: ActionKind<SlackDestination, SlackParams, SlackRequest> 
     dest.webhook_url !== undefined
       ? { key: `slack-webhook:${envRefName(dest.webhook_url) ?? dest.webhook_url}`, limit: 1, intervalMs: 1000 }
       : { key: `slack:${request.channel ?? ''}`, limit: 1, intervalMs: 1000 },
+  // Bot tokens start xoxb-, user tokens xoxp- (https://docs.slack.dev/authentication/tokens);
+  // an app-level (xapp-) or configuration token cannot post messages.
+  checkCredentials: (secrets) =>
+    checkCredentialFields(secrets, {
+      token: (v) => (/^xox[bp]-/.test(v) ? undefined : 'is not a Slack bot or user token (expected xoxb-… or xoxp-…)'),
+      webhook_url: (v) => throwsMessage(() => slackWebhookUrl(v, undefined)),
+    }),
   createSender: createSlackSender,
 };
