@@ -1,7 +1,7 @@
 import { commonCredentialProblem } from '../actions/credential-shape.js';
 import { kindOf } from '../actions/registry.js';
 import type { ConfigIssue } from './config-error.js';
-import { envRefName } from './env-ref.js';
+import { envRefName } from '../env-ref.js';
 import type { ResolvedDestination } from './resolve-destinations.js';
 
 /**
