@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `bridge` executable: the only place that reads process.argv and process.env.
+// The `bridge` executable: the only place that reads process.argv, process.env and .env.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { main } from './main.js';
 import { staleBuildWarning } from './stale-build.js';
@@ -7,6 +8,10 @@ import { staleBuildWarning } from './stale-build.js';
 // `npm start` runs dist/ without building (npm install built it): say so when src/ was edited since.
 const stale = staleBuildWarning(fileURLToPath(new URL('../../src', import.meta.url)), fileURLToPath(new URL('../.build-stamp', import.meta.url)));
 if (stale !== undefined) process.stderr.write(stale);
+
+// `.env` in the working folder, when there is one (see .env.example). loadEnvFile never replaces a
+// variable already set, so the real environment wins: https://nodejs.org/api/process.html#processloadenvfilepath
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 main(process.argv.slice(2), {
   stdout: (t) => void process.stdout.write(t),
