@@ -17,9 +17,10 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   store: ['events'],
   receive: ['events', 'config'],
   dispatch: ['actions', 'store'],
+  planner: ['events', 'rules', 'store'],
   observe: ['dispatch'],
-  bridge: ['events', 'actions', 'rules', 'config', 'store', 'receive', 'dispatch', 'observe'],
-  cli: ['events', 'actions', 'rules', 'config', 'store', 'receive', 'dispatch', 'observe', 'bridge'],
+  bridge: ['events', 'actions', 'rules', 'config', 'store', 'receive', 'planner', 'dispatch', 'observe'],
+  cli: ['events', 'actions', 'rules', 'config', 'store', 'receive', 'planner', 'dispatch', 'observe', 'bridge'],
 };
 const SHARED = '(src)';
 
