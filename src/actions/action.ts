@@ -92,6 +92,11 @@ export interface ActionKind<Dest extends { kind: string }, Params, Req> {
    * (checked by `bridge check`, at start-up and on reload). Messages never quote the value.
    */
   checkCredentials?(secrets: Readonly<Record<string, string>>): readonly CredentialProblem[];
+  /**
+   * Who the credentials authenticate as, by the vendor's cheapest read call (`bridge check
+   * --online`). Rejects with a message that names the vendor's answer, never the credential.
+   */
+  whoAmI?(dest: Dest, deps: SenderDeps): Promise<string>;
   /** Builds the live sender (the only place that touches the vendor client). */
   createSender(dest: Dest, deps: SenderDeps): Sender<Req>;
 }

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { loadRulesFile } from '../config/load-rules.js';
+import { readEnv } from '../env.js';
 import type { CliIo } from './cli-io.js';
 
-export const CHECK_USAGE = 'usage: bridge check [--rules FILE]';
+export const CHECK_USAGE = 'usage: bridge check [--rules FILE] [--online]';
 
-/** `bridge check`: validate rules.yaml; every error at once, exit 0 or 1. */
+/** `bridge check`: validate rules.yaml; every error at once, exit 0 or 1. With --online, also each live credential. */
 export async function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], options: { rules: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: [...argv], options: { rules: { type: 'string' }, online: { type: 'boolean' } }, strict: true });
   const file = values.rules ?? io.env.RULES_FILE ?? './rules.yaml';
   const result = await loadRulesFile(file, io.env);
   if (!result.ok) {
@@ -18,5 +19,17 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   for (const w of rules.warnings) io.stderr(`warning: ${w}\n`);
   const dests = [...rules.destinations.values()].map((d) => `${d.name} (${d.kind}, ${d.live ? 'live' : 'dry run'})`);
   io.stdout(`${file}: ok, version ${rules.version}, ${rules.file.rules.length} rules, destinations: ${dests.join(', ') || 'none'}\n`);
-  return 0;
+  if (values.online !== true) return 0;
+  const read = readEnv(io.env);
+  if (!read.ok) {
+    for (const e of read.errors) io.stderr(`${e}\n`);
+    return 1;
+  }
+  const { checkOnline } = await import('../bridge/check-online.js');
+  const checks = await checkOnline(rules, read.settings);
+  for (const c of checks) {
+    if (c.ok) io.stdout(`  ${c.name} (${c.kind}): authenticated as ${c.as}\n`);
+    else io.stderr(`  ${c.name} (${c.kind}): ${c.error}\n`);
+  }
+  return checks.every((c) => c.ok) ? 0 : 1;
 }

@@ -17,12 +17,12 @@ describe('bridge', () => {
 
   it('prints a command usage with --help', async () => {
     const r = await runCli(['check', '--help']);
-    expect(r).toEqual({ code: 0, stdout: 'usage: bridge check [--rules FILE]\n', stderr: '' });
+    expect(r).toEqual({ code: 0, stdout: 'usage: bridge check [--rules FILE] [--online]\n', stderr: '' });
   });
 
   it('rejects an unknown option with the usage (exit 2)', async () => {
     const r = await runCli(['check', '--rulez', 'x.yaml']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("bridge check: Unknown option '--rulez'\nusage: bridge check [--rules FILE]\n");
+    expect(r.stderr).toBe("bridge check: Unknown option '--rulez'\nusage: bridge check [--rules FILE] [--online]\n");
   });
 });

@@ -114,6 +114,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       // Without ?wait=true Discord answers 204 and no message.
       return call.query.get('wait') === 'true' || reply.status !== 200 ? reply : { status: 204, headers };
     }
+    // Get Webhook with Token and Get Current User: what `bridge check --online` asks.
+    if (call.method === 'GET' && hook?.[1] !== undefined && hook[2] !== undefined) {
+      const [, id, token] = hook;
+      if (options.webhooks !== undefined && !options.webhooks.some((w) => w.id === id && w.token === token)) return discordReplies.error(401, 50027, 'Invalid Webhook Token');
+      return { body: { id, type: 1, name: 'Fake hook', channel_id: FAKE_CHANNEL, guild_id: '222222222222222222', token } };
+    }
+    if (call.method === 'GET' && /^\/api\/v\d+\/users\/@me\/?$/.test(call.path)) {
+      const auth = call.headers.authorization ?? '';
+      if (!auth.startsWith('Bot ') || (options.botToken !== undefined && auth !== `Bot ${options.botToken}`)) return discordReplies.error(401, 0, '401: Unauthorized');
+      return { body: { id: '333333333333333333', username: 'fake-bot', bot: true } };
+    }
     const channel = CHANNEL_MESSAGES.exec(call.path);
     if (call.method === 'POST' && channel?.[1] !== undefined) {
       const auth = call.headers.authorization ?? '';

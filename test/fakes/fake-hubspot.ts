@@ -154,6 +154,8 @@ export async function startFakeHubspot(options: FakeHubspotOptions = {}): Promis
     let reply: Reply;
     if (call.method === 'POST' && call.path === UPSERT) reply = upsert(body);
     else if (call.method === 'POST' && call.path === NOTES) reply = createNote(body);
+    // One page of contacts: what `bridge check --online` reads.
+    else if (call.method === 'GET' && call.path === '/crm/v3/objects/contacts') reply = { body: { results: [...contacts.values()].slice(0, 1), paging: {} } };
     else reply = hubspotError(404, 'OBJECT_NOT_FOUND', 'Object not found.');
     return { ...reply, headers: { ...headers, ...reply.headers } };
   };

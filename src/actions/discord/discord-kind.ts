@@ -5,6 +5,7 @@ import { escapeDiscord } from './escape-discord.js';
 import { createDiscordSender } from './create-discord-sender.js';
 import { checkCredentialFields, throwsMessage } from '../credential-shape.js';
 import { parseDiscordWebhookUrl } from './parse-discord-webhook-url.js';
+import { discordWhoAmI } from './discord-who-am-i.js';
 
 /** Discord: a channel webhook, or a bot token and channel id. */
 export const discordKind: ActionKind<DiscordDestination, DiscordParams, DiscordRequest> = {
@@ -29,5 +30,6 @@ export const discordKind: ActionKind<DiscordDestination, DiscordParams, DiscordR
       webhook_url: (v) => throwsMessage(() => parseDiscordWebhookUrl(v)),
       bot_token: (v) => (/^bot\b/i.test(v) ? 'starts with "Bot": set the variable to the bare token (the bridge adds "Bot ")' : undefined),
     }),
+  whoAmI: discordWhoAmI,
   createSender: createDiscordSender,
 };

@@ -4,6 +4,7 @@ import { HubspotDestination, HubspotParams } from './hubspot-config.js';
 import { buildHubspotRequest, type HubspotRequest } from './hubspot-request.js';
 import { createHubspotSender } from './create-hubspot-sender.js';
 import { checkCredentialFields } from '../credential-shape.js';
+import { hubspotWhoAmI } from './hubspot-who-am-i.js';
 
 /** HubSpot: upsert a contact by email (private app token), optionally with a note. */
 export const hubspotKind: ActionKind<HubspotDestination, HubspotParams, HubspotRequest> = {
@@ -29,6 +30,7 @@ export const hubspotKind: ActionKind<HubspotDestination, HubspotParams, HubspotR
       access_token: (v) =>
         /^bearer\b/i.test(v) ? 'starts with "Bearer": set the variable to the bare token' : v.length > 512 ? `is ${v.length} characters long; HubSpot tokens are up to about 300` : undefined,
     }),
+  whoAmI: hubspotWhoAmI,
   createSender: (dest, deps) => createHubspotSender(dest, deps),
 };
 

@@ -6,6 +6,7 @@ import { escapeSlack } from './escape-slack.js';
 import { createSlackSender } from './create-slack-sender.js';
 import { checkCredentialFields, throwsMessage } from '../credential-shape.js';
 import { slackWebhookUrl } from './slack-webhook-url.js';
+import { slackWhoAmI } from './slack-who-am-i.js';
 
 /** Slack: `chat.postMessage` with a bot token (`chat:write`), or an incoming webhook. */
 export const slackKind: ActionKind<SlackDestination, SlackParams, SlackRequest> = {
@@ -31,5 +32,6 @@ export const slackKind: ActionKind<SlackDestination, SlackParams, SlackRequest> 
       token: (v) => (/^xox[bp]-/.test(v) ? undefined : 'is not a Slack bot or user token (expected xoxb-… or xoxp-…)'),
       webhook_url: (v) => throwsMessage(() => slackWebhookUrl(v, undefined)),
     }),
+  whoAmI: slackWhoAmI,
   createSender: createSlackSender,
 };
