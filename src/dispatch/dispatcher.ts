@@ -2,7 +2,7 @@ import type { Outcome } from '../actions/action.js';
 import type { Job, JobUpdate } from '../store/job-queue.js';
 import type { BreakerState } from './circuit-breaker.js';
 import type { Dispatcher, DispatcherOptions, SetTimer } from './dispatcher-types.js';
-import { createLane, type Lane } from './lane.js';
+import { createLane, type KeyedLimit, type Lane } from './lane.js';
 import { resolvePolicy } from './dispatch-policy.js';
 import { groupCalls, type Call } from './group-calls.js';
 import { logOutcome } from './log-outcome.js';
@@ -126,7 +126,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         blockedUntil = Math.min(blockedUntil, t + wait);
         continue;
       }
-      launch(lane, call, rate?.key, t);
+      launch(lane, call, rate, t);
       launched += 1;
     }
     queue.release(notNow, t, t);
@@ -134,14 +134,14 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     return launched;
   }
 
-  function launch(lane: Lane, call: Call, rateKey: string | undefined, t: number): void {
+  function launch(lane: Lane, call: Call, rate: KeyedLimit | undefined, t: number): void {
     lane.inFlight += 1;
     const trial = lane.breaker.started(t);
     const controller = new AbortController();
     controllers.add(controller);
     log.debug({ destination: lane.name, eventIds: call.jobs.map((j) => j.eventId), jobs: call.jobs.map((j) => j.id), batch: call.batch }, 'sending');
     const p: Promise<void> = runCall(lane.dest.sender, call, controller.signal)
-      .then((outcomes) => finish(lane, call, outcomes, trial, rateKey))
+      .then((outcomes) => finish(lane, call, outcomes, trial, rate))
       .catch((err: unknown) =>
         log.error({ err, destination: lane.name, eventIds: call.jobs.map((j) => j.eventId), jobs: call.jobs.map((j) => j.id) }, 'recording an outcome failed; the jobs run again on restart'),
       )
@@ -155,18 +155,19 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     running.add(p);
   }
 
-  function finish(lane: Lane, call: Call, outcomes: readonly Outcome[], trial: boolean, rateKey: string | undefined): void {
+  function finish(lane: Lane, call: Call, outcomes: readonly Outcome[], trial: boolean, rate: KeyedLimit | undefined): void {
     // After stop() the store may be closed; the jobs stay running and are recovered on start.
     if (state === 'stopped') return;
     const t = now();
     const destination = lane.name;
     const ctx = { now: t, policy, random, retryAmbiguous: lane.dest.retryAmbiguous ?? false, ...(opts.scrub && { scrub: opts.scrub }) };
     const updates: JobUpdate[] = call.jobs.map((job, i) => nextStep(job, outcomes[i] ?? { status: 'retry', reason: 'no outcome' }, ctx));
+    if (rate !== undefined) limiter.answered(rate.key, rate.limit, t);
     const retryAfter = Math.max(0, ...outcomes.map((o) => (o.status === 'retry' ? (o.retryAfterMs ?? 0) : 0)));
     // A 429 speaks for the whole bucket: hold its other jobs too, not just this one. A kind with
     // no bucket of ours (Discord follows its own headers) holds the whole destination instead.
     if (retryAfter > 0) {
-      if (rateKey !== undefined) limiter.pauseUntil(rateKey, t + retryAfter);
+      if (rate !== undefined) limiter.pauseUntil(rate.key, t + retryAfter);
       else lane.holdUntil = Math.max(lane.holdUntil, t + retryAfter);
     }
     // The destination answered (ok, a permanent error about this request, or "slow down, come back

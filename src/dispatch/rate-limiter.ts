@@ -7,6 +7,8 @@ export interface RateLimiter {
   wait(key: string, limit: RateLimit, now: number): number;
   /** Nothing goes out for `key` before `until` (a vendor's Retry-After). */
   pauseUntil(key: string, until: number): void;
+  /** A call holding a slot of `key` was answered at `now` (see `createRateLimiter`). */
+  answered(key: string, limit: RateLimit, now: number): void;
 }
 
 /**
@@ -15,6 +17,11 @@ export interface RateLimiter {
  * 1 spaces requests evenly at `intervalMs / limit`: that never exceeds a rolling-window limit such
  * as HubSpot's 100 per 10 s (a full bucket of 100 plus its refill could send almost 200 in one
  * window), and the gaps let batches fill up between calls.
+ *
+ * A limit of one per interval (Slack: one message per second per channel) is one at a time: the
+ * next slot is also at least an interval after the previous call's answer. Spacing only the
+ * departures lets a request that left late (a first connection, a busy event loop) land less
+ * than an interval before the next one, and a strict vendor refuses that.
  */
 export function createRateLimiter(burst = 1): RateLimiter {
   const tat = new Map<string, number>();
@@ -35,6 +42,9 @@ export function createRateLimiter(burst = 1): RateLimiter {
       if (w > 0) return w;
       tat.set(key, Math.max(tat.get(key) ?? now, now) + limit.intervalMs / limit.limit);
       return 0;
+    },
+    answered(key, limit, now) {
+      if (limit.limit === 1) tat.set(key, Math.max(tat.get(key) ?? now, now + limit.intervalMs));
     },
     pauseUntil(key, until) {
       paused.set(key, Math.max(paused.get(key) ?? until, until));

@@ -24,6 +24,24 @@ describe('createRateLimiter', () => {
     for (const start of sent) expect(sent.filter((s) => s >= start && s < start + 10_000).length).toBeLessThanOrEqual(100);
   });
 
+  it.each([
+    { case: 'answered at once: an interval after the answer', answeredAt: 30, next: 1030 },
+    { case: 'answered late: the next waits an interval after the answer', answeredAt: 300, next: 1300 },
+    { case: 'answered after the next slot: still an interval after the answer', answeredAt: 1500, next: 2500 },
+  ])('one per interval is one at a time ($case)', ({ answeredAt, next }) => {
+    const r = createRateLimiter();
+    expect(r.take('a', slack, 0)).toBe(0);
+    r.answered('a', slack, answeredAt);
+    expect(r.wait('a', slack, answeredAt)).toBe(next - answeredAt);
+  });
+
+  it('a limit above one counts departures only (an answer does not push the next slot)', () => {
+    const r = createRateLimiter();
+    expect(r.take('h', hubspot, 0)).toBe(0);
+    r.answered('h', hubspot, 450);
+    expect(r.wait('h', hubspot, 100)).toBe(0);
+  });
+
   it('allows a burst of `burst` requests', () => {
     const r = createRateLimiter(3);
     expect([r.take('a', slack, 0), r.take('a', slack, 0), r.take('a', slack, 0), r.take('a', slack, 0)]).toEqual([0, 0, 0, 1000]);

@@ -40,6 +40,13 @@ export interface FakeSlackOptions extends FakeServerOptions {
   readonly token?: string;
   /** Only these channels exist (others get `channel_not_found`); any when unset. */
   readonly channels?: readonly string[];
+  /**
+   * Slack's documented chat.postMessage limit held strictly: a message to a channel less than
+   * 1,000 ms after the last one it accepted there answers 429 with `Retry-After: 1`
+   * (https://docs.slack.dev/reference/methods/chat.postMessage#rate_limiting). Real Slack allows
+   * short bursts; this is the worst case.
+   */
+  readonly strictChannelPace?: boolean;
 }
 
 export interface FakeSlack extends FakeServer {
@@ -49,6 +56,8 @@ export interface FakeSlack extends FakeServer {
   readonly messages: SlackMessage[];
   /** Messages posted through incoming webhooks, in order. */
   readonly webhookMessages: SlackWebhookMessage[];
+  /** chat.postMessage calls refused with 429 by `strictChannelPace`. */
+  readonly paceRefusals: RecordedCall[];
 }
 
 /** Replies for `failNext`. */
@@ -70,6 +79,8 @@ const WEBHOOK = /^\/services\/[A-Za-z0-9]+\/[A-Za-z0-9]+\/[A-Za-z0-9]+$/;
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const messages: SlackMessage[] = [];
   const webhookMessages: SlackWebhookMessage[] = [];
+  const paceRefusals: RecordedCall[] = [];
+  const lastAccepted = new Map<string, number>();
   let seq = 100;
   const webhook = (call: RecordedCall): Reply => {
     if (call.method !== 'POST' || (options.webhooks !== undefined && !options.webhooks.includes(call.path))) return slackReplies.webhookError(404, 'no_service');
@@ -94,6 +105,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         if (channel === undefined || channel === '') return slackReplies.error('channel_not_found');
         if (options.channels !== undefined && !options.channels.includes(channel)) return slackReplies.error('channel_not_found');
         if ((params.text ?? '') === '' && params.blocks === undefined) return slackReplies.error('no_text');
+        if (options.strictChannelPace === true) {
+          const last = lastAccepted.get(channel);
+          if (last !== undefined && call.at - last < 1000) {
+            paceRefusals.push(call);
+            return slackReplies.rateLimited(1);
+          }
+          lastAccepted.set(channel, call.at);
+        }
         let blocks: unknown;
         if (params.blocks !== undefined) {
           try {
@@ -118,10 +137,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     apiUrl: `${server.url}/api/`,
     messages,
     webhookMessages,
+    paceRefusals,
     reset() {
       server.reset();
       messages.length = 0;
       webhookMessages.length = 0;
+      paceRefusals.length = 0;
+      lastAccepted.clear();
     },
   };
 }

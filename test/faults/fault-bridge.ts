@@ -9,7 +9,7 @@ import type { SecretScrubber } from '../../src/secret-scrubber.js';
 import type { Job } from '../../src/store/job-queue.js';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions } from '../fakes/fake-discord.js';
 import { startFakeHubspot, type FakeHubspot, type FakeHubspotOptions } from '../fakes/fake-hubspot.js';
-import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
+import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../fakes/fake-slack.js';
 import { fakeApiEnv } from '../e2e/http-helpers.js';
 
 export const FAULT_WEBHOOK = { id: '666666666666666666', token: 'f'.repeat(68) };
@@ -66,6 +66,7 @@ export interface FaultBridgeOptions {
   readonly env?: Env;
   /** Dispatcher policy; the default keeps backoff short (10-50 ms) and polls every 100 ms. */
   readonly policy?: Partial<DispatchPolicy>;
+  readonly slack?: FakeSlackOptions;
   readonly discord?: FakeDiscordOptions;
   readonly hubspot?: FakeHubspotOptions;
   /** Where the bridge logs (default: nowhere), and the scrubber that logger was made with. */
@@ -103,7 +104,7 @@ export const DEFAULT_FAULT_POLICY: Partial<DispatchPolicy> = { backoff: { baseMs
  * Discord and HubSpot servers, on a temporary DATA_DIR.
  */
 export async function startFaultBridge(opts: FaultBridgeOptions = {}): Promise<FaultBridge> {
-  const [slack, discord, hubspot] = await Promise.all([startFakeSlack(), startFakeDiscord(opts.discord), startFakeHubspot(opts.hubspot)]);
+  const [slack, discord, hubspot] = await Promise.all([startFakeSlack(opts.slack), startFakeDiscord(opts.discord), startFakeHubspot(opts.hubspot)]);
   const dataDir = mkdtempSync(join(tmpdir(), 'bridge-faults-'));
   const rulesFile = join(dataDir, 'rules.yaml');
   writeFileSync(rulesFile, opts.rules ?? FAULT_RULES);

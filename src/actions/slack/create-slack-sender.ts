@@ -9,8 +9,9 @@ import { slackWebhookUrl } from './slack-webhook-url.js';
 
 /**
  * The live Slack sender: a bot token (`chat.postMessage` through one `WebClient` per destination)
- * or an incoming webhook (`@slack/webhook`). The SDK is loaded on the first send so commands that
- * only validate never load it. The bridge owns retries and rate limits, so the clients' own retry
+ * or an incoming webhook (`@slack/webhook`). The SDK starts loading when the live sender is built
+ * (`serve` only; `check` and `test` build none), so the first alert does not pay for it and leave
+ * late, bunched up against the next. The bridge owns retries and rate limits, so the clients' own retry
  * loops are off and a 429 rejects at once instead of pausing the client's queue (destinations.md 1.5, 1.8).
  */
 export function createSlackSender(_dest: SlackDestination, deps: SenderDeps): Sender<SlackRequest> {
@@ -31,6 +32,8 @@ export function createSlackSender(_dest: SlackDestination, deps: SenderDeps): Se
           ...(deps.apiUrl !== undefined && { slackApiUrl: withSlash(deps.apiUrl) }),
         }),
     ));
+  // Warm up; a failed import surfaces on the first send, which awaits the same promise.
+  web().catch(() => undefined);
 
   return {
     async send(request: SlackRequest, ctx: SendContext): Promise<Outcome> {
@@ -63,11 +66,12 @@ export function createSlackSender(_dest: SlackDestination, deps: SenderDeps): Se
  * job's signal aborts it too.
  */
 function webhookSender(url: string, timeoutMs: number): Sender<SlackRequest> {
-  let loaded: Promise<{ IncomingWebhook: typeof IncomingWebhook }> | undefined;
+  const loaded: Promise<{ IncomingWebhook: typeof IncomingWebhook }> = import('@slack/webhook');
+  loaded.catch(() => undefined); // warm-up, as for the bot sender
   return {
     async send(request: SlackRequest, ctx: SendContext): Promise<Outcome> {
       if (ctx.signal.aborted) return { status: 'retry', reason: 'cancelled before sending' };
-      const { IncomingWebhook } = await (loaded ??= import('@slack/webhook'));
+      const { IncomingWebhook } = await loaded;
       let retryAfter: string | null = null;
       const hook = new IncomingWebhook(url, {
         timeout: timeoutMs,

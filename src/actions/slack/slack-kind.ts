@@ -7,6 +7,7 @@ import { createSlackSender } from './create-slack-sender.js';
 import { checkCredentialFields, throwsMessage } from '../credential-shape.js';
 import { slackWebhookUrl } from './slack-webhook-url.js';
 import { slackWhoAmI } from './slack-who-am-i.js';
+import { SLACK_MESSAGE_INTERVAL_MS } from './slack-limits.js';
 
 /** Slack: `chat.postMessage` with a bot token (`chat:write`), or an incoming webhook. */
 export const slackKind: ActionKind<SlackDestination, SlackParams, SlackRequest> = {
@@ -18,13 +19,12 @@ export const slackKind: ActionKind<SlackDestination, SlackParams, SlackRequest> 
   credentialSets: [['token'], ['webhook_url']],
   escape: escapeSlack,
   buildRequest: buildSlackRequest,
-  // chat.postMessage is in the "special" tier: about one message per second per channel; incoming
-  // webhooks get one message per second per webhook. https://docs.slack.dev/apis/web-api/rate-limits
+  // One message per second per channel (bot) or per webhook, with a margin: slack-limits.ts.
   // A webhook's key is its variable's name, never the URL (the URL is the secret).
   rateLimit: (dest, request) =>
     dest.webhook_url !== undefined
-      ? { key: `slack-webhook:${envRefName(dest.webhook_url) ?? dest.webhook_url}`, limit: 1, intervalMs: 1000 }
-      : { key: `slack:${request.channel ?? ''}`, limit: 1, intervalMs: 1000 },
+      ? { key: `slack-webhook:${envRefName(dest.webhook_url) ?? dest.webhook_url}`, limit: 1, intervalMs: SLACK_MESSAGE_INTERVAL_MS }
+      : { key: `slack:${request.channel ?? ''}`, limit: 1, intervalMs: SLACK_MESSAGE_INTERVAL_MS },
   // Bot tokens start xoxb-, user tokens xoxp- (https://docs.slack.dev/authentication/tokens);
   // an app-level (xapp-) or configuration token cannot post messages.
   checkCredentials: (secrets) =>

@@ -52,7 +52,7 @@ describe('slackKind.buildRequest', () => {
 
 describe('slackKind', () => {
   it('limits one message per second per channel', () => {
-    expect(slackKind.rateLimit(dest, { channel: 'C9', text: 'x' })).toEqual({ key: 'slack:C9', limit: 1, intervalMs: 1000 });
+    expect(slackKind.rateLimit(dest, { channel: 'C9', text: 'x' })).toEqual({ key: 'slack:C9', limit: 1, intervalMs: 1020 });
   });
 
   it('declares its credentials and does not batch', () => {

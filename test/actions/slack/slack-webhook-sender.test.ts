@@ -40,7 +40,7 @@ describe('slack incoming webhook through @slack/webhook', () => {
   });
 
   it('paces one message per second per webhook, keyed by the variable name, never the URL', () => {
-    expect(slackKind.rateLimit(dest, { text: 'x' })).toEqual({ key: 'slack-webhook:SLACK_WEBHOOK_URL', limit: 1, intervalMs: 1000 });
+    expect(slackKind.rateLimit(dest, { text: 'x' })).toEqual({ key: 'slack-webhook:SLACK_WEBHOOK_URL', limit: 1, intervalMs: 1020 });
   });
 
   it('refuses a webhook_url that is not a Slack webhook, without echoing it', () => {
