@@ -18,8 +18,10 @@ export interface DispatchPolicy {
    * wrote (`bridge replay`) are picked up without a wake.
    */
   readonly pollMs: number;
-  /** How long a batching destination waits for a part-filled batch to fill (0: never waits). */
+  /** A batching destination sends a part-filled batch once no job came in for this long (0: at once). */
   readonly batchWaitMs: number;
+  /** ... or once its oldest job has waited this long, though jobs keep coming (dispatcher.ts `shouldLinger`). */
+  readonly batchMaxWaitMs: number;
 }
 
 export const DEFAULT_POLICY: DispatchPolicy = {
@@ -31,6 +33,7 @@ export const DEFAULT_POLICY: DispatchPolicy = {
   rateBurst: 1,
   pollMs: 5000,
   batchWaitMs: 200,
+  batchMaxWaitMs: 1000,
 };
 
 export function resolvePolicy(p: Partial<DispatchPolicy> = {}): DispatchPolicy {

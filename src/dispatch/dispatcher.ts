@@ -55,17 +55,20 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   let idleWaiters: (() => void)[] = [];
 
   /**
-   * A batching destination (HubSpot upserts) waits up to `batchWaitMs` for a part-filled batch to
-   * fill, like a producer's linger: 1,000 upserts arriving over a second go out in ~10 calls, not one
-   * per rate-limit slot. The claimed jobs go back without using an attempt.
+   * A batching destination (HubSpot upserts) lets a part-filled batch fill, like a producer's
+   * linger: it goes once no job has come in for `batchWaitMs`, or once its oldest job has waited
+   * `batchMaxWaitMs`. A fixed wait from the first job sent part-filled calls in the middle of a
+   * burst, each costing one more call at its end. The claimed jobs go back without using an attempt.
    */
   function shouldLinger(lane: Lane, jobs: readonly Job[], t: number): boolean {
     if (lane.perCall <= 1 || jobs.length >= lane.perCall || policy.batchWaitMs <= 0) return false;
     const oldest = Math.min(...jobs.map((j) => j.nextAt));
-    if (t - oldest >= policy.batchWaitMs) return false;
+    const newest = Math.max(...jobs.map((j) => j.nextAt));
+    const maxWait = Math.max(policy.batchMaxWaitMs, policy.batchWaitMs);
+    if (t - newest >= policy.batchWaitMs || t - oldest >= maxWait) return false;
     // Back as due as they were (`oldest`), so the wait is measured from the first job, not reset.
     queue.release(jobs.map((j) => j.id), oldest, t);
-    lane.holdUntil = oldest + policy.batchWaitMs;
+    lane.holdUntil = Math.min(oldest + maxWait, newest + policy.batchWaitMs);
     return true;
   }
 

@@ -347,7 +347,7 @@ describe('batching', () => {
     expect(store.deliveries.jobsForEvent('e1').every((j) => j.attempts === 1)).toBe(true);
   });
 
-  it('waits up to batchWaitMs for a part-filled batch, then sends what came in as one call', async () => {
+  it('sends a part-filled batch once no job came in for batchWaitMs, as one call', async () => {
     const { sender, calls } = scriptedSender(clock, ok, { maxBatch: 100 });
     const d = dispatcher({ sender, kind: batchKind }, { policy: { batchWaitMs: 200 } });
     await seed(store, 'e1', Array.from({ length: 5 }, (_, i) => ({ request: { email: `a${i}@x.test` } })));
@@ -359,11 +359,62 @@ describe('batching', () => {
     d.wake();
     await d.idle();
     expect(calls).toEqual([]);
-    clock.advance(50);
+    clock.advance(199);
     await d.idle();
-    expect(calls.map((c) => [c.jobIds.length, c.at - t0])).toEqual([[10, 200]]);
+    expect(calls).toEqual([]);
+    clock.advance(1);
+    await d.idle();
+    expect(calls.map((c) => [c.jobIds.length, c.at - t0])).toEqual([[10, 350]]);
     // Waiting used no attempts.
     expect(store.deliveries.jobsForEvent('e1').every((j) => j.attempts === 1)).toBe(true);
+  });
+
+  it('keeps a part-filled batch while jobs still arrive, and sends it full', async () => {
+    const { sender, calls } = scriptedSender(clock, ok, { maxBatch: 100 });
+    const d = dispatcher({ sender, kind: batchKind }, { policy: { batchWaitMs: 200, batchMaxWaitMs: 1000 } });
+    d.start();
+    // 10 jobs every 40 ms: past 200 ms the batch is part-filled, but jobs are still coming.
+    for (let step = 0; step < 10; step++) {
+      await seed(store, `e${step}`, Array.from({ length: 10 }, (_, i) => ({ request: { email: `s${step}-${i}@x.test` } })));
+      d.wake();
+      await d.idle();
+      if (step < 9) clock.advance(40);
+    }
+    expect(calls).toEqual([]); // the last claim saw 90 with the newest just in
+    clock.advance(200);
+    await d.idle();
+    expect(calls.map((c) => [c.jobIds.length])).toEqual([[100]]);
+  });
+
+  it('waits batchWaitMs after the newest job, not the oldest', async () => {
+    const { sender, calls } = scriptedSender(clock, ok, { maxBatch: 100 });
+    const d = dispatcher({ sender, kind: batchKind }, { policy: { batchWaitMs: 200, batchMaxWaitMs: 1000 } });
+    d.start();
+    for (const at of [0, 100, 190]) {
+      clock.advance(at - (clock.now() - t0));
+      await seed(store, `e${at}`, [{ request: { email: `q${at}@x.test` } }]);
+      d.wake();
+      await d.idle();
+    }
+    clock.advance(199); // 389 ms: the newest is 199 ms old
+    await d.idle();
+    expect(calls).toEqual([]);
+    clock.advance(1);
+    await d.idle();
+    expect(calls.map((c) => [c.jobIds.length, c.at - t0])).toEqual([[3, 390]]);
+  });
+
+  it('sends a part-filled batch after batchMaxWaitMs even while jobs keep arriving', async () => {
+    const { sender, calls } = scriptedSender(clock, ok, { maxBatch: 100 });
+    const d = dispatcher({ sender, kind: batchKind }, { policy: { batchWaitMs: 200, batchMaxWaitMs: 1000 } });
+    d.start();
+    for (let at = 0; at < 1000; at += 40) {
+      await seed(store, `e${at}`, [{ request: { email: `m${at}@x.test` } }]);
+      d.wake();
+      await d.idle();
+      clock.advance(40);
+    }
+    expect(calls.map((c) => [c.jobIds.length, c.at - t0])).toEqual([[25, 1000]]);
   });
 
   it('retries the items a batch sender gave no outcome for', async () => {
