@@ -149,6 +149,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         log.error({ err, destination: lane.name, eventIds: call.jobs.map((j) => j.eventId), jobs: call.jobs.map((j) => j.id) }, 'recording an outcome failed; the jobs run again on restart'),
       )
       .finally(() => {
+        if (rate !== undefined) limiter.answered(rate.key, rate.limit, now());
         lane.inFlight -= 1;
         controllers.delete(controller);
         running.delete(p);
@@ -165,7 +166,6 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     const destination = lane.name;
     const ctx = { now: t, policy, random, retryAmbiguous: lane.dest.retryAmbiguous ?? false, ...(opts.scrub && { scrub: opts.scrub }) };
     const updates: JobUpdate[] = call.jobs.map((job, i) => nextStep(job, outcomes[i] ?? { status: 'retry', reason: 'no outcome' }, ctx));
-    if (rate !== undefined) limiter.answered(rate.key, rate.limit, t);
     const retryAfter = Math.max(0, ...outcomes.map((o) => (o.status === 'retry' ? (o.retryAfterMs ?? 0) : 0)));
     // A 429 speaks for the whole bucket: hold its other jobs too, not just this one. A kind with
     // no bucket of ours (Discord follows its own headers) holds the whole destination instead.

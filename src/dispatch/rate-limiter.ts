@@ -18,19 +18,22 @@ export interface RateLimiter {
  * as HubSpot's 100 per 10 s (a full bucket of 100 plus its refill could send almost 200 in one
  * window), and the gaps let batches fill up between calls.
  *
- * A limit of one per interval (Slack: one message per second per channel) is one at a time: the
- * next slot is also at least an interval after the previous call's answer. Spacing only the
- * departures lets a request that left late (a first connection, a busy event loop) land less
- * than an interval before the next one, and a strict vendor refuses that.
+ * A limit of one per interval (Slack: one message per second per channel) is one at a time: no
+ * slot while a call of that key is unanswered, and the next one an interval after the answer.
+ * Spacing only the departures lets a request that left late (a first connection, a busy event
+ * loop) land less than an interval before the next one, and a strict vendor refuses that.
  */
 export function createRateLimiter(burst = 1): RateLimiter {
   const tat = new Map<string, number>();
   const paused = new Map<string, number>();
+  const unanswered = new Set<string>();
 
   function wait(key: string, limit: RateLimit, now: number): number {
     const pause = (paused.get(key) ?? now) - now;
     if (pause > 0) return Math.ceil(pause);
     const spacing = limit.intervalMs / limit.limit;
+    // Asked again a few times an interval; `answered` sets the real time.
+    if (unanswered.has(key)) return Math.max(1, Math.ceil(spacing / 4));
     const lead = Math.max(tat.get(key) ?? now, now) - now;
     return Math.max(0, Math.ceil(lead - (burst - 1) * spacing));
   }
@@ -41,10 +44,13 @@ export function createRateLimiter(burst = 1): RateLimiter {
       const w = wait(key, limit, now);
       if (w > 0) return w;
       tat.set(key, Math.max(tat.get(key) ?? now, now) + limit.intervalMs / limit.limit);
+      if (limit.limit === 1) unanswered.add(key);
       return 0;
     },
     answered(key, limit, now) {
-      if (limit.limit === 1) tat.set(key, Math.max(tat.get(key) ?? now, now + limit.intervalMs));
+      if (limit.limit !== 1) return;
+      unanswered.delete(key);
+      tat.set(key, Math.max(tat.get(key) ?? now, now + limit.intervalMs));
     },
     pauseUntil(key, until) {
       paused.set(key, Math.max(paused.get(key) ?? until, until));

@@ -2,16 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../src/dispatch/rate-limiter.js';
 
 const slack = { key: 'C1', limit: 1, intervalMs: 1000 };
+/** Spaced like `slack` (one per 1,000 ms) but not one-at-a-time: the plain GCRA. */
+const evenly = { key: 'E1', limit: 2, intervalMs: 2000 };
 const hubspot = { key: 'portal', limit: 100, intervalMs: 10_000 };
 
 describe('createRateLimiter', () => {
   it('spaces requests evenly by default', () => {
     const r = createRateLimiter();
-    expect(r.take('a', slack, 0)).toBe(0);
-    expect(r.wait('a', slack, 0)).toBe(1000);
-    expect(r.take('a', slack, 400)).toBe(600);
-    expect(r.take('a', slack, 1000)).toBe(0);
-    expect(r.take('b', slack, 1000)).toBe(0); // keys are independent
+    expect(r.take('a', evenly, 0)).toBe(0);
+    expect(r.wait('a', evenly, 0)).toBe(1000);
+    expect(r.take('a', evenly, 400)).toBe(600);
+    expect(r.take('a', evenly, 1000)).toBe(0);
+    expect(r.take('b', evenly, 1000)).toBe(0); // keys are independent
     expect(r.take('h', hubspot, 0)).toBe(0);
     expect(r.take('h', hubspot, 99)).toBe(1);
     expect(r.take('h', hubspot, 100)).toBe(0);
@@ -35,6 +37,15 @@ describe('createRateLimiter', () => {
     expect(r.wait('a', slack, answeredAt)).toBe(next - answeredAt);
   });
 
+  it('one per interval gives no slot while the last call is unanswered', () => {
+    const r = createRateLimiter();
+    expect(r.take('a', slack, 0)).toBe(0);
+    expect(r.take('a', slack, 1500)).toBe(250); // asked again in a quarter interval
+    r.answered('a', slack, 1600);
+    expect(r.take('a', slack, 1600)).toBe(1000);
+    expect(r.take('a', slack, 2600)).toBe(0);
+  });
+
   it('a limit above one counts departures only (an answer does not push the next slot)', () => {
     const r = createRateLimiter();
     expect(r.take('h', hubspot, 0)).toBe(0);
@@ -44,7 +55,7 @@ describe('createRateLimiter', () => {
 
   it('allows a burst of `burst` requests', () => {
     const r = createRateLimiter(3);
-    expect([r.take('a', slack, 0), r.take('a', slack, 0), r.take('a', slack, 0), r.take('a', slack, 0)]).toEqual([0, 0, 0, 1000]);
+    expect([r.take('a', evenly, 0), r.take('a', evenly, 0), r.take('a', evenly, 0), r.take('a', evenly, 0)]).toEqual([0, 0, 0, 1000]);
   });
 
   it('holds a key until a Retry-After has passed', () => {
