@@ -12,6 +12,7 @@ import type { AuthConfig } from '../receive/auth/auth-config.js';
 import { AuthConfigError, isAuthConfigured, resolveAuth } from '../receive/auth/resolve-auth.js';
 import { createApp } from '../receive/create-app.js';
 import { hardenServer } from '../receive/harden-server.js';
+import { lockDataDir } from '../store/data-dir-lock.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { activeRules, type ActiveRules } from './active-rules.js';
 import { buildDestinations, type StagedDestinations } from './build-destinations.js';
@@ -105,8 +106,15 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   const holder = createRulesHolder<RulesInForce>({ value: { active: activeRules(first.rules), loaded: first.rules, auth }, version: first.rules.version }, now);
   metrics.setRulesVersion(first.rules.version);
 
+  // One serving process per store, held until close (or until the OS reaps this process).
+  const locked = lockDataDir(settings.DATA_DIR, { pid: process.pid, now });
+  if (!locked.ok) return { ok: false, errors: [locked.error] };
+  const { lock } = locked;
   const built = buildDestinations(first.rules, { settings, log, file: settings.RULES_FILE, scrub: scrubber.scrub });
-  if (!built.ok) return { ok: false, errors: built.errors };
+  if (!built.ok) {
+    lock.release();
+    return { ok: false, errors: built.errors };
+  }
   const { destinations } = built;
   const store = openSqliteStore({ dir: settings.DATA_DIR, now, log, dedupeWindowMs: settings.DEDUPE_WINDOW_HOURS * 3_600_000 });
   deadLetterOrphans(store.queue, [...destinations.map.keys()], now(), log);
@@ -176,6 +184,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     });
   } catch (err) {
     store.close();
+    lock.release();
     return { ok: false, errors: [`cannot listen on ${host.host}:${settings.PORT}: ${errorMessage(err)}`] };
   }
   planner.start();
@@ -239,6 +248,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       await planner.stop();
       await destinations.close();
       store.close();
+      lock.release();
       log.info('bridge stopped');
     })();
     return closing;
