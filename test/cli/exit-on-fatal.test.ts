@@ -20,6 +20,7 @@ describe('bridge serve on a fatal error', () => {
       env: { RULES_FILE: 'rules.yaml', DATA_DIR: dir, LOG_LEVEL: 'info', FATAL_TRIGGER: trigger },
       nodeArgs: ['--import', 'tsx', '--import', './test/cli/fatal-trigger.ts'],
       onOutput: (text) => (output += text.replace(/^\[bridge \d+\] /, '')),
+      readyTimeoutMs: 45_000,
     });
     onTestFinished(async () => void (await child.stop('SIGKILL')));
     try {
@@ -33,5 +34,5 @@ describe('bridge serve on a fatal error', () => {
     } catch (err) {
       throw new Error(`${(err as Error).message}\n--- bridge output ---\n${output}`, { cause: err });
     }
-  }, 30_000);
+  }, 60_000);
 });

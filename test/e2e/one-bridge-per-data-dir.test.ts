@@ -15,6 +15,7 @@ describe('one serving process per data directory', () => {
         port: await freePort(),
         env: { RULES_FILE: 'rules.yaml', DATA_DIR: dir, LOG_LEVEL: 'warn' },
         onOutput: (text) => (output += text),
+        readyTimeoutMs: 45_000, // three tsx start-ups on two shared cores
       });
       onTestFinished(async () => void (await child.stop('SIGKILL')));
       return child;
@@ -37,5 +38,5 @@ describe('one serving process per data directory', () => {
     } catch (err) {
       throw new Error(`${(err as Error).message}\n--- bridge output ---\n${output}`, { cause: err });
     }
-  }, 60_000);
+  }, 150_000);
 });
