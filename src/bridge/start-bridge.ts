@@ -28,6 +28,9 @@ import { createSecretScrubber, type SecretScrubber } from '../secret-scrubber.js
 import { secretValues } from './secret-values.js';
 import { errorMessage } from '../error-message.js';
 
+/** How long past its action timeout a running job waits before it counts as lost. */
+const LEASE_GRACE_MS = 30_000;
+
 /** The rules in force: the compiled planner plus what it was loaded from. */
 export interface RulesInForce {
   readonly active: ActiveRules;
@@ -124,7 +127,8 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     destinations: destinations.map,
     now,
     log,
-    ...(opts.policy && { policy: opts.policy }),
+    // A call never outlives ACTION_TIMEOUT_MS; a job running a grace past that was lost (see dispatch-policy.ts).
+    policy: { leaseMs: settings.ACTION_TIMEOUT_MS + LEASE_GRACE_MS, ...opts.policy },
     onSettled: recordSettled(metrics),
     scrub: scrubber.scrub,
   });

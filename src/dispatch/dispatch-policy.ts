@@ -22,6 +22,11 @@ export interface DispatchPolicy {
   readonly batchWaitMs: number;
   /** ... or once its oldest job has waited this long, though jobs keep coming (dispatcher.ts `shouldLinger`). */
   readonly batchMaxWaitMs: number;
+  /**
+   * A claimed job's lease: the action timeout plus a grace. A job still running this long after
+   * its claim, and not in flight here, was lost (its outcome could not be recorded) and runs again.
+   */
+  readonly leaseMs: number;
 }
 
 export const DEFAULT_POLICY: DispatchPolicy = {
@@ -34,6 +39,7 @@ export const DEFAULT_POLICY: DispatchPolicy = {
   pollMs: 5000,
   batchWaitMs: 200,
   batchMaxWaitMs: 1000,
+  leaseMs: 10_000 + 30_000,
 };
 
 export function resolvePolicy(p: Partial<DispatchPolicy> = {}): DispatchPolicy {

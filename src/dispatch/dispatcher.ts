@@ -51,6 +51,11 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   let wakePending = false;
   let cancelTimer: (() => void) | undefined;
   const running = new Set<Promise<void>>();
+  /** Ids of the jobs whose calls are in flight here: never recovered from under a live call. */
+  const inFlight = new Set<string>();
+  // Lost jobs (running past their lease) are looked for on a tick at most this often.
+  const sweepEveryMs = Math.max(1000, Math.floor(policy.leaseMs / 4));
+  let nextSweepAt = Number.NEGATIVE_INFINITY;
   const controllers = new Set<AbortController>();
   let idleWaiters: (() => void)[] = [];
 
@@ -139,6 +144,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
 
   function launch(lane: Lane, call: Call, rate: KeyedLimit | undefined, t: number): void {
     lane.inFlight += 1;
+    for (const j of call.jobs) inFlight.add(j.id);
     const trial = lane.breaker.started(t);
     const controller = new AbortController();
     controllers.add(controller);
@@ -146,11 +152,12 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     const p: Promise<void> = runCall(lane.dest.sender, call, controller.signal)
       .then((outcomes) => finish(lane, call, outcomes, trial, rate))
       .catch((err: unknown) =>
-        log.error({ err, destination: lane.name, eventIds: call.jobs.map((j) => j.eventId), jobs: call.jobs.map((j) => j.id) }, 'recording an outcome failed; the jobs run again on restart'),
+        log.error({ err, destination: lane.name, eventIds: call.jobs.map((j) => j.eventId), jobs: call.jobs.map((j) => j.id) }, 'recording an outcome failed; the jobs run again once their lease expires'),
       )
       .finally(() => {
         if (rate !== undefined) limiter.answered(rate.key, rate.limit, now());
         lane.inFlight -= 1;
+        for (const j of call.jobs) inFlight.delete(j.id);
         controllers.delete(controller);
         running.delete(p);
         wake();
@@ -231,10 +238,19 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     schedule(Math.min(policy.pollMs, Math.max(1, at - t)));
   }
 
+  /** Puts lost jobs (running past their lease, not in flight here) back to pending, as a restart would. */
+  function sweep(t: number): void {
+    if (t < nextSweepAt) return;
+    nextSweepAt = t + sweepEveryMs;
+    const recovered = queue.recoverExpired(t - policy.leaseMs, t, { except: [...inFlight] });
+    if (recovered > 0) log.warn({ recovered, leaseMs: policy.leaseMs }, 'jobs running past their lease will run again (their outcome was not recorded)');
+  }
+
   function tick(): void {
     if (state !== 'running') return;
     const t = now();
     try {
+      sweep(t);
       lanes = syncLanes();
       for (const lane of lanes) fill(lane, t);
       arm(t);

@@ -54,7 +54,7 @@ export type JobUpdate =
  * - `retryLater` ≈ `moveToDelayed(at)` with our own backoff; `deadLetter` ≈ the `failed` set;
  * - `release` ≈ throwing `Worker.RateLimitError()` (back to wait without using an attempt);
  * - `deferDestination` ≈ `worker.rateLimit(ms)` / pausing that destination's queue;
- * - `recoverInFlight` ≈ the stalled-job check (lock expiry moves active jobs back to wait);
+ * - `recoverInFlight` / `recoverExpired` ≈ the stalled-job check (lock expiry moves active jobs back to wait);
  * - job ids are the plan keys (BullMQ `jobId`), which dedupes enqueues the same way.
  */
 export interface JobQueue {
@@ -79,6 +79,14 @@ export interface JobQueue {
   deadLetterOrphans(destinations: readonly string[], reason: (destination: string) => string, now: number): { destination: string; jobs: number }[];
   /** On start-up: running → pending, due now. Single process, so nothing else is running them. */
   recoverInFlight(now: number): number;
+  /**
+   * While running: running jobs claimed at or before `claimedBefore` (except the ids given) go back
+   * to pending, due now, exactly as `recoverInFlight` does at start-up (the claim counted their
+   * attempt). A claim's lease is the action timeout plus a grace: a call never outlives its
+   * timeout, so a job still running past it was lost (its outcome could not be recorded, or the
+   * process running it died). `except` is what this process still has in flight.
+   */
+  recoverExpired(claimedBefore: number, now: number, opts?: { readonly except?: readonly string[] }): number;
   /** Earliest `nextAt` of a pending job (of the given destinations, if any), or undefined. */
   nextDueAt(opts?: { readonly destinations?: readonly string[] }): number | undefined;
 }

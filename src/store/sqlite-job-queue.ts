@@ -60,6 +60,11 @@ export function createSqliteJobQueue(db: Database): JobQueue {
   const recover = db.prepare(
     `UPDATE jobs SET status = 'pending', next_at = ?, updated_at = ? WHERE status = 'running'`,
   );
+  // A running job's updated_at is its claim time: nothing else touches a running row.
+  const recoverOld = db.prepare<{ before: number; now: number; except: string }>(
+    `UPDATE jobs SET status = 'pending', next_at = @now, updated_at = @now
+     WHERE status = 'running' AND updated_at <= @before AND id NOT IN (SELECT value FROM json_each(@except))`,
+  );
   const minDue = db.prepare<[], { t: number | null }>(
     `SELECT MIN(next_at) AS t FROM jobs WHERE status = 'pending'`,
   );
@@ -114,6 +119,7 @@ export function createSqliteJobQueue(db: Database): JobQueue {
     deferDestination: (destination, until, now) => defer.run({ destination, until, now }).changes,
     deadLetterOrphans: (destinations, reason, now) => deadLetterOrphans(destinations, reason, now),
     recoverInFlight: (now) => recover.run(now, now).changes,
+    recoverExpired: (claimedBefore, now, opts = {}) => recoverOld.run({ before: claimedBefore, now, except: JSON.stringify(opts.except ?? []) }).changes,
     nextDueAt(opts = {}) {
       const row = opts.destinations === undefined ? minDue.get() : minDueFor.get(JSON.stringify(opts.destinations));
       return row?.t ?? undefined;

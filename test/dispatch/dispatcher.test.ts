@@ -3,7 +3,7 @@ import type { Outcome, Sender } from '../../src/actions/action.js';
 import { createDispatcher, type Dispatcher, type DispatchDestination, type SettledJob } from '../../src/dispatch/dispatcher.js';
 import type { DispatchPolicy } from '../../src/dispatch/dispatch-policy.js';
 import type { SqliteStore } from '../../src/store/sqlite-store.js';
-import type { Job } from '../../src/store/job-queue.js';
+import type { Job, JobQueue } from '../../src/store/job-queue.js';
 import { openTemp, seed, tempDir } from '../store/temp-store.js';
 import { captureLog, fakeClock, fakeKind, scriptedSender, type FakeClock, type Script } from './dispatch-fakes.js';
 
@@ -29,13 +29,14 @@ afterEach(() => {
 });
 
 function dispatcher(dest: Partial<DispatchDestination> & { sender: Sender<unknown> }, opts: {
+  queue?: JobQueue;
   policy?: Partial<DispatchPolicy>;
   random?: () => number;
   log?: ReturnType<typeof captureLog>['log'];
   onSettled?: (e: SettledJob) => void;
 } = {}): Dispatcher {
   const d = createDispatcher({
-    queue: store.queue,
+    queue: opts.queue ?? store.queue,
     destinations: new Map([['dest', { kind: fakeKind(), config: { kind: 'fake' }, ...dest }]]),
     now: clock.now,
     log: opts.log ?? captureLog().log,
@@ -482,6 +483,51 @@ describe('stop', () => {
     await again.idle();
     expect(second.calls).toHaveLength(1);
     expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2 });
+  });
+});
+
+describe('lost jobs (lease expiry)', () => {
+  it('runs a job again without a restart when recording its outcome failed, once its lease expires', async () => {
+    // The real queue, except that the first settle throws (a busy timeout, a full disk).
+    let failures = 1;
+    const queue: JobQueue = {
+      ...store.queue,
+      settle(updates, now) {
+        if (failures-- > 0) throw new Error('SQLITE_BUSY: database is locked');
+        store.queue.settle(updates, now);
+      },
+    };
+    const { sender, calls } = scriptedSender(clock, ok);
+    const { log, lines } = captureLog();
+    const d = dispatcher({ sender }, { queue, log, policy: { leaseMs: 40_000 } });
+    await seed(store, 'e1', [{}]);
+    d.start();
+    await until(() => lines.some((l) => l.msg === 'recording an outcome failed; the jobs run again once their lease expires'));
+    expect(job('e1:r:0')).toMatchObject({ status: 'running', attempts: 1 });
+    clock.advance(39_000);
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toHaveLength(1);
+    clock.advance(11_000); // past the lease, and past the next sweep
+    await d.idle();
+    expect(calls).toHaveLength(2);
+    expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2, ref: 'ref-1' });
+    expect(lines.find((l) => l.msg === 'jobs running past their lease will run again (their outcome was not recorded)')).toMatchObject({ level: 40, recovered: 1, leaseMs: 40_000 });
+  });
+
+  it('never takes back a job whose call is still in flight here, however long it runs', async () => {
+    let answer!: (o: Outcome) => void;
+    const { sender, calls } = scriptedSender(clock, () => new Promise<Outcome>((r) => (answer = r)));
+    const d = dispatcher({ sender }, { policy: { leaseMs: 1000 } });
+    await seed(store, 'e1', [{}]);
+    d.start();
+    await until(() => calls.length === 1);
+    clock.advance(60_000);
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toHaveLength(1);
+    expect(job('e1:r:0').status).toBe('running');
+    answer({ status: 'ok', ref: 'slow' });
+    await d.idle();
+    expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 1, ref: 'slow' });
   });
 });
 

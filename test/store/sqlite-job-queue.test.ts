@@ -115,6 +115,21 @@ describe('settling', () => {
     expect(brief('e1:r:0')).toEqual(['pending', 1, t + 7, null, null]);
     expect(store.queue.claimDue(t + 7, 5).map((j) => j.id)).toEqual(['e1:r:0']);
   });
+
+  it('recoverExpired puts back only running jobs claimed by the cutoff, except the ids given', async () => {
+    await seed(store, 'e1', [{}, {}, {}, {}]);
+    const q = store.queue;
+    q.claimDue(t, 3); // e1:r:0..2 claimed at t
+    q.complete('e1:r:2', { status: 'ok' }, t + 1);
+    q.claimDue(t + 50, 1); // e1:r:3 claimed later
+    expect(q.recoverExpired(t + 10, t + 100, { except: ['e1:r:1'] })).toBe(1);
+    expect(brief('e1:r:0')).toEqual(['pending', 1, t + 100, null, null]);
+    expect(job('e1:r:1').status).toBe('running');
+    expect(job('e1:r:2').status).toBe('done');
+    expect(job('e1:r:3').status).toBe('running');
+    expect(q.recoverExpired(t + 50, t + 200)).toBe(2);
+    expect(q.claimDue(t + 200, 5).map((j) => [j.id, j.attempts])).toEqual([['e1:r:0', 2], ['e1:r:1', 2], ['e1:r:3', 2]]);
+  });
 });
 
 describe('nextDueAt', () => {
