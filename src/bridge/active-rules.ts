@@ -2,7 +2,7 @@ import { registry } from '../actions/registry.js';
 import type { LoadedRules } from '../config/load-rules.js';
 import type { PlanningRules } from '../planner/planning-rules.js';
 import { compileRules } from '../rules/compile-rules.js';
-import { planEvent } from '../rules/plan.js';
+import { planEvent, stateKeysOf } from '../rules/plan.js';
 
 /** The rules in force as the planner and the CLI use them. */
 export type ActiveRules = PlanningRules;
@@ -11,5 +11,5 @@ export type ActiveRules = PlanningRules;
 export function activeRules(loaded: LoadedRules): ActiveRules {
   const destinations = new Map([...loaded.destinations].map(([name, d]) => [name, { kind: d.kind, config: d.config }]));
   const compiled = compileRules({ file: loaded.file, destinations }, registry);
-  return { version: loaded.version, stateKeys: () => [], plan: (event, ctx) => planEvent(compiled, event, ctx) };
+  return { version: loaded.version, stateKeys: (event) => stateKeysOf(compiled, event), plan: (event, ctx) => planEvent(compiled, event, ctx) };
 }

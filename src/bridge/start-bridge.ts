@@ -140,7 +140,10 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     log,
     onPlanned: (planned) => {
       dispatcher.wake();
-      for (const p of planned) for (const m of p.plan?.matches ?? []) metrics.ruleMatched(m.rule);
+      for (const p of planned) {
+        for (const m of p.plan?.matches ?? []) metrics.ruleMatched(m.rule);
+        for (const x of p.plan?.suppressed ?? []) metrics.ruleSuppressed(x.rule, x.reason);
+      }
     },
   });
   const intake = createIntake({

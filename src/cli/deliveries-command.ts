@@ -5,7 +5,7 @@ import { loadRulesFile } from '../config/load-rules.js';
 import { parseEvent } from '../events/parse-event.js';
 import { JOB_STATUSES, type Job, type JobStatus } from '../store/job-queue.js';
 import type { NewJob } from '../store/store.js';
-import { NO_STATE } from '../rules/state-types.js';
+import { stateId } from '../rules/state-types.js';
 import type { RequeueResult } from '../store/delivery-queries.js';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './cli-io.js';
@@ -129,7 +129,9 @@ export async function runReplay(argv: readonly string[], io: CliIo): Promise<num
         continue;
       }
       // Only the asked-for actions, as today's rules plan them (a rule removed since plans nothing).
-      jobs.push(...jobsOf(parsed.event, rules.plan(parsed.event, { now, state: NO_STATE, replay: true }).plan).filter((j) => wanted.has(j.id) || positionals.includes(eventId)));
+      // The state as it is now, read-only: a replay neither counts the event again nor touches cooldowns.
+      const state = new Map((await store.planner.readState(rules.stateKeys(parsed.event))).map((r) => [stateId(r.scope, r.key), r]));
+      jobs.push(...jobsOf(parsed.event, rules.plan(parsed.event, { now, state, replay: true }).plan).filter((j) => wanted.has(j.id) || positionals.includes(eventId)));
     }
     return printRequeue(q.enqueueReplay(jobs, now), io);
   } finally {

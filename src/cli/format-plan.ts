@@ -19,6 +19,7 @@ export function formatPlan(plan: Plan): string {
     }
     out.push('');
   }
+  for (const x of plan.suppressed) out.push(`SUPPRESSED ${x.rule}: ${x.reason} until ${new Date(x.until).toISOString()}`, '');
   for (const m of plan.misses) {
     out.push(`miss  ${m.rule}: ${m.reason}`);
     if (m.explanation) out.push(...explanationLines(m.explanation, 1));
@@ -36,6 +37,7 @@ export function planJson(plan: Plan): unknown {
       actions: m.actions.map((a) => ({ destination: a.destination, kind: a.kind, key: a.key, request: a.request })),
       explanation: m.explanation,
     })),
+    suppressed: plan.suppressed.map((x) => ({ rule: x.rule, reason: x.reason, until: new Date(x.until).toISOString() })),
     misses: plan.misses.map((m) => ({ rule: m.rule, reason: m.reason, explanation: m.explanation })),
   };
 }

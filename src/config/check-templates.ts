@@ -4,6 +4,7 @@ import { templateTags, type TemplateTag } from '../rules/render-template.js';
 import { typesLacking } from './check-conditions.js';
 import { joinWords, type ConfigIssue, type PathSegment } from './config-error.js';
 import { errorMessage } from '../error-message.js';
+import { STATE_FIELD_NAMES } from '../rules/memory-fields.js';
 
 // A kind escapes event text when its escape changes markup characters; raw tags would skip that.
 const MARKUP = '<&>*_~`|@#[]()';
@@ -38,6 +39,13 @@ function checkTemplate(text: string, path: PathSegment[], kind: AnyActionKind, t
       issues.push({ path, message: `unescaped template tag "${text.slice(start, end)}" is not allowed for ${kind.kind} (event text must be escaped)` });
     }
     if (type === '>') issues.push({ path, message: `template partials are not supported ("${text.slice(start, end)}")` });
+    if ((type === 'name' || type === '&') && (name === 'state' || name.startsWith('state.')) && !reported.has(name)) {
+      // The memory (README "Memory"): a fixed vocabulary, checked here rather than against event fields.
+      reported.add(name);
+      if (!(STATE_FIELD_NAMES as readonly string[]).includes(name.slice('state.'.length))) {
+        issues.push({ path, message: `template references unknown ${JSON.stringify(name)}; use one of ${STATE_FIELD_NAMES.map((f) => `state.${f}`).join(', ')}` });
+      }
+    }
     if ((type === 'name' || type === '&' || type === '#' || type === '^') && name !== '.' && !reported.has(name)) {
       const candidates = [name, ...sectionPrefixes(sections).map((s) => `${s}.${name}`)];
       const lacking = typesLacking(name, types).filter((t) => candidates.every((c) => typesLacking(c, [t]).length > 0));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { registry } from '../actions/registry.js';
 import { AuthSchema } from './auth-schema.js';
-import { ConditionSchema } from './condition-schema.js';
+import { ConditionSchema, DurationSchema, KeySchema } from './condition-schema.js';
 
 /**
  * THE schema of rules.yaml: the TypeScript types, the loader's validation and rules.schema.json
@@ -38,6 +38,11 @@ export const RuleSchema = z
       .union([z.string(), z.array(z.string()).min(1)])
       .describe("event types: user.joined, user.visited, message.posted, message.posted_to_channel, store.purchased, '*' (all known), unknown, or 'event:<exact event.name>'"),
     when: ConditionSchema.optional().describe('condition over event fields; omitted means always'),
+    cooldown: z
+      .object({ key: KeySchema, for: DurationSchema.describe('how long after firing repeats are suppressed') })
+      .strict()
+      .optional()
+      .describe('after the rule fires for a key, later matches of that key are suppressed until the time is up (they do not extend it)'),
     actions: z.array(ActionSchema).min(1),
     stop: z.boolean().default(false).describe('when this rule matches, later rules are not evaluated'),
     enabled: z.boolean().default(true),

@@ -3,6 +3,8 @@ import { OPERATORS } from './condition.js';
 import type { Json } from '../events/event.js';
 import { CASE_OPERATORS, OPERATOR_BUILDERS, scalarKey } from './operators.js';
 import type { OperatorContext } from './operators.js';
+import { parseDuration } from './duration.js';
+import { countIn, track, type KeyMemory, type MemoryView, type TrackedKey } from './memory.js';
 
 type Scalar = string | number | boolean;
 
@@ -16,7 +18,17 @@ export type CompiledCondition =
       readonly test: string;
       readonly path: readonly string[];
       readonly check: (value: Json | undefined) => boolean;
+    }
+  | {
+      /** first_seen, since_last, count: reads the key's memory, not a field. */
+      readonly kind: 'memory';
+      readonly test: string;
+      readonly spec: string;
+      readonly check: (m: KeyMemory, now: number) => { passed: boolean; actual?: Json };
     };
+
+/** Evaluation input of a memory leaf (see memory.ts). */
+export type { MemoryView };
 
 /** Named lists as Sets, built once per list and case mode and shared by every rule that uses them. */
 export class ListSets {
@@ -56,10 +68,71 @@ function compileLeaf(condition: Condition, lists: ListSets): CompiledCondition {
   return { kind: 'leaf', test: `${field} ${phrase}${suffix}`, path: field.split('.'), check: leaf.check };
 }
 
-/** Precompiles a validated condition. Throws on shapes the loader refuses (bad regex, unknown list). */
-export function compileCondition(condition: Condition, lists: ListSets): CompiledCondition {
-  if (condition.all !== undefined) return { kind: 'all', children: condition.all.map((c) => compileCondition(c, lists)) };
-  if (condition.any !== undefined) return { kind: 'any', children: condition.any.map((c) => compileCondition(c, lists)) };
-  if (condition.not !== undefined) return { kind: 'not', child: compileCondition(condition.not, lists) };
-  return compileLeaf(condition, lists);
+function durationOf(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new Error(`not a duration: ${JSON.stringify(text)}`);
+  return ms;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** first_seen, since_last and count; each registers what it needs remembered in `tracking`. */
+function compileMemory(condition: Condition, tracking: Map<string, TrackedKey>): CompiledCondition | undefined {
+  if (condition.first_seen !== undefined) {
+    const { key, within } = condition.first_seen;
+    const t = track(tracking, key);
+    t.forever = true;
+    const ms = within === undefined ? undefined : durationOf(within);
+    return {
+      kind: 'memory', spec: key, test: within === undefined ? `first_seen ${key} (its first event)` : `first_seen ${key} within ${within}`,
+      check: (m, now) => {
+        const first = m.after?.first_at;
+        if (first === undefined) return { passed: false };
+        return { passed: ms === undefined ? m.before === undefined : now - first < ms, actual: iso(first) };
+      },
+    };
+  }
+  if (condition.since_last !== undefined) {
+    const { key, gte, lt } = condition.since_last;
+    const bound = durationOf((gte ?? lt) as string);
+    const t = track(tracking, key);
+    t.sinceMs = Math.max(t.sinceMs, bound);
+    return {
+      kind: 'memory', spec: key, test: `since_last ${key} ${gte !== undefined ? `gte ${gte}` : `lt ${lt}`}`,
+      check: (m, now) => {
+        const last = m.before?.last_at;
+        // Never seen is infinitely long ago.
+        if (last === undefined) return { passed: gte !== undefined, actual: 'never seen' };
+        return { passed: gte !== undefined ? now - last >= bound : now - last < bound, actual: iso(last) };
+      },
+    };
+  }
+  if (condition.count !== undefined) {
+    const c = condition.count;
+    const windowMs = durationOf(c.within);
+    const t = track(tracking, c.key);
+    const type = c.on ?? '*';
+    t.windows.set(type, Math.max(t.windows.get(type) ?? 0, windowMs));
+    const [op, operand] = (['equals', 'gt', 'gte', 'lt', 'lte'] as const).flatMap((k) => (c[k] === undefined ? [] : [[k, c[k]] as const]))[0] ?? ['gte', 0];
+    const compare = { equals: (n: number) => n === operand, gt: (n: number) => n > operand, gte: (n: number) => n >= operand, lt: (n: number) => n < operand, lte: (n: number) => n <= operand }[op];
+    return {
+      kind: 'memory', spec: c.key, test: `count ${c.key}${c.on === undefined ? '' : ` on ${c.on}`} within ${c.within} ${op} ${operand}`,
+      check: (m, now) => {
+        const n = countIn(m.after, c.on, now, windowMs);
+        return { passed: compare(n), actual: n };
+      },
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Precompiles a validated condition. Throws on shapes the loader refuses (bad regex, unknown list).
+ * Memory conditions register the keys they read in `tracking`.
+ */
+export function compileCondition(condition: Condition, lists: ListSets, tracking: Map<string, TrackedKey> = new Map()): CompiledCondition {
+  if (condition.all !== undefined) return { kind: 'all', children: condition.all.map((c) => compileCondition(c, lists, tracking)) };
+  if (condition.any !== undefined) return { kind: 'any', children: condition.any.map((c) => compileCondition(c, lists, tracking)) };
+  if (condition.not !== undefined) return { kind: 'not', child: compileCondition(condition.not, lists, tracking) };
+  return compileMemory(condition, tracking) ?? compileLeaf(condition, lists);
 }

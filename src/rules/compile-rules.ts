@@ -4,7 +4,9 @@ import type { CompiledCondition } from './compile-condition.js';
 import type { Condition } from './condition.js';
 import { compileOn } from './compile-on.js';
 import type { OnMatcher } from './compile-on.js';
-import { parseTemplate } from './render-template.js';
+import { parseTemplate, templateTags } from './render-template.js';
+import { parseDuration } from './duration.js';
+import { trackStateTemplates, type TrackedKey, type Tracking } from './memory.js';
 
 /** What planning needs of a destination kind (tests pass fakes; the server passes the registry). */
 export type PlanKind = Pick<AnyActionKind, 'kind' | 'escape' | 'buildRequest'>;
@@ -20,6 +22,7 @@ export interface RulesInput {
     readonly actions: readonly object[];
     readonly stop?: boolean | undefined;
     readonly enabled?: boolean | undefined;
+    readonly cooldown?: { readonly key: string; readonly for: string } | undefined;
   }[];
 }
 
@@ -47,11 +50,30 @@ export interface CompiledRule {
   /** Undefined when the rule has no `when`: it matches every event it is on. */
   readonly when: CompiledCondition | undefined;
   readonly actions: readonly CompiledAction[];
+  /** At most one firing per rendered key per `forMs`. */
+  readonly cooldown: { readonly key: string; readonly forMs: number } | undefined;
 }
 
 export interface CompiledRules {
   /** In file order. */
   readonly rules: readonly CompiledRule[];
+  /** The keys whose activity the rules read (memory conditions, state.* templates). */
+  readonly tracking: Tracking;
+  /** Whether any template reads `state.*` (the view then carries it). */
+  readonly stateTemplates: boolean;
+}
+
+/** Whether any string in an action's params names `state` or `state.*`. */
+function usesState(value: unknown): boolean {
+  if (typeof value === 'string') {
+    try {
+      return templateTags(value).some((t) => t.name === 'state' || t.name.startsWith('state.'));
+    } catch {
+      return false;
+    }
+  }
+  if (Array.isArray(value)) return value.some(usesState);
+  return typeof value === 'object' && value !== null && Object.values(value).some(usesState);
 }
 
 /** Pre-parses every string in an action's params; strings that are not templates parse as plain text. */
@@ -89,13 +111,21 @@ function compileAction(rule: string, action: Record<string, unknown>, index: num
  */
 export function compileRules(input: CompileInput, kinds: PlanKinds): CompiledRules {
   const lists = new ListSets(input.file.lists);
-  const rules = input.file.rules.map((rule): CompiledRule => ({
-    name: rule.name,
-    enabled: rule.enabled !== false,
-    stop: rule.stop === true,
-    on: compileOn(rule.on),
-    when: rule.when === undefined ? undefined : compileCondition(rule.when, lists),
-    actions: rule.actions.map((a, i) => compileAction(rule.name, a as Record<string, unknown>, i, input, kinds)),
-  }));
-  return { rules };
+  const tracking = new Map<string, TrackedKey>();
+  const rules = input.file.rules.map((rule): CompiledRule => {
+    const forMs = rule.cooldown === undefined ? undefined : parseDuration(rule.cooldown.for);
+    if (rule.cooldown !== undefined && forMs === undefined) throw new Error(`rule "${rule.name}": not a duration: ${JSON.stringify(rule.cooldown.for)}`);
+    return {
+      name: rule.name,
+      enabled: rule.enabled !== false,
+      stop: rule.stop === true,
+      on: compileOn(rule.on),
+      when: rule.when === undefined ? undefined : compileCondition(rule.when, lists, tracking),
+      actions: rule.actions.map((a, i) => compileAction(rule.name, a as Record<string, unknown>, i, input, kinds)),
+      cooldown: rule.cooldown === undefined || forMs === undefined ? undefined : { key: rule.cooldown.key, forMs },
+    };
+  });
+  const stateTemplates = rules.some((r) => r.actions.some((a) => usesState(a.params)));
+  if (stateTemplates) trackStateTemplates(tracking);
+  return { rules, tracking, stateTemplates };
 }

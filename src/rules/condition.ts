@@ -10,8 +10,37 @@ export const OPERATORS = [
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
-/** A condition: `all` / `any` / `not` over nested conditions, or a leaf `{ field, <operator>, ignore_case? }`. */
+/** Comparisons a `count` condition may use; exactly one. */
+export const COUNT_OPERATORS = ['equals', 'gt', 'gte', 'lt', 'lte'] as const;
+
+/** The key's first event (README "Memory"); durations as in duration.ts. */
+export interface FirstSeen {
+  key: string;
+  within?: string;
+}
+/** Time since the key's previous event. */
+export interface SinceLast {
+  key: string;
+  gte?: string;
+  lt?: string;
+}
+/** The key's events in a sliding window, this one included. */
+export interface Count {
+  key: string;
+  on?: string;
+  within: string;
+  equals?: number;
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
+/** A condition: `all` / `any` / `not` over nested conditions, a memory test, or a leaf `{ field, <operator>, ignore_case? }`. */
 export interface Condition {
+  first_seen?: FirstSeen;
+  since_last?: SinceLast;
+  count?: Count;
   all?: Condition[];
   any?: Condition[];
   not?: Condition;

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../events/event.js';
 import type { CompiledCondition } from './compile-condition.js';
+import { NO_MEMORY, type MemoryView } from './memory.js';
 import { getPath } from './get-path.js';
 import type { Explanation } from './plan-types.js';
 
@@ -11,15 +12,21 @@ import type { Explanation } from './plan-types.js';
 export type EvaluationMode = 'decide' | 'explain';
 
 /** Evaluates a compiled condition against an event view (see eventView) and explains the result. */
-export function evaluateCondition(condition: CompiledCondition, view: JsonObject, mode: EvaluationMode = 'decide'): Explanation {
+export function evaluateCondition(condition: CompiledCondition, view: JsonObject, mode: EvaluationMode = 'decide', memory: MemoryView = NO_MEMORY): Explanation {
   switch (condition.kind) {
+    case 'memory': {
+      const m = memory.of(condition.spec);
+      if (m.key === '') return { test: `${condition.test}: the event's key ${condition.spec} is empty`, passed: false };
+      const { passed, actual } = condition.check(m, memory.now);
+      return actual === undefined ? { test: condition.test, passed } : { test: condition.test, passed, actual };
+    }
     case 'leaf': {
       const actual = getPath(view, condition.path);
       const passed = condition.check(actual);
       return actual === undefined ? { test: condition.test, passed } : { test: condition.test, passed, actual };
     }
     case 'not': {
-      const child = evaluateCondition(condition.child, view, mode);
+      const child = evaluateCondition(condition.child, view, mode, memory);
       return { test: 'not', passed: !child.passed, children: [child] };
     }
     default: {
@@ -27,7 +34,7 @@ export function evaluateCondition(condition: CompiledCondition, view: JsonObject
       const children: Explanation[] = [];
       let decided = false;
       for (const c of condition.children) {
-        const child = evaluateCondition(c, view, mode);
+        const child = evaluateCondition(c, view, mode, memory);
         children.push(child);
         if (child.passed === wanted) {
           decided = true;

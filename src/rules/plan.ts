@@ -6,7 +6,9 @@ import { eventView } from './event-view.js';
 import type { Explanation, PlanMatch, PlanMiss, PlannedAction } from './plan-types.js';
 import { renderTemplate } from './render-template.js';
 import { errorMessage } from '../error-message.js';
-import { NO_STATE, type PlanContext, type PlanResult } from './state-types.js';
+import { NO_STATE, stateId, type PlanContext, type PlanResult, type RuleState } from './state-types.js';
+import { activityKey, memoryOf, renderKey, stateFieldsOf } from './memory.js';
+import type { PlanSuppressed } from './plan-types.js';
 
 type Built = { ok: true; action: PlannedAction } | { ok: false; miss: PlanMiss };
 
@@ -37,7 +39,12 @@ function buildAction(event: BridgeEvent, rule: CompiledRule, action: CompiledAct
 export function planEvent(compiled: CompiledRules, event: BridgeEvent, ctx: PlanContext = { now: 0, state: NO_STATE }): PlanResult {
   const mode: EvaluationMode = ctx.mode ?? 'decide';
   const view = eventView(event);
+  const updates: RuleState[] = [];
+  const memory = memoryOf(compiled.tracking, event.type, view, ctx, updates);
+  // Derived like event.type: a payload field named `state` cannot spoof the memory.
+  if (compiled.stateTemplates) (view as Record<string, Json>)['state'] = stateFieldsOf(memory);
   const matches: PlanMatch[] = [];
+  const suppressed: PlanSuppressed[] = [];
   const misses: PlanMiss[] = [];
   let stoppedBy: string | undefined;
   for (const rule of compiled.rules) {
@@ -55,11 +62,29 @@ export function planEvent(compiled: CompiledRules, event: BridgeEvent, ctx: Plan
     }
     let explanation: Explanation | undefined;
     if (rule.when !== undefined) {
-      explanation = evaluateCondition(rule.when, view, mode);
+      explanation = evaluateCondition(rule.when, view, mode, memory);
       if (!explanation.passed) {
         misses.push({ rule: rule.name, reason: `condition failed: ${failureSummary(explanation)}`, explanation });
         continue;
       }
+    }
+    // A replay (an operator asked for it) neither checks nor starts cooldowns.
+    if (rule.cooldown !== undefined && ctx.replay !== true) {
+      const key = renderKey(rule.cooldown.key, view);
+      if (key === '') {
+        misses.push({ rule: rule.name, reason: `cooldown key ${rule.cooldown.key} is empty for this event`, ...(explanation && { explanation }) });
+        continue;
+      }
+      const id = `${rule.name}|${key}`;
+      const until = cooldownUntil(ctx.state.get(stateId('cooldown', id))?.value);
+      if (until !== undefined && until > ctx.now) {
+        // Repeats inside the cooldown are suppressed and do not extend it.
+        suppressed.push({ rule: rule.name, reason: 'cooldown', until, ...(explanation && { explanation }) });
+        if (rule.stop) stoppedBy = rule.name;
+        continue;
+      }
+      const ends = ctx.now + rule.cooldown.forMs;
+      updates.push({ scope: 'cooldown', key: id, value: { until: ends }, expiresAt: ends });
     }
     const actions: PlannedAction[] = [];
     for (const action of rule.actions) {
@@ -70,5 +95,30 @@ export function planEvent(compiled: CompiledRules, event: BridgeEvent, ctx: Plan
     matches.push(explanation === undefined ? { rule: rule.name, actions } : { rule: rule.name, actions, explanation });
     if (rule.stop) stoppedBy = rule.name;
   }
-  return { plan: { event: { type: event.type, id: event.id, name: event.name }, matches, suppressed: [], misses }, updates: [] };
+  return { plan: { event: { type: event.type, id: event.id, name: event.name }, matches, suppressed, misses }, updates };
+}
+
+function cooldownUntil(value: Json | undefined): number | undefined {
+  const until = typeof value === 'object' && value !== null && !Array.isArray(value) ? value['until'] : undefined;
+  return typeof until === 'number' ? until : undefined;
+}
+
+/**
+ * The state records planning `event` may read: the activity of every tracked key the event has,
+ * and the cooldown of every rule on it that has one. The planner reads them in one query.
+ */
+export function stateKeysOf(compiled: CompiledRules, event: BridgeEvent): { scope: string; key: string }[] {
+  if (compiled.tracking.size === 0 && !compiled.rules.some((r) => r.cooldown !== undefined)) return [];
+  const view = eventView(event);
+  const keys: { scope: string; key: string }[] = [];
+  for (const t of compiled.tracking.values()) {
+    const key = renderKey(t.spec, view);
+    if (key !== '') keys.push({ scope: 'activity', key: activityKey(t.spec, key) });
+  }
+  for (const rule of compiled.rules) {
+    if (rule.cooldown === undefined || !rule.enabled || !isSubscribed(rule.on, event)) continue;
+    const key = renderKey(rule.cooldown.key, view);
+    if (key !== '') keys.push({ scope: 'cooldown', key: `${rule.name}|${key}` });
+  }
+  return keys;
 }

@@ -15,6 +15,13 @@ const VISIT_FIELDS =
 
 /** One fixture per rejection under test/fixtures/rules/invalid/, with every line the loader must print. */
 const cases: [string, string[]][] = [
+  ['bad-memory', [
+    'rules.yaml:12:44 rules[0].when.all[0].since_last.gte: expected a duration: a whole number and a unit ms, s, m, h, d or w (e.g. 30s, 10m, 12h, 7d)',
+    'rules.yaml:13:25 rules[0].when.all[1].count.key: invalid key template: Unclosed section "user" at 11',
+    'rules.yaml:14:51 rules[0].when.all[2].first_seen.lt: unknown key "lt"',
+    'rules.yaml:15:44 rules[0].cooldown.for: expected a string, got 7',
+    'rules.yaml:19:17 rules[0].actions[0].slack.text: template references unknown "state.visits_7d"; use one of state.visits_total, state.visits_30d, state.first_seen_at, state.last_seen_at, state.previous_seen_at',
+  ]],
   ['bad-regex', ['rules.yaml:12:16 rules[0].when.matches: invalid regex "(@example\\.com": missing closing )']],
   ['bad-template', ['rules.yaml:16:17 rules[0].actions[0].slack.text: invalid template: unclosed section "user" at 29']],
   ['bad-version', ['rules.yaml:1:10 version: expected version 1']],

@@ -142,3 +142,33 @@ describe('commitPlans', () => {
     expect((await store.planner.readState(['soon', 'later', 'never'].map((key) => ({ scope: 'a', key })))).map((r) => r.key).sort()).toEqual(['later', 'never']);
   });
 });
+
+describe('with real rules and memory', () => {
+  const RULES = `
+version: 1
+destinations:
+  alerts: { kind: slack, token: "\${SLACK_BOT_TOKEN}", channel: "#vip" }
+rules:
+  - name: vip-visit
+    on: user.visited
+    cooldown: { key: "{{ user.id }}", for: 7d }
+    actions:
+      - slack: { destination: alerts, text: "{{ user.name }} visit {{ state.visits_total }}" }
+`;
+
+  it('two visits of one user in one batch give one alert; the repeat is recorded as suppressed until the cooldown ends', async () => {
+    const { loadRulesText } = await import('../../src/config/load-rules.js');
+    const { activeRules } = await import('../../src/bridge/active-rules.js');
+    const loaded = loadRulesText(RULES, 'rules.yaml', { SLACK_BOT_TOKEN: 'xoxb-test' });
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    const { visitPayload } = await import('../rules/visit-event.js');
+    const payload = JSON.stringify(visitPayload());
+    await Promise.all(['v1', 'v2'].map((id, i) => store.accept({ ...storedEvent(id, 1_000 + i), payload })));
+    const planner = await runPlanner(activeRules(loaded.rules));
+    expect(planner.stats().batches).toBe(1);
+    expect(store.deliveries.jobsForEvent('v1').map((j) => (j.request as { text: string }).text)).toEqual(['Jane Doe visit 1']);
+    expect(store.deliveries.jobsForEvent('v2')).toEqual([]);
+    expect(await store.planner.decisionOf('v2')).toMatchObject({ summary: 'no match; suppressed vip-visit (cooldown)', rules: [{ rule: 'vip-visit', outcome: 'suppressed', reason: 'cooldown', until: 1_000 + 7 * 86_400_000 }] });
+    expect((await store.planner.readState([{ scope: 'activity', key: 'user.id|1234' }]))[0]?.value).toMatchObject({ totals: { 'user.visited': 2 } });
+  });
+});
