@@ -15,12 +15,15 @@ export function scheduleHistoryPruning(store: SqliteStore, retentionDays: number
   let stopped = false;
   // Expired state (activity past its longest window, cooldowns that ended) goes whatever the retention.
   const pruneState = (): void => {
+    if (stopped) return;
     void store.planner.pruneState(now()).then(
       (n) => (n > 0 && !stopped ? void setImmediate(pruneState) : undefined),
       (err: unknown) => log.warn({ err }, 'pruning expired state failed; trying again in an hour'),
     );
   };
   const run = (): void => {
+    // A bridge closed before the first run (a short-lived one) has a closed store: nothing to prune.
+    if (stopped) return;
     pruneState();
     if (retentionDays <= 0) return;
     const cutoff = now() - retentionDays * DAY_MS;
@@ -40,9 +43,10 @@ export function scheduleHistoryPruning(store: SqliteStore, retentionDays: number
   };
   const timer = setInterval(run, HOUR_MS);
   timer.unref();
-  setImmediate(run);
+  const first = setImmediate(run);
   return () => {
     stopped = true;
+    clearImmediate(first);
     clearInterval(timer);
   };
 }

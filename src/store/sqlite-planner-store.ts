@@ -96,12 +96,13 @@ export function createSqlitePlannerStore(db: Database): PlannerStore {
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
     },
-    decisionOf(eventId) {
+    // async: a closed store rejects, as the contract promises, instead of throwing at the caller.
+    async decisionOf(eventId) {
       const row = decisionOf.get(eventId);
-      return Promise.resolve(row === undefined ? undefined : toDecision(row));
+      return row === undefined ? undefined : toDecision(row);
     },
-    unplannedCount: () => Promise.resolve(unplannedCount.get()?.n ?? 0),
-    pruneState: (now, limit = 1000) => Promise.resolve(expired.run(now, limit).changes),
+    unplannedCount: async () => unplannedCount.get()?.n ?? 0,
+    pruneState: async (now, limit = 1000) => expired.run(now, limit).changes,
   };
 }
 

@@ -22,6 +22,22 @@ const turns = async (n: number) => {
 };
 
 describe('scheduleHistoryPruning', () => {
+  it('stopped and closed before its first run (a short-lived bridge): touches nothing, throws nothing', async () => {
+    const store = await setup(1);
+    const captured = captureLog('info');
+    const stop = scheduleHistoryPruning(store, 30, () => 31 * DAY, captured.log);
+    stop();
+    store.close();
+    await turns(5);
+    expect(captured.lines().filter((l) => l.level >= 40)).toEqual([]);
+  });
+
+  it('a closed store rejects pruneState instead of throwing at the caller', async () => {
+    const store = await setup(1);
+    store.close();
+    await expect(store.planner.pruneState(0)).rejects.toThrow('The database connection is not open');
+  });
+
   it('deletes, in batches, events past the retention at start, and logs how many', async () => {
     const store = await setup(1200);
     const captured = captureLog('info');
