@@ -7,6 +7,7 @@ import { checkConditions } from './check-conditions.js';
 import { checkCredentials } from './check-credentials.js';
 import { checkReferences } from './check-references.js';
 import { checkTemplates } from './check-templates.js';
+import { coerceEnvScalars } from './coerce-env-scalars.js';
 import type { ConfigIssue } from './config-error.js';
 import { credentialPaths } from './credential-paths.js';
 import { explainZodIssues } from './explain-zod-issues.js';
@@ -86,11 +87,24 @@ export function loadRulesText(text: string, fileLabel: string, env: Env): LoadRe
   }
 
   const resolved = resolveEnv(data, env, credentialUses(data));
-  const parsed = RulesFileSchema.safeParse(resolved.value);
-  const semantic = semanticIssues(resolved.value);
+  let value = resolved.value;
+  let parsed = RulesFileSchema.safeParse(value);
+  let coercion: ConfigIssue[] = [];
+  if (!parsed.success) {
+    const coerced = coerceEnvScalars(value, parsed.error.issues, resolved.wholeRefs);
+    coercion = coerced.issues;
+    if (coerced.changed) {
+      value = coerced.value;
+      parsed = RulesFileSchema.safeParse(value);
+    }
+  }
+  // A variable that is unset, or not the boolean or number needed, is said once, by name.
+  const explained = new Set([...resolved.issues, ...coercion].map((i) => pathKey(i.path)));
+  const semantic = semanticIssues(value);
   const errors = [
     ...resolved.issues,
-    ...(parsed.success ? [] : explainZodIssues(parsed.error.issues, resolved.value, { actionKinds: ACTION_KINDS })),
+    ...coercion,
+    ...(parsed.success ? [] : explainZodIssues(parsed.error.issues, value, { actionKinds: ACTION_KINDS }).filter((i) => !explained.has(pathKey(i.path)))),
     ...semantic.errors,
     ...(parsed.success ? checkActionBuilds(parsed.data) : []),
   ];

@@ -34,19 +34,33 @@ export const pathKey = (path: readonly PathSegment[]): string => JSON.stringify(
  */
 export type CredentialUse = 'destination' | 'required';
 
+/** A string that is exactly one `${NAME}`: its value may stand for a boolean or a number. */
+export const WHOLE_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+export interface ResolvedEnv {
+  readonly value: unknown;
+  readonly issues: ConfigIssue[];
+  /** pathKey → variable name, for each non-credential string that was exactly one set `${NAME}`. */
+  readonly wholeRefs: ReadonlyMap<string, string>;
+}
+
 /**
  * Resolves `${VAR}` in every string of the parsed YAML except in credential fields. Every unset
  * variable outside destination credentials is an issue at its string.
  */
-export function resolveEnv(data: unknown, env: Env, credentials: ReadonlyMap<string, CredentialUse>): { value: unknown; issues: ConfigIssue[] } {
+export function resolveEnv(data: unknown, env: Env, credentials: ReadonlyMap<string, CredentialUse>): ResolvedEnv {
   const issues: ConfigIssue[] = [];
+  const wholeRefs = new Map<string, string>();
   const walk = (value: unknown, path: PathSegment[]): unknown => {
     if (typeof value === 'string') {
-      const use = credentials.get(pathKey(path));
+      const key = pathKey(path);
+      const use = credentials.get(key);
       const r = substituteEnv(value, env);
       if (use !== 'destination') {
         for (const name of r.missing) issues.push({ path, message: `environment variable "${name}" is not set` });
       }
+      const whole = WHOLE_REF.exec(value)?.[1];
+      if (use === undefined && whole !== undefined && r.missing.length === 0) wholeRefs.set(key, whole);
       return use === undefined ? r.value : value;
     }
     if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));
@@ -55,5 +69,5 @@ export function resolveEnv(data: unknown, env: Env, credentials: ReadonlyMap<str
     }
     return value;
   };
-  return { value: walk(data, []), issues };
+  return { value: walk(data, []), issues, wholeRefs };
 }
