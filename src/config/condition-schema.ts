@@ -1,7 +1,9 @@
 import Mustache from 'mustache';
 import { z } from 'zod';
-import { COUNT_OPERATORS, OPERATORS, type Condition } from '../rules/condition.js';
+import { COUNT_OPERATORS, OPERATORS, WEEKDAYS, type Condition } from '../rules/condition.js';
 import { DURATION } from '../rules/duration.js';
+import { TIME_OF_DAY } from '../rules/time-window.js';
+import { isTimeZone } from '../rules/zoned-clock.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 /** `in` / `not_in` take a literal array or the name of a list under `lists:`. */
@@ -45,6 +47,40 @@ const CountSchema = z
   .refine((c) => COUNT_OPERATORS.filter((k) => c[k] !== undefined).length === 1, { message: `count needs exactly one of ${COUNT_OPERATORS.join(', ')}` })
   .describe("the key's events in the window, this one included");
 
+/** An IANA time zone name, as the runtime's Intl knows it (https://www.iana.org/time-zones). */
+export const TimeZoneSchema = z
+  .string()
+  .superRefine((tz, ctx) => {
+    if (!isTimeZone(tz)) ctx.addIssue({ code: 'custom', message: `unknown time zone ${JSON.stringify(tz)}` });
+  })
+  .describe('IANA time zone, e.g. Europe/Berlin, America/New_York, UTC');
+const TimeOfDaySchema = z.string().regex(TIME_OF_DAY, { message: 'expected a time of day "HH:MM", 00:00 to 23:59' });
+
+/** The keys of a weekly window (rules/time-window.ts); quiet_hours adds `then`. */
+export const timeWindowShape = {
+  tz: TimeZoneSchema,
+  from: TimeOfDaySchema.optional().describe('local start "HH:MM"; with to'),
+  to: TimeOfDaySchema.optional().describe('local end "HH:MM", exclusive; at or before from, the window ends the next day'),
+  weekdays: z.array(z.enum(WEEKDAYS)).min(1).optional().describe('the days a window starts on (default: every day); without from/to, these whole days'),
+};
+
+/** from and to come together and differ; a window without them names its weekdays. */
+export function checkTimeWindow(w: { from?: unknown; to?: unknown; weekdays?: unknown }, ctx: z.RefinementCtx): void {
+  if ((w.from === undefined) !== (w.to === undefined)) {
+    ctx.addIssue({ code: 'custom', message: `${w.from === undefined ? 'to needs from' : 'from needs to'}: a window has both, or neither for whole days` });
+  } else if (w.from === undefined && w.weekdays === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'a window needs from and to, weekdays, or both' });
+  } else if (w.from !== undefined && w.from === w.to) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: `from and to are both ${JSON.stringify(w.from)}; a window needs two different times (leave both out for whole days)` });
+  }
+}
+
+const TimeConditionSchema = z
+  .object(timeWindowShape)
+  .strict()
+  .superRefine(checkTimeWindow)
+  .describe("the event's receive time is inside a weekly window of local time, e.g. { tz: Europe/Berlin, from: \"09:00\", to: \"17:00\", weekdays: [mon, tue, wed, thu, fri] }");
+
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO-8601 date' });
 
 export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
@@ -56,6 +92,7 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
       first_seen: FirstSeenSchema.optional(),
       since_last: SinceLastSchema.optional(),
       count: CountSchema.optional(),
+      time: TimeConditionSchema.optional(),
       field: z.string().min(1).optional().describe('event field path, e.g. user.email, server.id, user.email_domain'),
       ignore_case: z.boolean().optional().describe('compare strings case-insensitively'),
       equals: scalar.optional(),
@@ -73,14 +110,16 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
       lte: z.number().optional(),
       before: isoDate.optional().describe('field is a date strictly before this ISO-8601 date'),
       after: isoDate.optional().describe('field is a date strictly after this ISO-8601 date'),
+      within: DurationSchema.optional().describe("field is a date less than this long before the event's receive time (or after it)"),
+      older_than: DurationSchema.optional().describe("field is a date at least this long before the event's receive time"),
     })
     .strict()
     .superRefine((c, ctx) => {
-      const groups = (['all', 'any', 'not', 'first_seen', 'since_last', 'count'] as const).filter((k) => c[k] !== undefined);
+      const groups = (['all', 'any', 'not', 'first_seen', 'since_last', 'count', 'time'] as const).filter((k) => c[k] !== undefined);
       const ops = OPERATORS.filter((k) => c[k] !== undefined);
       if (groups.length > 0) {
         if (groups.length > 1 || c.field !== undefined || ops.length > 0 || c.ignore_case !== undefined) {
-          ctx.addIssue({ code: 'custom', message: `a condition is either one of all/any/not/first_seen/since_last/count or a field test, not both (found ${[...groups, ...(c.field !== undefined ? ['field'] : []), ...ops].join(', ')})` });
+          ctx.addIssue({ code: 'custom', message: `a condition is either one of all/any/not/first_seen/since_last/count/time or a field test, not both (found ${[...groups, ...(c.field !== undefined ? ['field'] : []), ...ops].join(', ')})` });
         }
         return;
       }

@@ -5,6 +5,7 @@ import { CASE_OPERATORS, OPERATOR_BUILDERS, scalarKey } from './operators.js';
 import type { OperatorContext } from './operators.js';
 import { parseDuration } from './duration.js';
 import { countIn, track, type KeyMemory, type MemoryView, type TrackedKey } from './memory.js';
+import { compileTimeWindow } from './time-window.js';
 
 type Scalar = string | number | boolean;
 
@@ -17,7 +18,14 @@ export type CompiledCondition =
       /** e.g. `user.email in list vip_emails (ignore case)`. */
       readonly test: string;
       readonly path: readonly string[];
-      readonly check: (value: Json | undefined) => boolean;
+      readonly check: (value: Json | undefined, now: number) => boolean;
+      readonly why?: (value: Json) => string | undefined;
+    }
+  | {
+      /** `time`: the plan's now (the receive time) in a weekly window of a zone's local time. */
+      readonly kind: 'time';
+      readonly test: string;
+      readonly check: (now: number) => { passed: boolean; actual: string };
     }
   | {
       /** first_seen, since_last, count: reads the key's memory, not a field. */
@@ -65,7 +73,7 @@ function compileLeaf(condition: Condition, lists: ListSets): CompiledCondition {
   const leaf = build(condition[op], ctx);
   const phrase = op === 'exists' ? leaf.describe : `${op} ${leaf.describe}`;
   const suffix = ignoreCase && CASE_OPERATORS.has(op) ? ' (ignore case)' : '';
-  return { kind: 'leaf', test: `${field} ${phrase}${suffix}`, path: field.split('.'), check: leaf.check };
+  return { kind: 'leaf', test: `${field} ${phrase}${suffix}`, path: field.split('.'), check: leaf.check, ...(leaf.why && { why: leaf.why }) };
 }
 
 function durationOf(text: string): number {
@@ -134,5 +142,16 @@ export function compileCondition(condition: Condition, lists: ListSets, tracking
   if (condition.all !== undefined) return { kind: 'all', children: condition.all.map((c) => compileCondition(c, lists, tracking)) };
   if (condition.any !== undefined) return { kind: 'any', children: condition.any.map((c) => compileCondition(c, lists, tracking)) };
   if (condition.not !== undefined) return { kind: 'not', child: compileCondition(condition.not, lists, tracking) };
+  if (condition.time !== undefined) {
+    const window = compileTimeWindow(condition.time);
+    return {
+      kind: 'time',
+      test: `time ${window.describe}`,
+      check: (now) => {
+        const { inside, local } = window.at(now);
+        return { passed: inside, actual: local };
+      },
+    };
+  }
   return compileMemory(condition, tracking) ?? compileLeaf(condition, lists);
 }

@@ -6,7 +6,7 @@
 /** Operators a leaf condition may use; exactly one per leaf. */
 export const OPERATORS = [
   'equals', 'not_equals', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'matches',
-  'exists', 'gt', 'gte', 'lt', 'lte', 'before', 'after',
+  'exists', 'gt', 'gte', 'lt', 'lte', 'before', 'after', 'within', 'older_than',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
@@ -36,11 +36,29 @@ export interface Count {
   lte?: number;
 }
 
+/** Weekday names in rules.yaml, Monday first. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/**
+ * A weekly window of local time in an IANA time zone (time-window.ts): `from`–`to` ("HH:MM"; a `to`
+ * at or before `from` ends the next day) on each of `weekdays` (the day the window starts; every
+ * day when omitted). Without `from` and `to`, the windows are the whole days named.
+ */
+export interface TimeWindow {
+  tz: string;
+  from?: string;
+  to?: string;
+  weekdays?: Weekday[];
+}
+
 /** A condition: `all` / `any` / `not` over nested conditions, a memory test, or a leaf `{ field, <operator>, ignore_case? }`. */
 export interface Condition {
   first_seen?: FirstSeen;
   since_last?: SinceLast;
   count?: Count;
+  /** The receive time is inside the window. */
+  time?: TimeWindow;
   all?: Condition[];
   any?: Condition[];
   not?: Condition;
@@ -61,4 +79,8 @@ export interface Condition {
   lte?: number;
   before?: string;
   after?: string;
+  /** The field is a date less than this duration before the plan's now (or after it). */
+  within?: string;
+  /** The field is a date at least this duration before the plan's now. */
+  older_than?: string;
 }

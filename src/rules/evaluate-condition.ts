@@ -20,10 +20,16 @@ export function evaluateCondition(condition: CompiledCondition, view: JsonObject
       const { passed, actual } = condition.check(m, memory.now);
       return actual === undefined ? { test: condition.test, passed } : { test: condition.test, passed, actual };
     }
+    case 'time': {
+      const { passed, actual } = condition.check(memory.now);
+      return { test: condition.test, passed, actual };
+    }
     case 'leaf': {
       const actual = getPath(view, condition.path);
-      const passed = condition.check(actual);
-      return actual === undefined ? { test: condition.test, passed } : { test: condition.test, passed, actual };
+      const passed = condition.check(actual, memory.now);
+      if (actual === undefined) return { test: condition.test, passed };
+      const why = passed ? undefined : condition.why?.(actual);
+      return { test: why === undefined ? condition.test : `${condition.test}: ${why}`, passed, actual };
     }
     case 'not': {
       const child = evaluateCondition(condition.child, view, mode, memory);

@@ -1,14 +1,20 @@
 import type { Condition, Operator } from './condition.js';
 import { RE2JS } from 're2js';
 import type { Json } from '../events/event.js';
+import { parseDuration } from './duration.js';
 
 type Scalar = string | number | boolean;
 
-/** A leaf test precompiled from one operator: its description and a predicate over the field value. */
+/**
+ * A leaf test precompiled from one operator: its description and a predicate over the field value
+ * (relative dates also read the plan's now, ms).
+ */
 export interface LeafTest {
   /** The operand as shown in explanations (`"example.com"`, `list vips`); for `exists`, the whole phrase. */
   readonly describe: string;
-  readonly check: (value: Json | undefined) => boolean;
+  readonly check: (value: Json | undefined, now: number) => boolean;
+  /** Why a present value failed, when its value alone does not say (`not a date`). */
+  readonly why?: (value: Json) => string | undefined;
 }
 
 export interface OperatorContext {
@@ -77,7 +83,24 @@ function dateTest(operand: string, compare: (time: number, bound: number) => boo
   };
 }
 
-const negate = (test: LeafTest): LeafTest => ({ describe: test.describe, check: (value) => !test.check(value) });
+/**
+ * `within` / `older_than`: the field is a date less than / at least `operand` before now. A date
+ * after now (a sender's clock ahead) is within any duration. Complements on every date.
+ */
+function ageTest(operand: string, compare: (ageMs: number, bound: number) => boolean): LeafTest {
+  const bound = parseDuration(operand);
+  if (bound === undefined) throw new Error(`not a duration: ${show(operand)}`);
+  return {
+    describe: operand,
+    check: (value, now) => {
+      const time = toTime(value);
+      return time !== undefined && compare(now - time, bound);
+    },
+    why: (value) => (toTime(value) === undefined ? 'not a date' : undefined),
+  };
+}
+
+const negate = (test: LeafTest): LeafTest => ({ describe: test.describe, check: (value, now) => !test.check(value, now) });
 
 type Builders = { readonly [K in Operator]: (operand: NonNullable<Condition[K]>, ctx: OperatorContext) => LeafTest };
 
@@ -120,6 +143,8 @@ export const OPERATOR_BUILDERS: Builders = {
   lte: (operand) => ({ describe: show(operand), check: numberTest((n) => n <= operand) }),
   before: (operand) => dateTest(operand, (time, bound) => time < bound),
   after: (operand) => dateTest(operand, (time, bound) => time > bound),
+  within: (operand) => ageTest(operand, (age, bound) => age < bound),
+  older_than: (operand) => ageTest(operand, (age, bound) => age >= bound),
 };
 
 /** Operators for which `ignore_case` changes anything (and is shown in explanations). */

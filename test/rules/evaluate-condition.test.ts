@@ -4,6 +4,7 @@ import type { JsonObject } from '../../src/events/event.js';
 import { compileCondition, ListSets } from '../../src/rules/compile-condition.js';
 import { evaluateCondition, failureSummary, type EvaluationMode } from '../../src/rules/evaluate-condition.js';
 import { eventView } from '../../src/rules/event-view.js';
+import { NO_MEMORY } from '../../src/rules/memory.js';
 import { eventFrom, visitPayload } from './visit-event.js';
 
 const lists = { vips: ['janedoe@example.com', 'boss@example.com'], vip_domains: ['example.com'], ids: [1234, 42, true] };
@@ -228,6 +229,34 @@ describe('explanations', () => {
     ['the tree of a passing group', { all: [{ field: 'user.age', lt: 50 }] }, 'all(user.age lt 50)'],
   ])('failureSummary gives %s', (_name, condition, summary) => {
     expect(failureSummary(run(condition))).toBe(summary);
+  });
+});
+
+describe('time of day, weekdays and relative dates, against the plan\'s now', () => {
+  const DAY = 86_400_000;
+  // user.joined is 2025-09-02T09:41:04.769Z.
+  const JOINED = Date.parse('2025-09-02T09:41:04.769Z');
+  const at = (now: number, condition: Condition) => evaluateCondition(compileCondition(condition, new ListSets(lists)), view, 'decide', { ...NO_MEMORY, now });
+  const OFFICE: Condition = { time: { tz: 'Europe/Berlin', from: '09:00', to: '17:00', weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] } };
+
+  it.each<[string, number, Condition, { test: string; passed: boolean; actual?: unknown }]>([
+    ['within: just under the bound', JOINED + 7 * DAY - 1, { field: 'user.joined', within: '7d' }, { test: 'user.joined within 7d', passed: true, actual: '2025-09-02T09:41:04.769Z' }],
+    ['within: exactly the bound is out', JOINED + 7 * DAY, { field: 'user.joined', within: '7d' }, { test: 'user.joined within 7d', passed: false, actual: '2025-09-02T09:41:04.769Z' }],
+    ['within: a date after now counts', JOINED - DAY, { field: 'user.joined', within: '7d' }, { test: 'user.joined within 7d', passed: true, actual: '2025-09-02T09:41:04.769Z' }],
+    ['older_than: exactly the bound holds', JOINED + 30 * DAY, { field: 'user.joined', older_than: '30d' }, { test: 'user.joined older_than 30d', passed: true, actual: '2025-09-02T09:41:04.769Z' }],
+    ['older_than: just under the bound', JOINED + 30 * DAY - 1, { field: 'user.joined', older_than: '30d' }, { test: 'user.joined older_than 30d', passed: false, actual: '2025-09-02T09:41:04.769Z' }],
+    ['within: not a date is no match, explained', JOINED, { field: 'user.bad_date', within: '7d' }, { test: 'user.bad_date within 7d: not a date', passed: false, actual: 'soon' }],
+    ['older_than: a number is not a date', JOINED, { field: 'user.age', older_than: '1d' }, { test: 'user.age older_than 1d: not a date', passed: false, actual: 42 }],
+    ['older_than: a missing field fails', JOINED, { field: 'user.missing', older_than: '1d' }, { test: 'user.missing older_than 1d', passed: false }],
+    ['not older_than: not a date still fails inside, so not holds', JOINED, { not: { field: 'user.bad_date', older_than: '1d' } }, { test: 'not', passed: true }],
+    // 2026-03-31 is a Tuesday; Berlin is on CEST (+2).
+    ['time: Tuesday 09:00 in Berlin', Date.parse('2026-03-31T07:00:00Z'), OFFICE, { test: 'time Europe/Berlin 09:00–17:00 on mon, tue, wed, thu, fri', passed: true, actual: 'tue 2026-03-31 09:00' }],
+    ['time: Tuesday 17:00 in Berlin is the end', Date.parse('2026-03-31T15:00:00Z'), OFFICE, { test: 'time Europe/Berlin 09:00–17:00 on mon, tue, wed, thu, fri', passed: false, actual: 'tue 2026-03-31 17:00' }],
+    ['time: Saturday noon', Date.parse('2026-04-04T10:00:00Z'), OFFICE, { test: 'time Europe/Berlin 09:00–17:00 on mon, tue, wed, thu, fri', passed: false, actual: 'sat 2026-04-04 12:00' }],
+    ['time: whole days', Date.parse('2026-04-04T10:00:00Z'), { time: { tz: 'UTC', weekdays: ['sat', 'sun'] } }, { test: 'time UTC on sat, sun', passed: true, actual: 'sat 2026-04-04 10:00' }],
+  ])('%s', (_name, now, condition, explanation) => {
+    const got = at(now, condition);
+    expect(got.children === undefined ? got : { test: got.test, passed: got.passed }).toStrictEqual(explanation);
   });
 });
 

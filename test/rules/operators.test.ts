@@ -15,7 +15,7 @@ describe('matches', () => {
     ['(.*a){20}', 'a'.repeat(20), true],
     ['^(\\w+\\s?)+$', `${'word '.repeat(30)}!`, false],
   ])('%s completes on a hostile value', (pattern, value, expected) => {
-    expect(OPERATOR_BUILDERS.matches(pattern, ctx()).check(value)).toBe(expected);
+    expect(OPERATOR_BUILDERS.matches(pattern, ctx()).check(value, 0)).toBe(expected);
   });
 
   it.each<[string, boolean, string, boolean]>([
@@ -24,7 +24,7 @@ describe('matches', () => {
     ['^JANÉ$', true, 'jané', true],
     ['@(example|acme)\\.com$', true, 'x@ACME.com', true],
   ])('%s (ignore case %s) on %s', (pattern, ignoreCase, value, expected) => {
-    expect(OPERATOR_BUILDERS.matches(pattern, ctx(ignoreCase)).check(value)).toBe(expected);
+    expect(OPERATOR_BUILDERS.matches(pattern, ctx(ignoreCase)).check(value, 0)).toBe(expected);
   });
 
   it('throws on syntax RE2 does not have (the loader refuses it first, with its location)', () => {
