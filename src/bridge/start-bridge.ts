@@ -16,6 +16,8 @@ import { lockDataDir } from '../store/data-dir-lock.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { activeRules, type ActiveRules } from './active-rules.js';
 import { buildDestinations, type StagedDestinations } from './build-destinations.js';
+import { checkOnline } from './check-online.js';
+import { createCredentialStatus } from './credential-status.js';
 import { deadLetterOrphans } from './dead-letter-orphans.js';
 import { scheduleHistoryPruning } from './schedule-history-pruning.js';
 import { createIntake } from './create-intake.js';
@@ -51,6 +53,8 @@ export interface RunningBridge {
   readonly watcher: RulesWatcher;
   /** Resolves once every stored event is planned and the dispatcher has nothing due (tests, benchmarks). */
   idle(): Promise<void>;
+  /** Resolves once the latest credential check (start-up, or the last reload) has answered. */
+  credentialsChecked(): Promise<void>;
   /** Graceful stop: no new requests, answer those in flight, let running actions finish, close the store. */
   close(opts?: { readonly timeoutMs?: number }): Promise<void>;
 }
@@ -68,6 +72,8 @@ export interface StartOptions {
   readonly policy?: Parameters<typeof createDispatcher>[0]['policy'];
   /** Known credential values, cut out of stored errors (and of `log`, if it was made with it). */
   readonly scrubber?: SecretScrubber;
+  /** Ask each live destination's vendor who its credentials are, at start-up and after each reload (default true). */
+  readonly checkCredentials?: boolean;
 }
 
 /** TRUST_PROXY: `true`, a hop count, or Express's list of trusted addresses. */
@@ -119,6 +125,11 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     return { ok: false, errors: built.errors };
   }
   const { destinations } = built;
+  const credentials = createCredentialStatus({ checkOnline: (loaded) => checkOnline(loaded, settings), log, now });
+  let credentialCheck: Promise<void> = Promise.resolve();
+  const checkCredentials = (loaded: LoadedRules): void => {
+    if (opts.checkCredentials !== false) credentialCheck = credentials.check(loaded);
+  };
   const store = openSqliteStore({ dir: settings.DATA_DIR, now, log, dedupeWindowMs: settings.DEDUPE_WINDOW_HOURS * 3_600_000 });
   deadLetterOrphans(store.queue, [...destinations.map.keys()], now(), log);
   metrics.setQueueDepthSource(() => store.deliveries.counts());
@@ -174,7 +185,11 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     extraRoutes: (a) => {
       a.get('/metrics', (req, res) => void metrics.handler(req, res));
       a.get('/status', (_req, res) => {
-        res.json({ rules: holder.status(), queue: store.deliveries.counts(), destinations: destinations.summary(), planner: planner.stats(), dispatcher: dispatcher.stats() });
+        const dests = destinations.summary().map((d) => {
+          const creds = credentials.get(d.name);
+          return creds === undefined ? d : { ...d, credentials: creds };
+        });
+        res.json({ rules: holder.status(), queue: store.deliveries.counts(), destinations: dests, planner: planner.stats(), dispatcher: dispatcher.stats() });
       });
     },
   });
@@ -231,6 +246,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       staged?.apply();
       staged = undefined;
       deadLetterOrphans(store.queue, [...destinations.map.keys()], now(), log);
+      checkCredentials(loaded);
     },
     ...(opts.watch === false && { watch: false }),
   });
@@ -238,6 +254,8 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.host.includes(':') ? `[${host.host}]` : host.host}:${port}`;
   log.info({ url, rules: settings.RULES_FILE, version: first.rules.version, data: store.file, destinations: destinations.summary() }, 'bridge listening');
+  // After listening: events are taken while the vendors answer (each call bounded by ACTION_TIMEOUT_MS).
+  checkCredentials(first.rules);
 
   let closing: Promise<void> | undefined;
   const close = (closeOpts: { timeoutMs?: number } = {}): Promise<void> => {
@@ -246,6 +264,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       log.info({ timeoutMs }, 'stopping: no new requests or actions; finishing those in flight');
       watcher.close();
       stopPruning();
+      credentials.close();
       // Both within the one timeout: requests in flight are answered (their events and jobs are
       // stored, and run on the next start), and running actions finish; nothing new starts.
       // (The dispatcher logs the actions it had to abandon; their jobs stay `running` and run again on start.)
@@ -265,5 +284,6 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     await planner.idle();
     await dispatcher.idle();
   };
-  return { ok: true, bridge: { url, port, server, store, planner, dispatcher, holder, metrics, watcher, idle, close } };
+  const credentialsChecked = () => credentialCheck;
+  return { ok: true, bridge: { url, port, server, store, planner, dispatcher, holder, metrics, watcher, idle, credentialsChecked, close } };
 }

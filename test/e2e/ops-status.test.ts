@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeDiscord } from '../fakes/fake-discord.js';
+import { startFakeHubspot } from '../fakes/fake-hubspot.js';
+import { startFakeSlack } from '../fakes/fake-slack.js';
 import { visitBy } from '../observe/sample-events.js';
-import { BUNDLED_RULES, startOpsBridge, type OpsBridge } from '../observe/start-ops-bridge.js';
+import { BUNDLED_RULES, SLACK_BOT_TOKEN, startOpsBridge, type OpsBridge } from '../observe/start-ops-bridge.js';
 
 /** Issue 5, /status and /readyz through the real bridge. */
 
@@ -28,6 +31,7 @@ describe('/status', () => {
     expect(posted.status).toBe(202);
     await b.slack.waitFor(() => b.slack.messages.length === 1);
     await b.bridge.idle();
+    await b.bridge.credentialsChecked();
 
     const { status, body } = await json(b, '/status');
     expect(status).toBe(200);
@@ -35,8 +39,14 @@ describe('/status', () => {
       rules: { version, loadedAt: expect.stringMatching(ISO), lastReload: null, reloads: 0, failures: 0 },
       queue: { pending: 0, running: 0, done: 2, dead: 0, ambiguous: 0 },
       destinations: [
-        { name: 'vip-alerts', kind: 'slack', mode: 'live' },
-        { name: 'community-joins', kind: 'discord', mode: 'live' },
+        { name: 'vip-alerts', kind: 'slack', mode: 'live', credentials: { state: 'ok', as: 'bridge (U0FAKE) in workspace Fake', checkedAt: expect.stringMatching(ISO) } },
+        {
+          name: 'community-joins',
+          kind: 'discord',
+          mode: 'live',
+          credentials: { state: 'ok', as: 'webhook "Fake hook" in channel 111111111111111111', checkedAt: expect.stringMatching(ISO) },
+        },
+        // A dry destination has no credentials to check.
         { name: 'crm', kind: 'hubspot', mode: 'dry run' },
       ],
       planner: { batches: 1, events: 1, failed: 0 },
@@ -45,6 +55,32 @@ describe('/status', () => {
     // The dry-run destination logged what it would send, and nothing reached HubSpot.
     expect(b.log.withMsg('dry run: would send').map((l) => [l.destination, l.eventId])).toEqual([['crm', (posted.json as { id: string }).id]]);
     expect(b.hubspot.calls).toEqual([]);
+  });
+
+  it('logs one line per live destination with who it is authenticated as, or the vendor refusal; a reload checks again', async () => {
+    // The fake Slack takes only the right token; the bridge was given a revoked one.
+    const [slack, discord, hubspot] = await Promise.all([startFakeSlack({ token: SLACK_BOT_TOKEN }), startFakeDiscord(), startFakeHubspot()]);
+    t = await startOpsBridge({ fakes: { slack, discord, hubspot }, env: { SLACK_BOT_TOKEN: 'xoxb-revoked-token' } });
+    const b = t;
+    await b.bridge.credentialsChecked();
+    const lines = () => b.log.lines().filter((l) => String(l.msg).startsWith('destination ')).map((l) => [l.level, l.msg]);
+    const startUp = [
+      [40, 'destination vip-alerts: credentials refused: slack auth.test: invalid_auth'],
+      [30, 'destination community-joins: authenticated as webhook "Fake hook" in channel 111111111111111111'],
+      [30, 'destination crm: authenticated as a private app token that can read contacts'],
+    ];
+    expect(lines()).toEqual(startUp);
+    expect((await json(b, '/status')).body.destinations[0]).toEqual({
+      name: 'vip-alerts', kind: 'slack', mode: 'live', credentials: { state: 'refused', error: 'slack auth.test: invalid_auth', checkedAt: expect.stringMatching(ISO) },
+    });
+    // Identity reads are set apart by the fakes: none of them is a delivery.
+    expect([slack.asideCalls.map((c) => c.path), slack.calls, discord.calls, hubspot.calls]).toEqual([['/api/auth.test'], [], [], []]);
+    expect(b.log.raw.join('\n')).not.toContain('xoxb-revoked-token');
+
+    b.writeRules(`${readFileSync(BUNDLED_RULES, 'utf8')}\n# edited\n`);
+    expect(await b.bridge.watcher.reload()).toBe(true);
+    await b.bridge.credentialsChecked();
+    expect(lines()).toEqual([...startUp, ...startUp]);
   });
 
   it('after a refused reload: the last error, and the rules in force unchanged', async () => {

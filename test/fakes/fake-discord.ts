@@ -138,7 +138,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return discordReplies.error(404, 0, '404: Not Found');
   };
 
-  const server = await startFakeServer(handler, options);
+  // Get Webhook and Get Current User are who the bridge asks at start-up: not deliveries.
+  const server = await startFakeServer(handler, { ...options, aside: (call) => call.method === 'GET' && (WEBHOOK.test(call.path) || /^\/api\/v\d+\/users\/@me\/?$/.test(call.path)) });
   return {
     ...server,
     apiUrl: `${server.url}/api`,

@@ -33,6 +33,17 @@ describe('startFakeServer', () => {
     expect((await post(`${fake.url}/tea`, '')).status).toBe(418);
   });
 
+  it('sets aside identity reads: recorded apart, past unmatched scripts and the hook, answered by the route', async () => {
+    fake = await startFakeServer(() => ({ body: 'route' }), { aside: (c) => c.path === '/whoami' });
+    fake.failNext(1, { status: 503 });
+    fake.intercept(() => ({ status: 202, body: 'hook' }));
+    expect((await post(`${fake.url}/whoami`, '')).status).toBe(200);
+    expect((await post(`${fake.url}/send`, '')).status).toBe(503);
+    fake.failNext(1, { status: 401 }, (c) => c.path === '/whoami');
+    expect((await post(`${fake.url}/whoami`, '')).status).toBe(401);
+    expect([fake.calls.map((c) => c.path), fake.asideCalls.map((c) => c.path)]).toEqual([['/send'], ['/whoami', '/whoami']]);
+  });
+
   it('lets a hook answer or fall through to the route', async () => {
     fake = await startFakeServer(() => ({ body: 'route' }));
     fake.intercept((c) => (c.path === '/hooked' ? { status: 202, body: 'hook' } : undefined));

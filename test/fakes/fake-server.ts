@@ -48,8 +48,13 @@ export type Interceptor = (call: RecordedCall) => Reply | undefined | Promise<Re
 export interface FakeServer {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
   readonly url: string;
-  /** Every request received, in order (scripted ones included). */
+  /** Every request received, in order (scripted ones included), except the `aside` ones. */
   readonly calls: RecordedCall[];
+  /**
+   * Requests the fake's `aside` predicate set apart (identity reads such as Slack auth.test, made by
+   * the bridge at start-up), so tests that count a destination's calls count only deliveries.
+   */
+  readonly asideCalls: RecordedCall[];
   /**
    * Answer the next `n` requests (that satisfy `match`, if given) with `reply` instead of the route.
    * Scripts queue up in call order.
@@ -70,28 +75,38 @@ export interface FakeServerOptions {
   readonly now?: () => number;
 }
 
+export interface FakeServerInternals {
+  /**
+   * Requests recorded in `asideCalls` instead of `calls`, answered by the route: unmatched scripts
+   * and the intercept hook skip them; only a script whose `match` accepts them applies.
+   */
+  readonly aside?: (call: RecordedCall) => boolean;
+}
+
 interface Script {
   remaining: number;
   reply: Reply | ((call: RecordedCall) => Reply);
   match?: (call: RecordedCall) => boolean;
 }
 
-export async function startFakeServer(handler: Handler, options: FakeServerOptions = {}): Promise<FakeServer> {
+export async function startFakeServer(handler: Handler, options: FakeServerOptions & FakeServerInternals = {}): Promise<FakeServer> {
   const now = options.now ?? Date.now;
   const calls: RecordedCall[] = [];
+  const asideCalls: RecordedCall[] = [];
+  const isAside = options.aside ?? (() => false);
   let scripts: Script[] = [];
   let hook: Interceptor | undefined;
   const waiters = new Set<() => void>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const answer = async (call: RecordedCall): Promise<Reply> => {
-    const script = scripts.find((s) => s.remaining > 0 && (s.match === undefined || s.match(call)));
+  const answer = async (call: RecordedCall, aside: boolean): Promise<Reply> => {
+    const script = scripts.find((s) => s.remaining > 0 && (s.match === undefined ? !aside : s.match(call)));
     if (script !== undefined) {
       script.remaining -= 1;
       scripts = scripts.filter((s) => s.remaining > 0);
       return typeof script.reply === 'function' ? script.reply(call) : script.reply;
     }
-    return (await hook?.(call)) ?? handler(call);
+    return (aside ? undefined : await hook?.(call)) ?? handler(call);
   };
 
   const server = http.createServer((req, res) => {
@@ -100,10 +115,11 @@ export async function startFakeServer(handler: Handler, options: FakeServerOptio
     req.on('end', () => {
       void (async () => {
         const call = record(req, Buffer.concat(chunks).toString('utf8'), now());
-        calls.push(call);
+        const aside = isAside(call);
+        (aside ? asideCalls : calls).push(call);
         let reply: Reply;
         try {
-          reply = await answer(call);
+          reply = await answer(call, aside);
         } catch (error) {
           reply = { status: 500, body: { fake_error: errorMessage(error) } };
         }
@@ -139,6 +155,7 @@ export async function startFakeServer(handler: Handler, options: FakeServerOptio
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    asideCalls,
     failNext(n, reply, match) {
       scripts.push({ remaining: n, reply, ...(match !== undefined && { match }) });
     },
@@ -163,6 +180,7 @@ export async function startFakeServer(handler: Handler, options: FakeServerOptio
     },
     reset() {
       calls.length = 0;
+      asideCalls.length = 0;
       scripts = [];
       hook = undefined;
     },

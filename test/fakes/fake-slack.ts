@@ -131,7 +131,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         return slackReplies.error('unknown_method');
     }
   };
-  const server = await startFakeServer(handler, options);
+  // auth.test is who the bridge asks at start-up (and `bridge check --online`): not a delivery.
+  const server = await startFakeServer(handler, { ...options, aside: (call) => call.path === '/api/auth.test' });
   return {
     ...server,
     apiUrl: `${server.url}/api/`,
