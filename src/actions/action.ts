@@ -5,7 +5,7 @@ import type { JsonObject } from '../events/event.js';
  * What one attempt at an action came to. Actions classify; the dispatcher decides what happens
  * next (retry, backoff, dead letter).
  */
-export type Outcome =
+export type Outcome = (
   /** Delivered. `ref` is what the vendor returned: Slack `ts`, Discord message id, HubSpot object id. */
   | { status: 'ok'; ref?: string; detail?: JsonObject }
   /** Transient and known not to have taken effect (network before send, 5xx, 429): retry. */
@@ -13,7 +13,22 @@ export type Outcome =
   /** May or may not have taken effect (timeout or reset after the request was sent). */
   | { status: 'ambiguous'; reason: string }
   /** Permanent (invalid auth, unknown channel, validation error): never retried. */
-  | { status: 'fail'; reason: string };
+  | { status: 'fail'; reason: string }
+) & {
+  /**
+   * Vendor ids to remember under this job's memo keys (see `ActionKind.memoKeys`), recorded by the
+   * dispatcher just before the outcome, whatever its status: a Slack thread's root `ts`, the id of
+   * a HubSpot note already created for this job.
+   */
+  readonly memos?: readonly Memo[];
+};
+
+/** One remembered vendor id. `ttlMs`: forgotten that long after it is recorded; absent keeps it. */
+export interface Memo {
+  readonly key: string;
+  readonly value: string;
+  readonly ttlMs?: number;
+}
 
 /** Per-attempt context handed to a sender by the dispatcher. */
 export interface SendContext {
@@ -22,6 +37,8 @@ export interface SendContext {
   /** Stable across retries and replays of the same job: `${eventId}:${rule}:${actionIndex}`. */
   readonly idempotencyKey: string;
   readonly signal: AbortSignal;
+  /** What the dispatcher remembers under this job's memo keys (`ActionKind.memoKeys`), by key. */
+  readonly memos?: Readonly<Record<string, string>>;
 }
 
 /** Performs one destination's side effects. Never throws for expected vendor failures: it classifies them. */
@@ -85,6 +102,13 @@ export interface ActionKind<Dest extends { kind: string }, Params, Req> {
   buildRequest(dest: Dest, params: Params, render: (template: string) => string): Req;
   /** Rate limit that applies to this request, if the vendor documents one. */
   rateLimit(dest: Dest, request: Req): RateLimit | undefined;
+  /**
+   * Keys of what this job needs remembered across attempts, jobs and restarts (a thread root's
+   * `ts`, a note already created by this job): the dispatcher reads them from the store into
+   * `ctx.memos` before each attempt, and records the `memos` an outcome returns. Keys are scoped
+   * to the destination by the dispatcher. `idempotencyKey` is the job's plan key.
+   */
+  memoKeys?(dest: Dest, request: Req, idempotencyKey: string): readonly string[];
   /** Requests with the same non-undefined key may go out together through `sendBatch`. */
   batchKey?(dest: Dest, request: Req): string | undefined;
   /**

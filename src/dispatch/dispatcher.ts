@@ -1,5 +1,5 @@
 import type { Outcome } from '../actions/action.js';
-import type { Job, JobUpdate } from '../store/job-queue.js';
+import type { Job, JobUpdate, MemoWrite } from '../store/job-queue.js';
 import type { BreakerState } from './circuit-breaker.js';
 import type { Dispatcher, DispatcherOptions, SetTimer } from './dispatcher-types.js';
 import { createLane, type KeyedLimit, type Lane } from './lane.js';
@@ -12,6 +12,8 @@ import { runCall } from './run-call.js';
 
 export type { DispatchDestination } from './lane.js';
 export type { Dispatcher, DispatcherOptions, SetTimer, SettledJob } from './dispatcher-types.js';
+
+const memoKey = (destination: string, key: string) => `${destination}\u0000${key}`;
 
 const defaultSetTimer: SetTimer = (fn, ms) => {
   const t = setTimeout(fn, ms);
@@ -148,8 +150,9 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     const trial = lane.breaker.started(t);
     const controller = new AbortController();
     controllers.add(controller);
+    const memos = readMemos(lane, call, t);
     log.debug({ destination: lane.name, eventIds: call.jobs.map((j) => j.eventId), jobs: call.jobs.map((j) => j.id), batch: call.batch }, 'sending');
-    const p: Promise<void> = runCall(lane.dest.sender, call, controller.signal)
+    const p: Promise<void> = runCall(lane.dest.sender, call, controller.signal, (i) => memos[i])
       .then((outcomes) => finish(lane, call, outcomes, trial, rate))
       .catch((err: unknown) =>
         log.error({ err, destination: lane.name, eventIds: call.jobs.map((j) => j.eventId), jobs: call.jobs.map((j) => j.id) }, 'recording an outcome failed; the jobs run again once their lease expires'),
@@ -164,6 +167,25 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         checkIdle();
       });
     running.add(p);
+  }
+
+  /**
+   * Each job's memos (`ActionKind.memoKeys`), read just before its call: a message sent after
+   * another's answer sees what that one recorded. Keys are scoped `<destination>\0<key>` in the store.
+   */
+  function readMemos(lane: Lane, call: Call, t: number): (Record<string, string> | undefined)[] {
+    const keysPerJob = call.jobs.map((job) => lane.memoKeysOf(job));
+    const all = [...new Set(keysPerJob.flat())];
+    if (all.length === 0) return call.jobs.map(() => undefined);
+    const found = queue.readMemos(all.map((k) => memoKey(lane.name, k)), t);
+    return keysPerJob.map((keys) => {
+      const out: Record<string, string> = {};
+      for (const k of keys) {
+        const v = found.get(memoKey(lane.name, k));
+        if (v !== undefined) out[k] = v;
+      }
+      return out;
+    });
   }
 
   function finish(lane: Lane, call: Call, outcomes: readonly Outcome[], trial: boolean, rate: KeyedLimit | undefined): void {
@@ -187,6 +209,17 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     const transition = lane.breaker.record(healthy, trial, t);
     if (transition === 'opened') log.warn({ destination, until: new Date(lane.breaker.openUntil()).toISOString() }, 'circuit breaker opened');
     if (transition === 'closed') log.info({ destination }, 'circuit breaker closed');
+    const memos: MemoWrite[] = outcomes.flatMap((o: Outcome) =>
+      (o.memos ?? []).map((m) => ({ key: memoKey(destination, m.key), value: m.value, expiresAt: m.ttlMs === undefined ? null : t + m.ttlMs })),
+    );
+    // Recorded before the outcome, in a commit of their own: if the outcome cannot be recorded (a
+    // busy or full disk) and the job runs again at its lease's end, it still sees what this
+    // attempt created (a note, a thread root) and does not create it twice.
+    try {
+      queue.remember(memos);
+    } catch (err) {
+      log.error({ err, destination, jobs: call.jobs.map((j) => j.id) }, 'recording memos failed; a later attempt of these jobs may repeat what this one created');
+    }
     queue.settle(updates, t);
     call.jobs.forEach((job, i) => {
       const u = updates[i];

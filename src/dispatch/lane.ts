@@ -40,6 +40,8 @@ export interface Lane {
   /** Calls that may start now (concurrency and breaker). */
   slots(now: number): number;
   batchKeyOf(job: Job): string | undefined;
+  /** The job's memo keys as the kind names them (undefined: none); the dispatcher scopes them to the destination. */
+  memoKeysOf(job: Job): readonly string[];
   rateLimitOf(job: Job): KeyedLimit | undefined;
 }
 
@@ -62,6 +64,16 @@ export function createLane(name: string, dest: DispatchDestination, policy: Disp
       } catch (err) {
         log.error({ err, eventId: job.eventId, jobId: job.id, destination: name }, 'batchKey failed; sending alone');
         return undefined;
+      }
+    },
+    memoKeysOf(job) {
+      if (dest.kind.memoKeys === undefined) return [];
+      // A kind that throws here sends without memos (a thread reply goes out as a new message).
+      try {
+        return dest.kind.memoKeys(dest.config, job.request, job.planKey);
+      } catch (err) {
+        log.error({ err, eventId: job.eventId, jobId: job.id, destination: name }, 'memoKeys failed; sending without memos');
+        return [];
       }
     },
     rateLimitOf(job) {

@@ -7,9 +7,15 @@ import { errorMessage } from '../error-message.js';
  * failures, not throw; if it throws anyway, every job of the call is retried (a bug or an
  * unexpected error must not crash the loop or lose the job).
  */
-export async function runCall(sender: Sender<unknown>, call: Call, signal: AbortSignal): Promise<Outcome[]> {
-  const items = call.jobs.map((job) => {
-    const ctx: SendContext = { jobId: job.id, eventId: job.eventId, idempotencyKey: job.planKey, signal };
+export async function runCall(
+  sender: Sender<unknown>,
+  call: Call,
+  signal: AbortSignal,
+  memosOf: (index: number) => Readonly<Record<string, string>> | undefined = () => undefined,
+): Promise<Outcome[]> {
+  const items = call.jobs.map((job, index) => {
+    const memos = memosOf(index);
+    const ctx: SendContext = { jobId: job.id, eventId: job.eventId, idempotencyKey: job.planKey, signal, ...(memos !== undefined && { memos }) };
     return { request: job.request as unknown, ctx };
   });
   try {

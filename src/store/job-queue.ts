@@ -43,6 +43,16 @@ export type JobUpdate =
   | { readonly id: string; readonly to: 'retry'; readonly at: number; readonly reason: string };
 
 /**
+ * A vendor id the dispatcher remembers for later attempts and jobs (a Slack thread root's `ts`, a
+ * HubSpot note id per job), stored in the `state` table (scope `memo`); `expiresAt` null keeps it.
+ */
+export interface MemoWrite {
+  readonly key: string;
+  readonly value: string;
+  readonly expiresAt: number | null;
+}
+
+/**
  * The dispatcher's view of the durable job queue. Delivery is at-least-once: a claimed job that is
  * never settled (the process died) runs again after `recoverInFlight`.
  *
@@ -68,6 +78,10 @@ export interface JobQueue {
   deadLetter(id: string, reason: string, now: number): void;
   /** Applies several updates to running jobs in one commit (a batch call's outcomes). */
   settle(updates: readonly JobUpdate[], now: number): void;
+  /** Records memos (upserting by key) in one commit. */
+  remember(memos: readonly MemoWrite[]): void;
+  /** The memos recorded under `keys` that have not expired by `now`. */
+  readMemos(keys: readonly string[], now: number): Map<string, string>;
   /** Puts claimed jobs back to pending, due at `at`, giving back the attempt the claim counted. */
   release(ids: readonly string[], at: number, now: number): void;
   /** Pushes every pending job of `destination` due before `until` to `until` (no attempt used). */

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { Job, JobQueue, JobResult, JobUpdate } from './job-queue.js';
+import type { Job, JobQueue, JobResult, JobUpdate, MemoWrite } from './job-queue.js';
 import { JOB_BY_ID as BY_ID, jobKey, toJob, type JobRow } from './sqlite-rows.js';
 
 /**
@@ -88,8 +88,20 @@ export function createSqliteJobQueue(db: Database): JobQueue {
     }
   }
 
+  // Memos share the planner's state table (scope `memo`), so the hourly housekeeping prunes them.
+  const putMemo = db.prepare<[string, string, number | null]>(
+    `INSERT INTO state (scope, key, value, expires_at) VALUES ('memo', ?, ?, ?)
+     ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+  );
+  const getMemos = db.prepare<[string, number], { key: string; value: string }>(
+    `SELECT s.key, s.value FROM json_each(?) j JOIN state s ON s.scope = 'memo' AND s.key = j.value
+     WHERE s.expires_at IS NULL OR s.expires_at > ?`,
+  );
   const settleAll = db.transaction((updates: readonly JobUpdate[], now: number) => {
     for (const u of updates) apply(u, now);
+  });
+  const rememberAll = db.transaction((memos: readonly MemoWrite[]) => {
+    for (const m of memos) putMemo.run(m.key, JSON.stringify(m.value), m.expiresAt);
   });
   const releaseAll = db.transaction((ids: readonly string[], at: number, now: number) => {
     for (const id of ids) toReleased.run({ ...byId(id, now), at });
@@ -115,6 +127,16 @@ export function createSqliteJobQueue(db: Database): JobQueue {
     retryLater: (id, at, reason, now) => apply({ id, to: 'retry', at, reason }, now),
     deadLetter: (id, reason, now) => void toDead.run({ ...byId(id, now), reason }),
     settle: (updates, now) => (updates.length === 0 ? undefined : settleAll(updates, now)),
+    remember: (memos) => (memos.length === 0 ? undefined : rememberAll(memos)),
+    readMemos(keys, now) {
+      const out = new Map<string, string>();
+      if (keys.length === 0) return out;
+      for (const row of getMemos.all(JSON.stringify(keys), now)) {
+        const value: unknown = JSON.parse(row.value);
+        if (typeof value === 'string') out.set(row.key, value);
+      }
+      return out;
+    },
     release: (ids, at, now) => (ids.length === 0 ? undefined : releaseAll(ids, at, now)),
     deferDestination: (destination, until, now) => defer.run({ destination, until, now }).changes,
     deadLetterOrphans: (destinations, reason, now) => deadLetterOrphans(destinations, reason, now),

@@ -21,6 +21,14 @@ describe('bridge check', () => {
     expect(live.stdout).not.toContain('hooks.slack.com');
   });
 
+  it('accepts the HubSpot notes example, dry without HUBSPOT_ACCESS_TOKEN and live with it', async () => {
+    const dry = await runCli(['check', '--rules', 'examples/hubspot-notes.yaml']);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toBe('warning: destination "crm": HUBSPOT_ACCESS_TOKEN is not set; it will run dry (log what it would send)\n');
+    const live = await runCli(['check', '--rules', 'examples/hubspot-notes.yaml'], { HUBSPOT_ACCESS_TOKEN: 'pat-na1-example' });
+    expect(live.stdout).toMatch(/^examples\/hubspot-notes\.yaml: ok, version [0-9a-f]{12}, 1 rules?, destinations: crm \(hubspot, live\)\n$/);
+  });
+
   it('exits 1 naming line and column of every error in a broken file', async () => {
     const r = await runCli(['check', '--rules', 'test/fixtures/rules/invalid/multiple-errors.yaml']);
     expect(r.code).toBe(1);

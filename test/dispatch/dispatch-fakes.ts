@@ -47,8 +47,9 @@ export function fakeClock(start = 1_700_000_000_000): FakeClock {
 export function fakeKind(opts: {
   rateLimit?: (request: Json) => RateLimit | undefined;
   batchKey?: (request: Json) => string | undefined;
+  memoKeys?: (request: Json, idempotencyKey: string) => readonly string[];
 } = {}): AnyActionKind {
-  const { rateLimit, batchKey } = opts;
+  const { rateLimit, batchKey, memoKeys } = opts;
   return {
     kind: 'fake',
     destinationSchema: z.object({ kind: z.literal('fake') }),
@@ -59,6 +60,7 @@ export function fakeKind(opts: {
     buildRequest: () => ({}),
     rateLimit: (_dest: unknown, request: Json) => rateLimit?.(request),
     batchKey: batchKey === undefined ? undefined : (_dest: unknown, request: Json) => batchKey(request),
+    memoKeys: memoKeys === undefined ? undefined : (_dest: unknown, request: Json, key: string) => memoKeys(request, key),
     createSender: () => {
       throw new Error('not in tests');
     },

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Outcome, Sender } from '../../src/actions/action.js';
+import type { Outcome, SendContext, Sender } from '../../src/actions/action.js';
+import type { Json } from '../../src/events/event.js';
 import { createDispatcher, type Dispatcher, type DispatchDestination, type SettledJob } from '../../src/dispatch/dispatcher.js';
 import type { DispatchPolicy } from '../../src/dispatch/dispatch-policy.js';
 import type { SqliteStore } from '../../src/store/sqlite-store.js';
@@ -11,11 +12,14 @@ let clock: FakeClock;
 let t0: number;
 let store: SqliteStore;
 let cleanup: () => void;
+let storeDir: string;
+const dirOf = () => storeDir;
 let dispatchers: Dispatcher[];
 
 beforeEach(() => {
   let dir: string;
   ({ dir, cleanup } = tempDir());
+  storeDir = dir;
   clock = fakeClock();
   t0 = clock.now();
   store = openTemp(dir, clock);
@@ -556,5 +560,104 @@ describe('with the real clock and timers', () => {
       live.close();
       done();
     }
+  });
+});
+
+describe('memos (vendor ids remembered across attempts, jobs and restarts)', () => {
+  /** A kind whose jobs read and write the memo named by their request's `memo` field. */
+  const memoKind = () => fakeKind({ memoKeys: (request) => [String((request as { memo: string }).memo)] });
+  /** Answers ok, and records a memo (the call number) under the job's key when none was handed in. */
+  const firstWins = (request: Json, ctx: SendContext, n: number): Outcome => {
+    const key = String((request as { memo: string }).memo);
+    return ctx.memos?.[key] !== undefined ? { status: 'ok', ref: `reply-to-${ctx.memos[key]}` } : { status: 'ok', ref: `root-${n}`, memos: [{ key, value: `root-${n}` }] };
+  };
+
+  it.each<[string, number | undefined, number, string[]]>([
+    ['kept without a ttl', undefined, 3_600_000, ['root-1', 'reply-to-root-1']],
+    ['handed to a later job while it lives', 60_000, 59_999, ['root-1', 'reply-to-root-1']],
+    ['forgotten once its ttl ends', 60_000, 60_000, ['root-1', 'root-2']],
+  ])('a memo an outcome returns is %s', async (_name, ttlMs, later, refs) => {
+    const script: Script = (request, ctx, n) => {
+      const out = firstWins(request, ctx, n);
+      return out.memos === undefined || ttlMs === undefined ? out : { ...out, memos: out.memos.map((m) => ({ ...m, ttlMs })) };
+    };
+    const { sender, calls } = scriptedSender(clock, script);
+    const d = dispatcher({ sender, kind: memoKind() });
+    await seed(store, 'e1', [{ request: { memo: 'thread:u1' } }]);
+    d.start();
+    await d.idle();
+    clock.advance(later);
+    await seed(store, 'e2', [{ request: { memo: 'thread:u1' } }]);
+    d.wake();
+    await d.idle();
+    expect([job('e1:r:0').ref, job('e2:r:0').ref]).toEqual(refs);
+    expect(calls.map((c) => c.ctx[0]?.memos)).toEqual([{}, refs[1] === 'root-2' ? {} : { 'thread:u1': 'root-1' }]);
+  });
+
+  it('scopes memos to the destination: the same key on another destination is another memo', async () => {
+    const { sender } = scriptedSender(clock, firstWins);
+    const d = createDispatcher({
+      queue: store.queue,
+      destinations: new Map([
+        ['dest', { kind: memoKind(), config: { kind: 'fake' }, sender }],
+        ['other', { kind: memoKind(), config: { kind: 'fake' }, sender }],
+      ]),
+      now: clock.now, log: captureLog().log, random: () => 0.5, setTimer: clock.setTimer,
+    });
+    dispatchers.push(d);
+    await seed(store, 'e1', [{ request: { memo: 'k' } }, { request: { memo: 'k' }, destination: 'other' }]);
+    d.start();
+    await d.idle();
+    expect([job('e1:r:0').ref, job('e1:r:1').ref]).toEqual(['root-1', 'root-2']);
+  });
+
+  it('survives a restart: a new dispatcher on the reopened store hands the memo on', async () => {
+    const { sender } = scriptedSender(clock, firstWins);
+    const d = dispatcher({ sender, kind: memoKind() });
+    await seed(store, 'e1', [{ request: { memo: 'k' } }]);
+    d.start();
+    await d.idle();
+    await d.stop();
+    store.close();
+    store = openTemp(dirOf(), clock);
+    const again = dispatcher({ sender: scriptedSender(clock, firstWins).sender, kind: memoKind() });
+    await seed(store, 'e2', [{ request: { memo: 'k' } }]);
+    again.start();
+    await again.idle();
+    expect(job('e2:r:0').ref).toBe('reply-to-root-1');
+  });
+
+  it('records the memo even when the outcome cannot be recorded, so the job run again at its lease end does not repeat it', async () => {
+    let failures = 1;
+    const queue: JobQueue = {
+      ...store.queue,
+      settle(updates, now) {
+        if (failures-- > 0) throw new Error('SQLITE_BUSY: database is locked');
+        store.queue.settle(updates, now);
+      },
+    };
+    const { sender, calls } = scriptedSender(clock, firstWins);
+    const d = dispatcher({ sender, kind: memoKind() }, { queue, policy: { leaseMs: 40_000 } });
+    await seed(store, 'e1', [{ request: { memo: 'note:e1:r:0' } }]);
+    d.start();
+    await until(() => calls.length === 1 && job('e1:r:0').status === 'running');
+    clock.advance(50_000);
+    await d.idle();
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.ctx[0]?.memos).toEqual({ 'note:e1:r:0': 'root-1' });
+    expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2, ref: 'reply-to-root-1' });
+  });
+
+  it('records memos from outcomes that are not ok too (a partial success)', async () => {
+    const script: Script = (_request, ctx, n) =>
+      n === 1 ? { status: 'retry', reason: 'HTTP 503 after the first step', memos: [{ key: 'k', value: 'step-1' }] } : { status: 'ok', ref: ctx.memos?.k ?? 'none' };
+    const { sender } = scriptedSender(clock, script);
+    const d = dispatcher({ sender, kind: memoKind() });
+    await seed(store, 'e1', [{ request: { memo: 'k' } }]);
+    d.start();
+    await d.idle();
+    clock.advance(60_000);
+    await d.idle();
+    expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2, ref: 'step-1' });
   });
 });

@@ -9,6 +9,11 @@ import { startFakeServer, type FakeServer, type FakeServerOptions, type Recorded
  *   so a repeat updates the same id; `objectWriteTraceId` is echoed; duplicate ids in one batch and
  *   more than 100 inputs get 400, as HubSpot does.
  * - `POST /crm/v3/objects/notes`: 201, associated with the contact ids given.
+ * - `POST /crm/v3/objects/notes/batch/create`: up to 100 inputs, each with its associations; 201
+ *   with `objectWriteTraceId` echoed. An invalid input (no `hs_timestamp`, an association to a
+ *   contact that does not exist, a body `validateNote` refuses) rejects the whole batch with 400
+ *   and creates nothing, or with `onInvalid: 'multi-status'` comes back in a 207's `errors`
+ *   (context `objectWriteTraceId`) while the rest are created.
  * Optional rolling-window rate limit: 429 with `policyName: TEN_SECONDLY_ROLLING`.
  */
 
@@ -35,6 +40,8 @@ export interface FakeHubspotOptions extends FakeServerOptions {
   readonly onInvalid?: 'reject-batch' | 'multi-status';
   /** Answer upsert results in reverse input order (HubSpot does not promise the input order). */
   readonly reverseResults?: boolean;
+  /** Returns why a note body is invalid, if it is. Default: none is. */
+  readonly validateNote?: (body: string) => string | undefined;
 }
 
 export interface FakeHubspot extends FakeServer {
@@ -43,6 +50,8 @@ export interface FakeHubspot extends FakeServer {
   readonly notes: FakeNote[];
   /** Calls to the batch upsert route. */
   upsertCalls(): RecordedCall[];
+  /** Calls that create notes (the batch route and the one-by-one route). */
+  noteCalls(): RecordedCall[];
 }
 
 let correlation = 0;
@@ -70,6 +79,7 @@ export const hubspotReplies = {
 const UPSERT = '/crm/v3/objects/contacts/batch/upsert';
 const isIdentityRead = (call: RecordedCall): boolean => call.method === 'GET' && call.path === '/crm/v3/objects/contacts';
 const NOTES = '/crm/v3/objects/notes';
+const NOTES_BATCH = '/crm/v3/objects/notes/batch/create';
 
 export async function startFakeHubspot(options: FakeHubspotOptions = {}): Promise<FakeHubspot> {
   const now = options.now ?? Date.now;
@@ -119,22 +129,51 @@ export async function startFakeHubspot(options: FakeHubspotOptions = {}): Promis
     return { status: 207, body: { ...answer, numErrors: errors.length, errors } };
   };
 
-  const createNote = (body: Record<string, unknown>): Reply => {
-    const properties = (body.properties ?? {}) as Record<string, string>;
-    if (properties.hs_timestamp === undefined) return hubspotError(400, 'VALIDATION_ERROR', 'hs_timestamp is required');
+  type NoteBody = { properties?: Record<string, string>; associations?: unknown; objectWriteTraceId?: unknown };
+  /** Why a note input is invalid, or its note (not yet stored). */
+  const checkNote = (body: NoteBody): { why: string } | { note: FakeNote } => {
+    const properties = body.properties ?? {};
+    if (properties.hs_timestamp === undefined) return { why: 'hs_timestamp is required' };
+    const invalid = options.validateNote?.(properties.hs_note_body ?? '');
+    if (invalid !== undefined) return { why: invalid };
     const associations = (Array.isArray(body.associations) ? body.associations : []) as { to?: { id?: string }; types?: { associationTypeId?: number }[] }[];
     const contactIds = associations.map((a) => String(a.to?.id ?? ''));
     const known = new Set([...contacts.values()].map((c) => c.id));
-    if (contactIds.some((id) => !known.has(id))) return hubspotError(400, 'VALIDATION_ERROR', 'association target does not exist');
-    const note: FakeNote = {
-      id: String(nextNote++),
-      properties,
-      contactIds,
-      associationTypeIds: associations.flatMap((a) => (a.types ?? []).map((t) => Number(t.associationTypeId))),
+    if (contactIds.some((id) => !known.has(id))) return { why: 'association target does not exist' };
+    return {
+      note: { id: '', properties, contactIds, associationTypeIds: associations.flatMap((a) => (a.types ?? []).map((t) => Number(t.associationTypeId))) },
     };
-    notes.push(note);
+  };
+  const store = (note: FakeNote): FakeNote => {
+    const stored = { ...note, id: String(nextNote++) };
+    notes.push(stored);
+    return stored;
+  };
+  const noteJson = (note: FakeNote, trace?: unknown) => {
     const at = new Date(now()).toISOString();
-    return { status: 201, body: { id: note.id, properties: { ...properties, hs_object_id: note.id }, createdAt: at, updatedAt: at, archived: false } };
+    return { id: note.id, ...(typeof trace === 'string' && { objectWriteTraceId: trace }), properties: { ...note.properties, hs_object_id: note.id }, createdAt: at, updatedAt: at, archived: false };
+  };
+
+  const createNote = (body: Record<string, unknown>): Reply => {
+    const checked = checkNote(body as NoteBody);
+    if ('why' in checked) return hubspotError(400, 'VALIDATION_ERROR', checked.why);
+    return { status: 201, body: noteJson(store(checked.note)) };
+  };
+
+  const createNotes = (body: Record<string, unknown>): Reply => {
+    const inputs = (Array.isArray(body.inputs) ? body.inputs : []) as NoteBody[];
+    if (inputs.length > 100) return hubspotError(400, 'VALIDATION_ERROR', 'Batch input must not contain more than 100 inputs');
+    const checked = inputs.map(checkNote);
+    const invalid = checked.flatMap((c, n) => ('why' in c ? [{ n, why: c.why }] : []));
+    if (invalid.length > 0 && options.onInvalid !== 'multi-status') {
+      return hubspotError(400, 'VALIDATION_ERROR', invalid.map((i) => i.why).join('; '));
+    }
+    const results = checked.flatMap((c, n) => ('note' in c ? [noteJson(store(c.note), inputs[n]?.objectWriteTraceId)] : []));
+    const at = new Date(now()).toISOString();
+    const answer = { status: 'COMPLETE', results, startedAt: at, completedAt: at };
+    if (invalid.length === 0) return { status: 201, body: answer };
+    const errors = invalid.map((i) => ({ status: 'error', category: 'VALIDATION_ERROR', message: i.why, context: { objectWriteTraceId: [String(inputs[i.n]?.objectWriteTraceId ?? '')] }, errors: [], links: {} }));
+    return { status: 207, body: { ...answer, numErrors: errors.length, errors } };
   };
 
   const handler = (call: RecordedCall): Reply => {
@@ -156,6 +195,7 @@ export async function startFakeHubspot(options: FakeHubspotOptions = {}): Promis
     let reply: Reply;
     if (call.method === 'POST' && call.path === UPSERT) reply = upsert(body);
     else if (call.method === 'POST' && call.path === NOTES) reply = createNote(body);
+    else if (call.method === 'POST' && call.path === NOTES_BATCH) reply = createNotes(body);
     // One page of contacts: what `bridge check --online` reads.
     else if (call.method === 'GET' && call.path === '/crm/v3/objects/contacts') reply = { body: { results: [...contacts.values()].slice(0, 1), paging: {} } };
     else reply = hubspotError(404, 'OBJECT_NOT_FOUND', 'Object not found.');
@@ -169,6 +209,7 @@ export async function startFakeHubspot(options: FakeHubspotOptions = {}): Promis
     contacts,
     notes,
     upsertCalls: () => server.calls.filter((c) => c.path === UPSERT),
+    noteCalls: () => server.calls.filter((c) => c.path === NOTES || c.path === NOTES_BATCH),
     reset() {
       server.reset();
       contacts.clear();

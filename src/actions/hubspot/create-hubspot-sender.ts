@@ -1,29 +1,34 @@
 import type { Outcome, SendContext, Sender, SenderDeps } from '../action.js';
 import type { HubspotDestination } from './hubspot-config.js';
 import type { HubspotRequest } from './hubspot-request.js';
-import { classifyHubspotError } from './classify-hubspot-error.js';
 import { createTimeoutAgent } from './timeout-agent.js';
 import { upsertContacts, type UpsertInput, type UpsertResponse } from './upsert-contacts.js';
+import { createNotes, noteInput, type NoteInput, type NotesResponse } from './create-notes.js';
+import { NOTE_MEMO_TTL_MS, noteMemoKey } from './hubspot-memo.js';
 import { withDeadline } from './with-deadline.js';
 
 const HUBSPOT_API = 'https://api.hubapi.com';
-/** https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/contacts/batch/upsert-contacts */
+/**
+ * Contacts per batch upsert (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/contacts/batch/upsert-contacts),
+ * and so notes per batch create too: one job carries at most one note.
+ */
 const MAX_BATCH = 100;
-/** Notes have no batch call that maps results back, so they go one by one, a few at a time. */
-const NOTE_CONCURRENCY = 4;
 /** Loose on purpose: HubSpot validates properly; this only keeps obvious junk out of a shared batch. */
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 interface HubspotApis {
   upsert(inputs: UpsertInput[]): Promise<UpsertResponse>;
-  createNote(contactId: string, body: string, timestamp: string): Promise<{ id: string }>;
+  createNotes(inputs: NoteInput[]): Promise<NotesResponse>;
   close(): void;
 }
 
 /**
- * The live HubSpot sender. Upserts go out in one batch call per `sendBatch` (contacts with the same
- * email merged, last value wins, since HubSpot rejects duplicate ids in one batch); notes follow,
- * associated with their contact. `@hubspot/api-client` is loaded on the first send, without its
+ * The live HubSpot sender. One `sendBatch` (the jobs the dispatcher's linger gathered) costs one
+ * batch upsert of its contacts (contacts with the same email merged, last value wins, since HubSpot
+ * rejects duplicate ids in one batch), then one batch create of its notes, each associated with its
+ * contact: one batching setting for both. A job whose note was already created by an earlier
+ * attempt (its id is in `ctx.memos`) does not create another; a created note's id goes back as a
+ * memo, which the dispatcher records with the job's outcome. `@hubspot/api-client` is loaded on the first send, without its
  * retry decorator (`numberOfApiCallRetries: 0`) or limiter: the dispatcher owns both.
  * `now` stamps notes (`hs_timestamp`).
  */
@@ -53,26 +58,33 @@ export function createHubspotSender(_dest: HubspotDestination, deps: SenderDeps,
     const signal = AbortSignal.any(items.map((i) => i.ctx.signal));
     const results = await upsertContacts([...inputs.values()], (batch) => withDeadline(() => api.upsert(batch), deps.timeoutMs, signal));
 
-    const notes: { index: number; contactId: string; body: string }[] = [];
-    items.forEach(({ request }, index) => {
+    const notes: { index: number; contactId: string; input: NoteInput }[] = [];
+    const timestamp = new Date(now()).toISOString();
+    items.forEach(({ request, ctx }, index) => {
       const result = results.get(request.upsert.id);
       if (result === undefined) return;
       if (result.status !== 'ok') outcomes[index] = result;
       else if (request.note === undefined) outcomes[index] = { status: 'ok', ref: result.id };
-      else notes.push({ index, contactId: result.id, body: request.note });
-    });
-    await eachLimit(notes, NOTE_CONCURRENCY, async ({ index, contactId, body }) => {
-      const item = items[index];
-      if (item === undefined) return;
-      try {
-        const note = await withDeadline(() => api.createNote(contactId, body, new Date(now()).toISOString()), deps.timeoutMs, item.ctx.signal);
-        outcomes[index] = { status: 'ok', ref: contactId, detail: { note_id: note.id } };
-      } catch (error) {
-        const outcome = classifyHubspotError(error, 'note');
-        // The upsert already happened; a retry repeats it harmlessly and tries the note again.
-        outcomes[index] = outcome.status === 'ok' ? outcome : { ...outcome, reason: `contact ${contactId} upserted, but ${outcome.reason}` };
+      else {
+        const created = ctx.memos?.[noteMemoKey(ctx.idempotencyKey)];
+        if (created !== undefined) outcomes[index] = { status: 'ok', ref: result.id, detail: { note_id: created } };
+        else notes.push({ index, contactId: result.id, input: noteInput(`note-${notes.length}`, result.id, request.note, timestamp) });
       }
     });
+    if (notes.length === 0) return outcomes;
+
+    const noteSignal = AbortSignal.any(notes.map((n) => items[n.index]?.ctx.signal ?? signal));
+    const created = await createNotes(notes.map((n) => n.input), (batch) => withDeadline(() => api.createNotes(batch), deps.timeoutMs, noteSignal));
+    for (const { index, contactId, input } of notes) {
+      const item = items[index];
+      const note = created.get(input.objectWriteTraceId);
+      if (item === undefined || note === undefined) continue;
+      outcomes[index] =
+        note.status === 'ok'
+          ? { status: 'ok', ref: contactId, detail: { note_id: note.id }, memos: [{ key: noteMemoKey(item.ctx.idempotencyKey), value: note.id, ttlMs: NOTE_MEMO_TTL_MS }] }
+          : // The upsert already happened; a retry repeats it harmlessly and tries the note again.
+            { ...note, reason: `contact ${contactId} upserted, but ${note.reason}` };
+    }
     return outcomes;
   };
 
@@ -90,7 +102,7 @@ export function createHubspotSender(_dest: HubspotDestination, deps: SenderDeps,
 }
 
 async function loadApis(accessToken: string, basePath: string, timeoutMs: number): Promise<HubspotApis> {
-  const [{ Client, AssociationTypes }, { AssociationSpecAssociationCategoryEnum }] = await Promise.all([
+  const [{ Client }, { AssociationSpecAssociationCategoryEnum }] = await Promise.all([
     import('@hubspot/api-client'),
     // The enum lives only in the generated module (destinations.md 3.3); the package has no exports map.
     import('@hubspot/api-client/lib/codegen/crm/objects/notes/index.js'),
@@ -99,30 +111,17 @@ async function loadApis(accessToken: string, basePath: string, timeoutMs: number
   const client = new Client({ accessToken, basePath, numberOfApiCallRetries: 0, httpAgent: agent });
   // API objects pick up the process-wide decorator list on first access; take them now, while it is ours.
   const contacts = client.crm.contacts.batchApi;
-  const notes = client.crm.objects.notes.basicApi;
+  const notes = client.crm.objects.notes.batchApi;
   return {
     upsert: (inputs) => contacts.upsert({ inputs }),
-    createNote: (contactId, body, timestamp) =>
+    createNotes: (inputs) =>
       notes.create({
-        properties: { hs_timestamp: timestamp, hs_note_body: body },
-        associations: [
-          {
-            to: { id: contactId },
-            types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: AssociationTypes.noteToContact }],
-          },
-        ],
+        inputs: inputs.map((input) => ({
+          ...input,
+          // The enum type of the generated client; the wire value is the same string.
+          associations: input.associations.map((a) => ({ ...a, types: a.types.map((t) => ({ ...t, associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined })) })),
+        })),
       }),
     close: () => agent.destroy(),
   };
-}
-
-async function eachLimit<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      if (item !== undefined) await run(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

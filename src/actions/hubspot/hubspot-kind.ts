@@ -5,6 +5,7 @@ import { buildHubspotRequest, type HubspotRequest } from './hubspot-request.js';
 import { createHubspotSender } from './create-hubspot-sender.js';
 import { checkCredentialFields } from '../credential-shape.js';
 import { hubspotWhoAmI } from './hubspot-who-am-i.js';
+import { noteMemoKey } from './hubspot-memo.js';
 
 /** HubSpot: upsert a contact by email (private app token), optionally with a note. */
 export const hubspotKind: ActionKind<HubspotDestination, HubspotParams, HubspotRequest> = {
@@ -20,7 +21,9 @@ export const hubspotKind: ActionKind<HubspotDestination, HubspotParams, HubspotR
   // HubSpot limits each private app (one token) per 10 s; destinations sharing a token share it.
   // https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
   rateLimit: (dest) => ({ key: `hubspot:${tokenRef(dest)}`, limit: dest.requests_per_10s, intervalMs: 10_000 }),
-  // Upserts batch (up to 100 per call); never across tokens.
+  // A job with a note remembers the note's id, so no retry or replay creates a second one.
+  memoKeys: (_dest, request, idempotencyKey) => (request.note === undefined ? [] : [noteMemoKey(idempotencyKey)]),
+  // Upserts batch (up to 100 per call), their notes with them; never across tokens.
   batchKey: (dest) => `hubspot-upsert:${tokenRef(dest)}`,
   // A private app token (pat-…) or an OAuth access token, sent as `Authorization: Bearer <token>`;
   // HubSpot says to allow up to 300 characters for either.

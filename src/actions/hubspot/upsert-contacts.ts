@@ -1,5 +1,4 @@
-import type { Outcome } from '../action.js';
-import { classifyHubspotError } from './classify-hubspot-error.js';
+import { errorCategory, isolateBatch, type BatchResult } from './isolate-batch.js';
 
 /** One input of `POST /crm/v3/objects/contacts/batch/upsert`. */
 export type UpsertInput = {
@@ -16,51 +15,14 @@ export type UpsertResponse = {
   errors?: readonly { category?: string; context?: Record<string, readonly string[]> }[];
 };
 
-export type UpsertResult = { status: 'ok'; id: string } | Exclude<Outcome, { status: 'ok' }>;
+export type UpsertResult = BatchResult;
 
 /**
- * Upserts `inputs` (unique emails) in one call and returns each email's result. When HubSpot
- * rejects a whole batch as invalid (400/409), one bad contact would otherwise fail up to 99 good
- * ones, so the batch is halved and retried: a single bad contact costs about 2·log2(n) extra
- * calls. When both halves are rejected too, the fault is not one contact (an unknown property, say)
- * and everything fails without further calls.
+ * Upserts `inputs` (unique emails) in one call and returns each email's result; a batch HubSpot
+ * rejects as invalid is halved until the bad contact is found (isolate-batch.ts).
  */
-export async function upsertContacts(inputs: readonly UpsertInput[], call: (inputs: UpsertInput[]) => Promise<UpsertResponse>): Promise<Map<string, UpsertResult>> {
-  const first = await attempt(inputs, call);
-  if ('answered' in first) return first.answered;
-  return first.invalid && inputs.length > 1 ? isolate(inputs, call) : fill(new Map(), inputs, first.rejected);
-}
-
-type Attempt = { answered: Map<string, UpsertResult> } | { rejected: UpsertResult; invalid: boolean };
-
-async function attempt(inputs: readonly UpsertInput[], call: (inputs: UpsertInput[]) => Promise<UpsertResponse>): Promise<Attempt> {
-  try {
-    return { answered: mapResponse(inputs, await call([...inputs])) };
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    return { rejected: classifyHubspotError(error, 'upsert') as UpsertResult, invalid: code === 400 || code === 409 };
-  }
-}
-
-async function isolate(inputs: readonly UpsertInput[], call: (inputs: UpsertInput[]) => Promise<UpsertResponse>): Promise<Map<string, UpsertResult>> {
-  const mid = Math.ceil(inputs.length / 2);
-  const halves = [inputs.slice(0, mid), inputs.slice(mid)];
-  const attempts: Attempt[] = [];
-  for (const half of halves) attempts.push(await attempt(half, call)); // one at a time: gentle on the rate limit
-  const systemic = attempts.every((a) => 'rejected' in a && a.invalid);
-  const out = new Map<string, UpsertResult>();
-  for (const [i, a] of attempts.entries()) {
-    const half = halves[i] ?? [];
-    if ('answered' in a) for (const [k, v] of a.answered) out.set(k, v);
-    else if (a.invalid && half.length > 1 && !systemic) for (const [k, v] of await isolate(half, call)) out.set(k, v);
-    else fill(out, half, a.rejected);
-  }
-  return out;
-}
-
-function fill(out: Map<string, UpsertResult>, inputs: readonly UpsertInput[], result: UpsertResult): Map<string, UpsertResult> {
-  for (const input of inputs) out.set(input.id, result);
-  return out;
+export function upsertContacts(inputs: readonly UpsertInput[], call: (inputs: UpsertInput[]) => Promise<UpsertResponse>): Promise<Map<string, UpsertResult>> {
+  return isolateBatch(inputs, (i) => i.id, 'upsert', async (part) => mapResponse(part, await call(part)));
 }
 
 /** Results by trace id (else by email); 207 errors by any input id or trace id named in their context. */
@@ -76,7 +38,7 @@ function mapResponse(inputs: readonly UpsertInput[], response: UpsertResponse): 
   }
   for (const error of response.errors ?? []) {
     const named = new Set(Object.values(error.context ?? {}).flat().map((s) => s.toLowerCase()));
-    const category = typeof error.category === 'string' && /^[A-Z_]{1,64}$/.test(error.category) ? error.category : 'ERROR';
+    const category = errorCategory(error.category);
     for (const input of inputs) {
       if (!out.has(input.id) && (named.has(input.id) || named.has(input.objectWriteTraceId))) {
         out.set(input.id, { status: 'fail', reason: `hubspot upsert rejected this contact: ${category}` });

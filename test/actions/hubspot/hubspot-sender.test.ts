@@ -14,7 +14,10 @@ const upsert = (email: string, properties: Record<string, string> = {}, note?: s
   ...(note !== undefined && { note }),
 });
 const items = (...requests: HubspotRequest[]) => requests.map((request, n) => ({ request, ctx: sendContext({ jobId: `job-${n}` }) }));
-const isNote = (c: RecordedCall) => c.path === '/crm/v3/objects/notes';
+const isNote = (c: RecordedCall) => c.path === '/crm/v3/objects/notes/batch/create';
+const NOTE_TTL_MS = 90 * 24 * 60 * 60 * 1000;
+/** The note inputs of a recorded batch-create call. */
+const noteInputs = (c: RecordedCall | undefined) => (c?.json as { inputs: { properties: Record<string, string>; objectWriteTraceId: string }[] } | undefined)?.inputs ?? [];
 
 let fake: FakeHubspot;
 const senders: Sender<HubspotRequest>[] = [];
@@ -78,16 +81,80 @@ describe('hubspot sender through @hubspot/api-client', () => {
     expect(fake.contacts.get('ana@example.com')?.properties.n).toBe('2');
   });
 
-  it('adds a note associated with the contact (type 202) after the upsert', async () => {
-    const outcomes = await sendBatch(sender(), items(upsert('ana@example.com', {}, 'Visited the server'), upsert('bo@example.com')));
-    const contactId = fake.contacts.get('ana@example.com')?.id;
-    const note = fake.calls.find(isNote);
-    expect(note?.json).toEqual({
-      properties: { hs_timestamp: '2026-01-02T03:04:05.000Z', hs_note_body: 'Visited the server' },
-      associations: [{ to: { id: contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }],
+  it('creates the notes of a batch in ONE batch call after the upsert, each associated with its contact (type 202)', async () => {
+    const outcomes = await sendBatch(sender(), items(upsert('ana@example.com', {}, 'Ana visited'), upsert('bo@example.com'), upsert('cy@example.com', {}, 'Cy visited')));
+    const [ana, cy] = ['ana@example.com', 'cy@example.com'].map((e) => fake.contacts.get(e)?.id);
+    expect(fake.calls.map((c) => c.path)).toEqual(['/crm/v3/objects/contacts/batch/upsert', '/crm/v3/objects/notes/batch/create']);
+    expect(fake.calls[1]?.json).toEqual({
+      inputs: [
+        { properties: { hs_timestamp: '2026-01-02T03:04:05.000Z', hs_note_body: 'Ana visited' }, associations: [{ to: { id: ana }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }], objectWriteTraceId: 'note-0' },
+        { properties: { hs_timestamp: '2026-01-02T03:04:05.000Z', hs_note_body: 'Cy visited' }, associations: [{ to: { id: cy }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }], objectWriteTraceId: 'note-1' },
+      ],
     });
-    expect(fake.notes).toHaveLength(1);
-    expect(outcomes[0]).toEqual({ status: 'ok', ref: contactId, detail: { note_id: fake.notes[0]?.id } });
+    expect(fake.notes.map((n) => [n.contactIds, n.associationTypeIds, n.properties.hs_note_body])).toEqual([[[ana], [202], 'Ana visited'], [[cy], [202], 'Cy visited']]);
+    const [anaNote, cyNote] = fake.notes.map((n) => n.id);
+    expect(outcomes).toEqual([
+      { status: 'ok', ref: ana, detail: { note_id: anaNote }, memos: [{ key: 'note:evt-1:vip-visit:0', value: anaNote, ttlMs: NOTE_TTL_MS }] },
+      { status: 'ok', ref: fake.contacts.get('bo@example.com')?.id },
+      { status: 'ok', ref: cy, detail: { note_id: cyNote }, memos: [{ key: 'note:evt-1:vip-visit:0', value: cyNote, ttlMs: NOTE_TTL_MS }] },
+    ]);
+  });
+
+  it('maps notes back by trace id, so two visits of one contact get two notes, each its own job', async () => {
+    const s = createHubspotSender(dest, { apiUrl: fake.url, secrets: { access_token: TOKEN }, timeoutMs: 2000 }, () => NOW);
+    senders.push(s);
+    const list = [upsert('ana@example.com', {}, 'first'), upsert('ana@example.com', {}, 'second')].map((request, n) => ({ request, ctx: sendContext({ jobId: `job-${n}`, idempotencyKey: `e${n}:r:0` }) }));
+    const outcomes = await sendBatch(s, list);
+    expect(fake.upsertCalls()).toHaveLength(1);
+    expect(fake.notes.map((n) => n.properties.hs_note_body)).toEqual(['first', 'second']);
+    expect(outcomes.map((o) => o.memos)).toEqual([
+      [{ key: 'note:e0:r:0', value: fake.notes[0]?.id, ttlMs: NOTE_TTL_MS }],
+      [{ key: 'note:e1:r:0', value: fake.notes[1]?.id, ttlMs: NOTE_TTL_MS }],
+    ]);
+  });
+
+  it('creates no second note for a job whose note an earlier attempt created (its id is in ctx.memos)', async () => {
+    const s = sender();
+    const retried = { request: upsert('ana@example.com', {}, 'Ana visited'), ctx: sendContext({ idempotencyKey: 'e1:r:0', memos: { 'note:e1:r:0': '9123' } }) };
+    const fresh = { request: upsert('bo@example.com', {}, 'Bo visited'), ctx: sendContext({ idempotencyKey: 'e2:r:0' }) };
+    const outcomes = await sendBatch(s, [retried, fresh]);
+    expect(noteInputs(fake.calls.find(isNote)).map((i) => i.properties.hs_note_body)).toEqual(['Bo visited']);
+    expect(outcomes[0]).toEqual({ status: 'ok', ref: fake.contacts.get('ana@example.com')?.id, detail: { note_id: '9123' } });
+    expect(outcomes[1]).toMatchObject({ status: 'ok', detail: { note_id: fake.notes[0]?.id } });
+
+    fake.reset();
+    await s.send(retried.request, retried.ctx);
+    expect(fake.calls.map((c) => c.path)).toEqual(['/crm/v3/objects/contacts/batch/upsert']);
+  });
+
+  it('fails only the job whose note HubSpot rejects: the rejected batch is halved until that note is alone', async () => {
+    const strict = await startFakeHubspot({ token: TOKEN, validateNote: (body) => (body.includes('<bad>') ? 'hs_note_body is invalid' : undefined) });
+    try {
+      const s = createHubspotSender(dest, { apiUrl: strict.url, secrets: { access_token: TOKEN }, timeoutMs: 2000 }, () => NOW);
+      senders.push(s);
+      const outcomes = await sendBatch(s, items(...['a', 'b', 'c', 'd'].map((c) => upsert(`${c}@example.com`, {}, c === 'c' ? '<bad>' : `note ${c}`))));
+      expect(outcomes.map((o) => o.status)).toEqual(['ok', 'ok', 'fail', 'ok']);
+      expect(outcomes[2]).toEqual({ status: 'fail', reason: expect.stringMatching(/^contact \d+ upserted, but hubspot note 400 VALIDATION_ERROR \(correlationId fake-\d+\)$/) });
+      expect(strict.notes.map((n) => n.properties.hs_note_body)).toEqual(['note a', 'note b', 'note d']);
+      // all four, then [a, b] and [c, d], then [c] and [d]
+      expect(strict.noteCalls().map((c) => noteInputs(c).length)).toEqual([4, 2, 2, 1, 1]);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('gives per-note outcomes for a 207 multi-status answer', async () => {
+    const multi = await startFakeHubspot({ onInvalid: 'multi-status', validateNote: (body) => (body === 'bad' ? 'hs_note_body is invalid' : undefined) });
+    try {
+      const s = createHubspotSender(dest, { apiUrl: multi.url, secrets: { access_token: TOKEN }, timeoutMs: 2000 }, () => NOW);
+      senders.push(s);
+      const outcomes = await sendBatch(s, items(upsert('ana@example.com', {}, 'bad'), upsert('bo@example.com', {}, 'good')));
+      expect(outcomes[0]).toEqual({ status: 'fail', reason: `contact ${multi.contacts.get('ana@example.com')?.id} upserted, but hubspot note rejected: VALIDATION_ERROR` });
+      expect(outcomes[1]).toMatchObject({ status: 'ok', detail: { note_id: multi.notes[0]?.id } });
+      expect(multi.noteCalls()).toHaveLength(1);
+    } finally {
+      await multi.close();
+    }
   });
 
   it('fails an item with no usable email without sending it, and sends the rest', async () => {
@@ -149,14 +216,21 @@ describe('hubspot classification through the fake', () => {
   });
 
   it.each<[string, Reply, Outcome]>([
-    ['400', hubspotReplies.error(400, 'VALIDATION_ERROR'), { status: 'fail', reason: expect.stringMatching(/^contact \d+ upserted, but hubspot note 400 VALIDATION_ERROR/) }],
-    ['429', hubspotReplies.rateLimited('TEN_SECONDLY_ROLLING'), { status: 'retry', reason: expect.stringMatching(/^contact \d+ upserted, but hubspot note 429/), retryAfterMs: 10_000 }],
+    ['429', hubspotReplies.rateLimited('TEN_SECONDLY_ROLLING'), { status: 'retry', reason: expect.stringMatching(/^contact \d+ upserted, but hubspot note 429 RATE_LIMITS \(correlationId fake-\d+\)$/), retryAfterMs: 10_000 }],
+    ['401', hubspotReplies.error(401, 'INVALID_AUTHENTICATION'), { status: 'fail', reason: expect.stringMatching(/^contact \d+ upserted, but hubspot note 401 INVALID_AUTHENTICATION \(correlationId fake-\d+\)$/) }],
+    ['429 with Retry-After', hubspotReplies.rateLimited('TEN_SECONDLY_ROLLING', 2), { status: 'retry', reason: expect.stringMatching(/^contact \d+ upserted, but hubspot note 429 RATE_LIMITS/), retryAfterMs: 2_000 }],
+    ['500', hubspotReplies.http(500), { status: 'retry', reason: expect.stringMatching(/^contact \d+ upserted, but hubspot note 500$/) }],
+    ['503', hubspotReplies.http(503), { status: 'retry', reason: expect.stringMatching(/^contact \d+ upserted, but hubspot note 503$/) }],
     ['reset after sending (a note is not idempotent)', { destroy: true }, { status: 'ambiguous', reason: expect.stringMatching(/^contact \d+ upserted, but hubspot note request failed, may have been created: ECONNRESET$/) }],
     ['no answer (a note is not idempotent)', { hang: true }, { status: 'ambiguous', reason: expect.stringMatching(/^contact \d+ upserted, but hubspot note timed out, may have been created$/) }],
-  ])('note %s', async (_name, reply, expected) => {
+  ])('notes batch %s: every job of the call gets the same outcome, its contact upserted, no note', async (_name, reply, expected) => {
     fake.failNext(1, reply, isNote);
-    expect(await sender(200).send(upsert('ana@example.com', {}, 'hello'), sendContext())).toEqual(expected);
-    expect(fake.contacts.has('ana@example.com')).toBe(true);
+    const outcomes = await sendBatch(sender(200), items(upsert('ana@example.com', {}, 'hello'), upsert('bo@example.com', {}, 'hi')));
+    expect(outcomes).toEqual([expected, expected]);
+    expect(outcomes[0]).not.toHaveProperty('memos');
+    expect([...fake.contacts.keys()]).toEqual(['ana@example.com', 'bo@example.com']);
+    expect(fake.noteCalls()).toHaveLength(1); // no client retries, no halving
+    expect(fake.notes).toEqual([]);
   });
 
   it('classifies a refused connection as retry', async () => {
