@@ -1,14 +1,14 @@
 import Mustache from 'mustache';
 import { z } from 'zod';
 import { COUNT_OPERATORS, OPERATORS, WEEKDAYS, type Condition } from '../rules/condition.js';
-import { DURATION } from '../rules/duration.js';
+import { DURATION, DURATION_MESSAGE } from '../duration.js';
 import { TIME_OF_DAY } from '../rules/time-window.js';
 import { isTimeZone } from '../rules/zoned-clock.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 /** `in` / `not_in` take a literal array or the name of a list under `lists:`. */
 const listRef = z.union([z.string().describe('name of a list under `lists:`'), z.array(scalar)]);
-export const DurationSchema = z.string().regex(DURATION, { message: 'expected a duration: a whole number and a unit ms, s, m, h, d or w (e.g. 30s, 10m, 12h, 7d)' });
+export const DurationSchema = z.string().regex(DURATION, { message: DURATION_MESSAGE });
 
 /** A key: a field path (`user.id`) or a template (`"{{ server.id }}/{{ user.id }}"`). */
 export const KeySchema = z

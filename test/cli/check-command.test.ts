@@ -29,6 +29,12 @@ describe('bridge check', () => {
     expect(live.stdout).toMatch(/^examples\/hubspot-notes\.yaml: ok, version [0-9a-f]{12}, 1 rules?, destinations: crm \(hubspot, live\)\n$/);
   });
 
+  it('accepts the Slack threads example', async () => {
+    const r = await runCli(['check', '--rules', 'examples/slack-threads.yaml'], { SLACK_BOT_TOKEN: 'xoxb-1' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^examples\/slack-threads\.yaml: ok, version [0-9a-f]{12}, 1 rules?, destinations: vip-alerts \(slack, live\)\n$/);
+  });
+
   it('exits 1 naming line and column of every error in a broken file', async () => {
     const r = await runCli(['check', '--rules', 'test/fixtures/rules/invalid/multiple-errors.yaml']);
     expect(r.code).toBe(1);

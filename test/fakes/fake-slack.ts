@@ -5,7 +5,10 @@ import { startFakeServer, type FakeServer, type FakeServerOptions, type Recorded
  * such as `blocks` are one JSON-encoded field) with `Authorization: Bearer <token>`.
  * Point the client (or SLACK_API_URL) at `apiUrl`. destinations.md 1.2-1.4 and 4.1.
  *
- * Routes: `POST /api/chat.postMessage`, `POST /api/auth.test`; any other method answers
+ * Routes: `POST /api/chat.postMessage` (with `thread_ts`, a reply in the thread of an earlier
+ * top-level message of that channel; any other `thread_ts` answers `thread_not_found`, stricter
+ * than Slack documents), `POST /api/chat.update` (edits a message by `channel` + `ts`;
+ * `message_not_found` otherwise), `POST /api/auth.test`; any other method answers
  * `{ ok: false, error: 'unknown_method' }`. Incoming webhooks (`@slack/webhook`): `POST
  * /services/T…/B…/…` with a JSON body, answered `200 ok` as text, errors as a status with a
  * plain-text code (`400 invalid_payload`, `400 no_text`, `404 no_service`), no Authorization.
@@ -19,8 +22,18 @@ export interface SlackMessage {
   /** `blocks`, JSON-decoded. */
   readonly blocks?: unknown;
   readonly ts: string;
+  /** The thread it replies in (its first message's ts), if any. */
+  readonly threadTs?: string;
   /** Every form field as sent. */
   readonly params: Readonly<Record<string, string>>;
+}
+
+/** One accepted chat.update. */
+export interface SlackEdit {
+  readonly channel: string;
+  readonly ts: string;
+  readonly text?: string;
+  readonly blocks?: unknown;
 }
 
 /** One message an incoming webhook accepted. */
@@ -52,8 +65,10 @@ export interface FakeSlackOptions extends FakeServerOptions {
 export interface FakeSlack extends FakeServer {
   /** `url + '/api/'`: the `slackApiUrl` / SLACK_API_URL value. */
   readonly apiUrl: string;
-  /** Messages posted successfully, in order. */
+  /** Messages posted successfully, in order (an edited one shows its latest text and blocks). */
   readonly messages: SlackMessage[];
+  /** chat.update calls accepted, in order. */
+  readonly edits: SlackEdit[];
   /** Messages posted through incoming webhooks, in order. */
   readonly webhookMessages: SlackWebhookMessage[];
   /** chat.postMessage calls refused with 429 by `strictChannelPace`. */
@@ -74,10 +89,22 @@ export const slackReplies = {
   webhookRateLimited: (retryAfterSeconds = 0): Reply => ({ status: 429, headers: { 'content-type': 'text/html', 'retry-after': String(retryAfterSeconds) }, body: 'rate_limited' }),
 } as const;
 
+const INVALID = Symbol('invalid blocks');
+/** `blocks` as the SDK sends it (one JSON-encoded form field). */
+function parseBlocks(raw: string | undefined): unknown {
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return INVALID;
+  }
+}
+
 const WEBHOOK = /^\/services\/[A-Za-z0-9]+\/[A-Za-z0-9]+\/[A-Za-z0-9]+$/;
 
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const messages: SlackMessage[] = [];
+  const edits: SlackEdit[] = [];
   const webhookMessages: SlackWebhookMessage[] = [];
   const paceRefusals: RecordedCall[] = [];
   const lastAccepted = new Map<string, number>();
@@ -113,19 +140,31 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           }
           lastAccepted.set(channel, call.at);
         }
-        let blocks: unknown;
-        if (params.blocks !== undefined) {
-          try {
-            blocks = JSON.parse(params.blocks);
-          } catch {
-            return slackReplies.error('invalid_blocks');
-          }
-        }
+        const blocks = parseBlocks(params.blocks);
+        if (blocks === INVALID) return slackReplies.error('invalid_blocks');
+        const threadTs = params.thread_ts;
+        if (threadTs !== undefined && !messages.some((m) => m.channel === channel && m.ts === threadTs && m.threadTs === undefined)) return slackReplies.error('thread_not_found');
         const ts = `1700000000.${String(seq++).padStart(6, '0')}`;
-        messages.push({ channel, ...(params.text !== undefined && { text: params.text }), ...(blocks !== undefined && { blocks }), ts, params });
+        messages.push({ channel, ...(params.text !== undefined && { text: params.text }), ...(blocks !== undefined && { blocks }), ts, ...(threadTs !== undefined && { threadTs }), params });
         return {
-          body: { ok: true, channel, ts, message: { type: 'message', subtype: 'bot_message', text: params.text ?? '', ts, bot_id: 'B0FAKE' } },
+          body: {
+            ok: true, channel, ts,
+            message: { type: 'message', subtype: 'bot_message', text: params.text ?? '', ts, bot_id: 'B0FAKE', ...(threadTs !== undefined && { thread_ts: threadTs }) },
+          },
         };
+      }
+      case '/api/chat.update': {
+        const { channel, ts } = params;
+        const index = messages.findIndex((m) => m.channel === channel && m.ts === ts);
+        const found = messages[index];
+        if (channel === undefined || ts === undefined || found === undefined) return slackReplies.error('message_not_found');
+        if ((params.text ?? '') === '' && params.blocks === undefined) return slackReplies.error('no_text');
+        const blocks = parseBlocks(params.blocks);
+        if (blocks === INVALID) return slackReplies.error('invalid_blocks');
+        const edit: SlackEdit = { channel, ts, ...(params.text !== undefined && { text: params.text }), ...(blocks !== undefined && { blocks }) };
+        edits.push(edit);
+        messages[index] = { ...found, ...(params.text !== undefined && { text: params.text }), ...(blocks !== undefined && { blocks }), params: { ...found.params, ...params } };
+        return { body: { ok: true, channel, ts, text: params.text ?? '', message: { type: 'message', text: params.text ?? '', edited: { user: 'U0FAKE', ts } } } };
       }
       default:
         return slackReplies.error('unknown_method');
@@ -137,11 +176,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     ...server,
     apiUrl: `${server.url}/api/`,
     messages,
+    edits,
     webhookMessages,
     paceRefusals,
     reset() {
       server.reset();
       messages.length = 0;
+      edits.length = 0;
       webhookMessages.length = 0;
       paceRefusals.length = 0;
       lastAccepted.clear();

@@ -2,7 +2,7 @@ import type { Block, KnownBlock, WebClient } from '@slack/web-api';
 import type { IncomingWebhook } from '@slack/webhook';
 import type { Outcome, SendContext, Sender, SenderDeps } from '../action.js';
 import type { SlackDestination } from './slack-config.js';
-import type { SlackRequest } from './slack-request.js';
+import { threadMemoKey, type SlackRequest } from './slack-request.js';
 import { classifySlackError } from './classify-slack-error.js';
 import { classifySlackWebhookError } from './classify-slack-webhook-error.js';
 import { slackWebhookUrl } from './slack-webhook-url.js';
@@ -40,17 +40,25 @@ export function createSlackSender(_dest: SlackDestination, deps: SenderDeps): Se
       if (ctx.signal.aborted) return { status: 'retry', reason: 'cancelled before sending' };
       if (request.channel === undefined) return { status: 'fail', reason: 'slack bot message has no channel' };
       const client = await web();
+      const { thread } = request;
+      const memo = thread === undefined ? undefined : threadMemoKey(request.channel, thread.key);
+      const threadTs = memo === undefined ? undefined : ctx.memos?.[memo];
       try {
         // WebClient takes no per-call signal; `timeout` bounds the call instead.
         const res = await client.chat.postMessage({
           channel: request.channel,
           text: request.text,
           ...(request.blocks !== undefined && { blocks: request.blocks as unknown as (KnownBlock | Block)[] }),
+          ...(threadTs !== undefined && { thread_ts: threadTs }),
         });
         return {
           status: 'ok',
           ...(res.ts !== undefined && { ref: res.ts }),
           ...(res.channel !== undefined && { detail: { channel: res.channel } }),
+          // The first message for this key: later ones reply in its thread.
+          ...(memo !== undefined && threadTs === undefined && res.ts !== undefined && {
+            memos: [{ key: memo, value: res.ts, ...(thread?.ttl_ms !== undefined && { ttlMs: thread.ttl_ms }) }],
+          }),
         };
       } catch (error) {
         return classifySlackError(error);

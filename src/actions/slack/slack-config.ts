@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { credential } from '../../env-ref.js';
+import { DURATION, DURATION_MESSAGE } from '../../duration.js';
+
+const Duration = z.string().regex(DURATION, { message: DURATION_MESSAGE });
 
 export const SlackDestination = z
   .object({
@@ -24,6 +27,14 @@ export const SlackParams = z
     channel: z.string().min(1).optional().describe("channel id or name; defaults to the destination's channel"),
     text: z.string().min(1).describe('message text (also the notification fallback when blocks are given); a template'),
     blocks: z.array(z.record(z.string(), z.unknown())).max(50).optional().describe('Block Kit blocks; every string is a template. https://docs.slack.dev/reference/block-kit/blocks'),
+    thread: z
+      .object({
+        key: z.string().min(1).describe('messages whose key renders the same (in the same channel) post into the thread of the first one; a template, e.g. "{{ user.id }}"'),
+        for: Duration.optional().describe('a thread takes replies this long after its first message, then the next message starts a new one (e.g. 7d); default: for as long as the bridge remembers it'),
+      })
+      .strict()
+      .optional()
+      .describe('post into the thread of an earlier message for the same key (chat.postMessage thread_ts); bot token only'),
   })
   .strict();
 export type SlackParams = z.infer<typeof SlackParams>;

@@ -1,6 +1,10 @@
 import type { JsonObject } from '../../events/event.js';
 import type { SlackDestination, SlackParams } from './slack-config.js';
 import { renderBlocks } from './render-blocks.js';
+import { parseDuration } from '../../duration.js';
+
+/** The memo holding the `ts` of the first message for a thread key in a channel. */
+export const threadMemoKey = (channel: string, key: string): string => `thread:${channel}:${key}`;
 
 /**
  * Exactly what goes to `chat.postMessage` (https://docs.slack.dev/reference/methods/chat.postMessage),
@@ -14,6 +18,12 @@ export type SlackRequest = {
   /** Message text; also the notification fallback when `blocks` are given. */
   text: string;
   blocks?: JsonObject[];
+  /**
+   * The bridge's, not a Slack field: post into the thread of the first message sent for `key` in
+   * this channel (its `ts` goes out as `thread_ts`), or become that first message. `ttl_ms`: how
+   * long that first message takes replies.
+   */
+  thread?: { key: string; ttl_ms?: number };
 };
 
 export function buildSlackRequest(dest: SlackDestination, params: SlackParams, render: (template: string) => string): SlackRequest {
@@ -29,5 +39,12 @@ export function buildSlackRequest(dest: SlackDestination, params: SlackParams, r
     request = { channel, text: render(params.text) };
   }
   if (params.blocks !== undefined) request.blocks = renderBlocks(params.blocks, render);
+  if (params.thread !== undefined) {
+    if (dest.webhook_url !== undefined) throw new Error('a slack webhook returns no message ts, so it cannot thread; remove `thread` (or use a bot token)');
+    // A key that renders empty (the event lacks the field) threads nothing: the message posts on its own.
+    const key = render(params.thread.key).trim();
+    const ttl = params.thread.for === undefined ? undefined : parseDuration(params.thread.for);
+    if (key !== '') request.thread = { key, ...(ttl !== undefined && { ttl_ms: ttl }) };
+  }
   return request;
 }

@@ -50,6 +50,39 @@ describe('slackKind.buildRequest', () => {
   });
 });
 
+describe('slackKind.buildRequest: thread', () => {
+  const vars = renderWith(slackKind.escape, { 'user.id': 'u-42', empty: '' });
+  it.each<[string, SlackParams['thread'], unknown]>([
+    ['renders the key; no `for`: the thread lives on', { key: '{{ user.id }}' }, { key: 'u-42' }],
+    ['a `for` becomes ttl_ms', { key: 'visits/{{ user.id }}', for: '7d' }, { key: 'visits/u-42', ttl_ms: 604_800_000 }],
+    ['a key that renders empty threads nothing', { key: '{{ empty }}', for: '1h' }, undefined],
+  ])('%s', (_name, thread, expected) => {
+    const request = slackKind.buildRequest(dest, { destination: 'slack', text: 'hi', ...(thread !== undefined && { thread }) }, vars);
+    expect(request.thread).toEqual(expected);
+  });
+
+  it('refuses a thread on a webhook destination (a webhook returns no ts)', () => {
+    expect(() => slackKind.buildRequest({ kind: 'slack', webhook_url: '${SLACK_WEBHOOK_URL}' }, { destination: 's', text: 'x', thread: { key: '{{ user.id }}' } }, vars)).toThrow(
+      'a slack webhook returns no message ts, so it cannot thread; remove `thread` (or use a bot token)',
+    );
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a `for` that is not a duration', { key: 'k', for: 'a week' }, 'expected a duration: a whole number and a unit ms, s, m, h, d or w (e.g. 30s, 10m, 12h, 7d)'],
+    ['an unknown field', { key: 'k', root: 'x' }, 'Unrecognized key: "root"'],
+    ['an empty key', { key: '' }, 'Too small: expected string to have >=1 characters'],
+  ])('the schema refuses %s', (_name, thread, message) => {
+    const parsed = slackKind.actionSchema.safeParse({ destination: 'slack', text: 'x', thread });
+    expect(parsed.success ? [] : parsed.error.issues.map((i) => i.message)).toEqual([message]);
+  });
+
+  it('names the memo of the thread root by channel and key', () => {
+    const request = slackKind.buildRequest(dest, { destination: 'slack', text: 'hi', thread: { key: '{{ user.id }}' } }, vars);
+    expect(slackKind.memoKeys?.(dest, request, 'e1:r:0')).toEqual(['thread:#vip-alerts:u-42']);
+    expect(slackKind.memoKeys?.(dest, { channel: 'C1', text: 'no thread' }, 'e1:r:0')).toEqual([]);
+  });
+});
+
 describe('slackKind', () => {
   it('limits one message per second per channel', () => {
     expect(slackKind.rateLimit(dest, { channel: 'C9', text: 'x' })).toEqual({ key: 'slack:C9', limit: 1, intervalMs: 1020 });

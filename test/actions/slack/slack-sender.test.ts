@@ -48,6 +48,27 @@ describe('slack sender through @slack/web-api', () => {
     expect(fake.calls[0]?.form?.blocks).toBe(JSON.stringify(blocks));
   });
 
+  it('a threaded message with no root yet posts on its own and returns its ts as the root memo', async () => {
+    const outcome = await sender().send({ ...request, thread: { key: 'u-42', ttl_ms: 3_600_000 } }, sendContext());
+    expect(fake.calls[0]?.form).toEqual({ channel: 'C0VIP', text: request.text });
+    const ts = fake.messages[0]?.ts;
+    expect(outcome).toEqual({ status: 'ok', ref: ts, detail: { channel: 'C0VIP' }, memos: [{ key: 'thread:C0VIP:u-42', value: ts, ttlMs: 3_600_000 }] });
+  });
+
+  it('a threaded message whose root is remembered replies in its thread (thread_ts), and records nothing', async () => {
+    const root = await sender().send({ ...request, thread: { key: 'u-42' } }, sendContext());
+    const reply = await sender().send({ ...request, text: 'again', thread: { key: 'u-42' } }, sendContext({ memos: { 'thread:C0VIP:u-42': String(root.status === 'ok' && root.ref) } }));
+    const [first, second] = fake.messages.map((m) => m.ts);
+    expect(fake.calls[1]?.form).toEqual({ channel: 'C0VIP', text: 'again', thread_ts: first });
+    expect(reply).toEqual({ status: 'ok', ref: second, detail: { channel: 'C0VIP' } });
+    expect(fake.messages.map((m) => m.threadTs)).toEqual([undefined, first]);
+  });
+
+  it('a thread root Slack no longer has is a permanent failure with its code', async () => {
+    const outcome = await sender().send({ ...request, thread: { key: 'u-42' } }, sendContext({ memos: { 'thread:C0VIP:u-42': '1600000000.000001' } }));
+    expect(outcome).toEqual({ status: 'fail', reason: 'slack error: thread_not_found' });
+  });
+
   it('does not send when the job was cancelled before the attempt', async () => {
     const aborted = new AbortController();
     aborted.abort();
