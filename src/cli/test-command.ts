@@ -10,10 +10,11 @@ import { NO_STATE } from '../rules/state-types.js';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './cli-io.js';
 import { formatPlan, planJson } from './format-plan.js';
-import { checkExpectations, type CaseResult } from './rule-test-case.js';
+import { planSteps } from './plan-steps.js';
+import { checkStep, loadRuleTest } from './rule-test-case.js';
 import { errorMessage } from '../error-message.js';
 
-export const TEST_USAGE = 'usage: bridge test --event FILE [--rules FILE] [--json]\n       bridge test DIR [--rules FILE]   (rule tests: each *.yaml / *.json case has `event` and `expect`)';
+export const TEST_USAGE = 'usage: bridge test --event FILE [--at TIME] [--rules FILE] [--json]   (--at: the receive time, ISO-8601; default now)\n       bridge test DIR [--rules FILE]   (rule tests: each *.yaml / *.json case has `event` and `expect`, or timed `steps`)';
 
 /**
  * `bridge test`: a dry run with no network. With --event, shows what one event would do; with a
@@ -22,11 +23,14 @@ export const TEST_USAGE = 'usage: bridge test --event FILE [--rules FILE] [--jso
 export async function runTest(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { event: { type: 'string' }, rules: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { event: { type: 'string' }, at: { type: 'string' }, rules: { type: 'string' }, json: { type: 'boolean', default: false } },
     allowPositionals: true,
     strict: true,
   });
   if ((values.event === undefined) === (positionals.length === 0) || positionals.length > 1) throw new UsageError('give either --event FILE or one folder of rule tests');
+  if (values.at !== undefined && values.event === undefined) throw new UsageError('--at goes with --event (a rule test gives each step its own `at`)');
+  const at = values.at === undefined ? Date.now() : Date.parse(values.at);
+  if (Number.isNaN(at)) throw new UsageError(`--at must be an ISO-8601 time, got "${values.at}"`);
   const rulesFile = values.rules ?? io.env.RULES_FILE ?? './rules.yaml';
   const loaded = await loadRulesFile(rulesFile, io.env);
   if (!loaded.ok) {
@@ -34,8 +38,8 @@ export async function runTest(argv: readonly string[], io: CliIo): Promise<numbe
     return 1;
   }
   const rules = activeRules(loaded.rules);
-  if (values.event !== undefined) return testOne(values.event, rules, values.json === true, io);
-  return testFolder(positionals[0] as string, rules, io);
+  if (values.event !== undefined) return testOne(values.event, rules, at, values.json === true, io);
+  return testFolder(positionals[0] as string, rules, loaded.rules.file.rules.map((r) => r.name), io);
 }
 
 async function readData(file: string): Promise<unknown> {
@@ -43,7 +47,8 @@ async function readData(file: string): Promise<unknown> {
   return file.endsWith('.yaml') || file.endsWith('.yml') ? parseYaml(text) : JSON.parse(text);
 }
 
-async function testOne(file: string, rules: ActiveRules, json: boolean, io: CliIo): Promise<number> {
+/** One event as the bridge would plan it at `now`, as the first event it has ever seen (no memory yet). */
+async function testOne(file: string, rules: ActiveRules, now: number, json: boolean, io: CliIo): Promise<number> {
   let body: unknown;
   try {
     body = await readData(file);
@@ -56,12 +61,21 @@ async function testOne(file: string, rules: ActiveRules, json: boolean, io: CliI
     for (const i of parsed.issues) io.stderr(`${file}: invalid event: ${i.path || '(root)'}: ${i.message}\n`);
     return 1;
   }
-  const { plan } = rules.plan(parsed.event, { now: 0, state: NO_STATE, mode: 'explain' });
+  const { plan } = rules.plan(parsed.event, { now, state: NO_STATE, mode: 'explain' });
   io.stdout(json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlan(plan));
   return 0;
 }
 
-async function testFolder(dir: string, rules: ActiveRules, io: CliIo): Promise<number> {
+interface CaseResult {
+  readonly name: string;
+  readonly failures: readonly string[];
+}
+
+/**
+ * Runs every rule test in `dir`: each file's steps are planned in order by the bridge's own planner,
+ * with its memory, from an empty store (see plan-steps.ts); each step's outcome is checked.
+ */
+async function testFolder(dir: string, rules: ActiveRules, ruleNames: readonly string[], io: CliIo): Promise<number> {
   if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
     io.stderr(`${dir}: not a folder\n`);
     return 1;
@@ -70,14 +84,20 @@ async function testFolder(dir: string, rules: ActiveRules, io: CliIo): Promise<n
   const results: CaseResult[] = [];
   for (const f of files) {
     const path = join(dir, f);
-    let data: unknown;
+    let text: string;
     try {
-      data = await readData(path);
+      text = await readFile(path, 'utf8');
     } catch (err) {
       results.push({ name: f, failures: [`cannot read: ${errorMessage(err)}`] });
       continue;
     }
-    results.push({ name: f, failures: checkExpectations(data, rules) });
+    const test = await loadRuleTest(path, text, { ruleNames, now: Date.now() });
+    if (!test.ok) {
+      results.push({ name: f, failures: test.errors });
+      continue;
+    }
+    const outcomes = await planSteps(rules, test.steps);
+    results.push({ name: f, failures: test.steps.flatMap((step, i) => checkStep(step, outcomes[i] as (typeof outcomes)[number])) });
   }
   for (const r of results) {
     io.stdout(`${r.failures.length === 0 ? 'PASS' : 'FAIL'} ${r.name}\n`);

@@ -11,6 +11,8 @@ export type SetTimer = (fn: () => void, ms: number) => () => void;
 /** One job's attempt as it was settled: for metrics (`onSettled`). */
 export interface SettledJob {
   readonly jobId: string;
+  /** The rule that planned the job. */
+  readonly rule: string;
   readonly destination: string;
   readonly kind: string;
   /** What the sender reported for this attempt. */

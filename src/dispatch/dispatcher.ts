@@ -235,7 +235,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         const u = updates[i];
         if (u === undefined) return;
         opts.onSettled?.({
-          jobId: job.id, destination: lane.name, kind: job.kind, outcome: outcomes[i]?.status ?? 'retry', result: u.to,
+          jobId: job.id, rule: job.rule, destination: lane.name, kind: job.kind, outcome: outcomes[i]?.status ?? 'retry', result: u.to,
           attempts: job.attempts, ageMs: t - job.createdAt, ...(u.to === 'done' && u.ref !== undefined && { ref: u.ref }),
         });
       });

@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * | bridge_events_received_total         | counter   | type, outcome                | accepted, duplicate, rejected, unauthorized, error           |
  * | bridge_rule_matches_total            | counter   | rule                         | events a rule matched                                        |
  * | bridge_rule_suppressed_total         | counter   | rule, reason                 | matches not sent now: cooldown (quiet_hours reserved)        |
+ * | bridge_rule_sent_total               | counter   | rule                         | jobs of a rule delivered (a dry run is not sent)             |
  * | bridge_actions_total                 | counter   | destination, kind, outcome   | ok, retry, fail, ambiguous, dry_run: the sender's verdict, one per attempt |
  * | bridge_action_retries_total          | counter   | destination                  | attempts scheduled again                                     |
  * | bridge_dead_letters_total            | counter   | destination                  | jobs given up on (a permanent failure or out of retries)      |
@@ -35,6 +36,8 @@ export interface Metrics {
   eventReceived(type: string, outcome: EventOutcome): void;
   ruleMatched(rule: string): void;
   ruleSuppressed(rule: string, reason: string): void;
+  /** One job of `rule` was delivered (not a dry run). */
+  ruleSent(rule: string): void;
   actionOutcome(destination: string, kind: string, outcome: ActionMetricOutcome): void;
   actionRetried(destination: string): void;
   deadLettered(destination: string): void;
@@ -74,6 +77,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
   const events = counter('bridge_events_received_total', 'Webhooks received, by event type and how they were answered.', ['type', 'outcome']);
   const matches = counter('bridge_rule_matches_total', 'Events matched, by rule.', ['rule']);
   const suppressedBy = counter('bridge_rule_suppressed_total', 'Matches suppressed (not sent), by rule and reason.', ['rule', 'reason']);
+  const sent = counter('bridge_rule_sent_total', 'Jobs delivered, by the rule that planned them (dry runs excluded).', ['rule']);
   const actions = counter('bridge_actions_total', 'Action attempts, by destination, kind and outcome.', ['destination', 'kind', 'outcome']);
   const retries = counter('bridge_action_retries_total', 'Action attempts scheduled again, by destination.', ['destination']);
   const dead = counter('bridge_dead_letters_total', 'Jobs given up on, by destination.', ['destination']);
@@ -118,6 +122,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     eventReceived: (type, outcome) => events.inc({ type, outcome }),
     ruleMatched: (rule) => matches.inc({ rule }),
     ruleSuppressed: (rule, reason) => suppressedBy.inc({ rule, reason }),
+    ruleSent: (rule) => sent.inc({ rule }),
     actionOutcome: (destination, kind, outcome) => actions.inc({ destination, kind, outcome }),
     actionRetried: (destination) => retries.inc({ destination }),
     deadLettered: (destination) => dead.inc({ destination }),

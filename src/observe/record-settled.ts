@@ -9,5 +9,7 @@ export function recordSettled(metrics: Metrics): (e: SettledJob) => void {
     if (e.result === 'retry') metrics.actionRetried(e.destination);
     if (e.result === 'dead') metrics.deadLettered(e.destination);
     if (e.result === 'done') metrics.observeDelivery(e.destination, e.ageMs / 1000);
+    // A dry run sent nothing: it is counted in bridge_actions_total{outcome="dry_run"} only.
+    if (e.result === 'done' && e.ref !== DRY_RUN_REF) metrics.ruleSent(e.rule);
   };
 }

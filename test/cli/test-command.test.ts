@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -15,7 +15,7 @@ function tempDir(): string {
 
 describe('bridge test --event', () => {
   it('prints the --json contract for the docs visit against the bundled rules', async () => {
-    const r = await runCli(['test', '--event', VISIT, '--rules', 'rules.yaml', '--json']);
+    const r = await runCli(['test', '--event', VISIT, '--at', '2025-09-02T09:41:05Z', '--rules', 'rules.yaml', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.event).toEqual({ type: 'user.visited', id: expect.stringMatching(/^c_[0-9a-f]{32}$/), name: 'User Visits Server' });
@@ -27,7 +27,7 @@ describe('bridge test --event', () => {
     expect(out.matches[1].actions[0].request.upsert).toEqual({
       idProperty: 'email',
       id: 'janedoe@example.com',
-      properties: { email: 'janedoe@example.com', firstname: 'Jane', lastname: 'Doe', returning_last_visit: '2025-09-02T09:41:04.769Z', returning_community: "John's community" },
+      properties: { email: 'janedoe@example.com', firstname: 'Jane', lastname: 'Doe', returning_visits: '1', returning_first_visit: '2025-09-02T09:41:05.000Z', returning_last_visit: '2025-09-02T09:41:05.000Z', returning_community: "John's community" },
     });
     expect(out.misses).toEqual([{ rule: 'join-discord', reason: 'not subscribed to user.visited' }]);
     expect(out.matches[0].explanation).toEqual({
@@ -69,7 +69,7 @@ describe('bridge test --event', () => {
 describe('bridge test <folder>', () => {
   it('passes the bundled examples', async () => {
     const r = await runCli(['test', 'examples/rule-tests', '--rules', 'rules.yaml']);
-    expect(r.stdout).toBe('PASS join.yaml\nPASS regular-visit.yaml\nPASS vip-visit.yaml\n3 passed, 0 failed\n');
+    expect(r.stdout).toBe('PASS join.yaml\nPASS regular-visit.yaml\nPASS vip-cooldown.yaml\nPASS vip-visit.yaml\n4 passed, 0 failed\n');
     expect(r.code).toBe(0);
   });
 
@@ -81,6 +81,77 @@ describe('bridge test <folder>', () => {
     );
     const r = await runCli(['test', dir, '--rules', 'rules.yaml']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('FAIL wrong.yaml\n     expected matches [vip-visit-slack], got [visit-hubspot-sync]\n0 passed, 1 failed\n');
+    expect(r.stdout).toBe([
+      'FAIL wrong.yaml',
+      '     vip-visit-slack: expected matched, got no match (condition failed: none of (user.email in list vip_emails (ignore case); user.email_domain in list vip_domains (ignore case)))',
+      '     visit-hubspot-sync: expected no match, got matched',
+      '0 passed, 1 failed',
+      '',
+    ].join('\n'));
+  });
+});
+
+describe('bridge test <folder>: timed steps', () => {
+  const VISIT_FILE = JSON.stringify(JSON.parse(readFileSync(VISIT, 'utf8')));
+  /** A folder with visit.json beside one test file, `steps.yaml`. */
+  function withSteps(yaml: string): string {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'tests'));
+    writeFileSync(join(dir, 'visit.json'), VISIT_FILE);
+    writeFileSync(join(dir, 'tests', 'steps.yaml'), yaml);
+    return join(dir, 'tests');
+  }
+
+  it('runs the cooldown example through the planner, with memory from one step to the next', async () => {
+    const r = await runCli(['test', 'examples/rule-tests', '--rules', 'rules.yaml']);
+    expect(r.stdout).toContain('PASS vip-cooldown.yaml\n');
+  });
+
+  it('fails a step whose cooldown expectation is wrong, with each rule\'s expected and actual outcome', async () => {
+    const dir = withSteps([
+      'steps:',
+      '  - at: "2026-01-05T10:00:00Z"',
+      '    event: ../visit.json',
+      '    expect: { matches: [vip-visit-slack, visit-hubspot-sync] }',
+      '  - at: +11h',
+      '    event: ../visit.json',
+      '    expect: { matches: [vip-visit-slack, visit-hubspot-sync], suppressed: {} }',
+      '  - at: +2h',
+      '    event: ../visit.json',
+      '    expect: { matches: [visit-hubspot-sync], suppressed: { vip-visit-slack: cooldown } }',
+      '',
+    ].join('\n'));
+    const r = await runCli(['test', dir, '--rules', 'rules.yaml']);
+    expect(r.stdout).toBe([
+      'FAIL steps.yaml',
+      `     step 2 at 2026-01-05T21:00:00.000Z (${join(dir, 'steps.yaml')}:5:5): vip-visit-slack: expected matched, got suppressed (cooldown until 2026-01-05T22:00:00.000Z)`,
+      `     step 3 at 2026-01-05T23:00:00.000Z (${join(dir, 'steps.yaml')}:8:5): vip-visit-slack: expected suppressed (cooldown), got matched`,
+      '0 passed, 1 failed',
+      '',
+    ].join('\n'));
+    expect(r.code).toBe(1);
+  });
+
+  it.each([
+    ['a relative first step', 'steps:\n  - at: +1h\n    event: ../visit.json\n    expect: {}\n', '2:9 steps[0].at: "+1h" follows no step: the first step needs an ISO-8601 time with its zone (2026-01-05T10:00:00Z)'],
+    ['a time without a zone', 'steps:\n  - at: "2026-01-05T10:00:00"\n    event: ../visit.json\n    expect: {}\n', '2:9 steps[0].at: "2026-01-05T10:00:00" is not a time: use an ISO-8601 time with its zone (2026-01-05T10:00:00Z), or +<duration> after the previous step (+3h, +7d)'],
+    ['a bad duration', 'steps:\n  - at: "2026-01-05T10:00:00Z"\n    event: ../visit.json\n    expect: {}\n  - at: +3 days\n    event: ../visit.json\n    expect: {}\n', '5:9 steps[1].at: "+3 days" is not a time: use an ISO-8601 time with its zone (2026-01-05T10:00:00Z), or +<duration> after the previous step (+3h, +7d)'],
+    ['time going back', 'steps:\n  - at: "2026-01-05T10:00:00Z"\n    event: ../visit.json\n    expect: {}\n  - at: "2026-01-05T09:00:00Z"\n    event: ../visit.json\n    expect: {}\n', '5:9 steps[1].at: 2026-01-05T09:00:00.000Z is before the previous step (2026-01-05T10:00:00.000Z): steps run in time order'],
+    ['a missing event file', 'steps:\n  - at: "2026-01-05T10:00:00Z"\n    event: ../nope.json\n    expect: {}\n', '3:12 steps[0].event: cannot read event file ../nope.json: ENOENT'],
+    ['an invalid inline event field', 'steps:\n  - at: "2026-01-05T10:00:00Z"\n    event: { owner: { id: "1", name: O, email: o@x.example }, user: { id: "2", name: U, email: not-an-email }, date: "2026-01-05T10:00:00Z", event: { name: User Visits Server }, server: { id: s, name: S } }\n    expect: {}\n', '3:96 steps[0].event.user.email: invalid event: Invalid email address'],
+    ['an unknown rule', 'steps:\n  - at: "2026-01-05T10:00:00Z"\n    event: ../visit.json\n    expect: { matches: [vip-visit] }\n', '4:25 steps[0].expect.matches[0]: unknown rule "vip-visit" (the rules are vip-visit-slack, join-discord, visit-hubspot-sync)'],
+    ['an unknown reason', 'steps:\n  - at: "2026-01-05T10:00:00Z"\n    event: ../visit.json\n    expect: { suppressed: { vip-visit-slack: later } }\n', '4:46 steps[0].expect.suppressed.vip-visit-slack: Invalid option: expected one of "cooldown"|"quiet_hours"'],
+    ['a rule both matched and suppressed', 'steps:\n  - at: "2026-01-05T10:00:00Z"\n    event: ../visit.json\n    expect: { matches: [vip-visit-slack], suppressed: { vip-visit-slack: cooldown } }\n', '4:57 steps[0].expect.suppressed.vip-visit-slack: rule "vip-visit-slack" cannot both match and be suppressed'],
+    ['an unknown key', 'steps:\n  - at: "2026-01-05T10:00:00Z"\n    event: ../visit.json\n    expect: { matched: [vip-visit-slack] }\n', '4:15 steps[0].expect.matched: unknown key "matched"'],
+    ['steps beside event', 'event: ../visit.json\nsteps:\n  - at: "2026-01-05T10:00:00Z"\n    event: ../visit.json\n    expect: {}\n', '1:8 event: a test with steps gives each step its own event'],
+  ])('refuses %s at its line and column', async (_name, yaml, error) => {
+    const dir = withSteps(yaml);
+    const r = await runCli(['test', dir, '--rules', 'rules.yaml']);
+    const [head, first] = r.stdout.split('\n');
+    expect(head).toBe('FAIL steps.yaml');
+    // The whole line, up to the OS's own words after ENOENT.
+    const expected = `     ${join(dir, 'steps.yaml')}:${error}`;
+    expect(first?.slice(0, expected.length)).toBe(expected);
+    expect(r.code).toBe(1);
   });
 });

@@ -91,8 +91,8 @@ describe('delivery', () => {
     clock.advance(500);
     await d.idle();
     expect(settled).toEqual([
-      { jobId: 'e1:r:0', destination: 'dest', kind: 'fake', outcome: 'retry', result: 'retry', attempts: 1, ageMs: 0 },
-      { jobId: 'e1:r:0', destination: 'dest', kind: 'fake', outcome: 'ok', result: 'done', attempts: 2, ageMs: 500, ref: 'm1' },
+      { jobId: 'e1:r:0', rule: 'r', destination: 'dest', kind: 'fake', outcome: 'retry', result: 'retry', attempts: 1, ageMs: 0 },
+      { jobId: 'e1:r:0', rule: 'r', destination: 'dest', kind: 'fake', outcome: 'ok', result: 'done', attempts: 2, ageMs: 500, ref: 'm1' },
     ]);
   });
 

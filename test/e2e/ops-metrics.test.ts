@@ -9,7 +9,8 @@ import { BUNDLED_RULES, startOpsBridge, type OpsBridge } from '../observe/start-
 /**
  * Issue 5, metrics: a known sequence of events through the real bridge, then the exact series at
  * /metrics. Two VIP visits (Slack + HubSpot each), one non-VIP visit (HubSpot), one join (Discord),
- * one redelivery, one malformed body; Slack answers 503 once (one retry), Discord 404 (a dead letter).
+ * one redelivery, one malformed body, and the first VIP back (HubSpot; Slack suppressed by the
+ * cooldown); Slack answers 503 once (one retry), Discord 404 (a dead letter).
  * Then one good and one refused rules reload.
  */
 
@@ -35,10 +36,12 @@ beforeAll(async () => {
     (await t.post(joinOf('Newcomer', '2025-09-12T10:03:00.000Z'))).status,
     (await t.post(other)).status,
     (await t.post('{"user": ')).status,
+    (await t.post(visitBy('janedoe@example.com', '2025-09-12T10:04:00.000Z'))).status,
   ];
-  expect(statuses).toEqual([202, 202, 202, 202, 200, 400]);
+  expect(statuses).toEqual([202, 202, 202, 202, 200, 400, 202]);
+  const upserts = () => t.hubspot.upsertCalls().reduce((n, c) => n + (c.json as { inputs: unknown[] }).inputs.length, 0);
   await t.slack.waitFor(() => t.slack.messages.length === 2);
-  await t.hubspot.waitFor(() => t.hubspot.contacts.size === 3);
+  await t.hubspot.waitFor(() => upserts() === 4);
   await t.bridge.idle();
   version = t.bridge.holder.current().version;
   text = await scrape();
@@ -52,7 +55,7 @@ describe('/metrics after a known sequence of events', () => {
     expect(series(text, 'bridge_events_received_total')).toEqual([
       'bridge_events_received_total{type="unknown",outcome="rejected"} 1',
       'bridge_events_received_total{type="user.joined",outcome="accepted"} 1',
-      'bridge_events_received_total{type="user.visited",outcome="accepted"} 3',
+      'bridge_events_received_total{type="user.visited",outcome="accepted"} 4',
       'bridge_events_received_total{type="user.visited",outcome="duplicate"} 1',
     ]);
   });
@@ -61,14 +64,22 @@ describe('/metrics after a known sequence of events', () => {
     expect(series(text, 'bridge_rule_matches_total')).toEqual([
       'bridge_rule_matches_total{rule="join-discord"} 1',
       'bridge_rule_matches_total{rule="vip-visit-slack"} 2',
-      'bridge_rule_matches_total{rule="visit-hubspot-sync"} 3',
+      'bridge_rule_matches_total{rule="visit-hubspot-sync"} 4',
+    ]);
+  });
+
+  it('counts suppressed matches by rule and reason, and jobs sent by rule (a dead letter is not sent)', () => {
+    expect(series(text, 'bridge_rule_suppressed_total')).toEqual(['bridge_rule_suppressed_total{rule="vip-visit-slack",reason="cooldown"} 1']);
+    expect(series(text, 'bridge_rule_sent_total')).toEqual([
+      'bridge_rule_sent_total{rule="vip-visit-slack"} 2',
+      'bridge_rule_sent_total{rule="visit-hubspot-sync"} 4',
     ]);
   });
 
   it('counts action attempts by destination, kind and what the sender said', () => {
     expect(series(text, 'bridge_actions_total')).toEqual([
       'bridge_actions_total{destination="community-joins",kind="discord",outcome="fail"} 1',
-      'bridge_actions_total{destination="crm",kind="hubspot",outcome="ok"} 3',
+      'bridge_actions_total{destination="crm",kind="hubspot",outcome="ok"} 4',
       'bridge_actions_total{destination="vip-alerts",kind="slack",outcome="ok"} 2',
       'bridge_actions_total{destination="vip-alerts",kind="slack",outcome="retry"} 1',
     ]);
@@ -83,16 +94,16 @@ describe('/metrics after a known sequence of events', () => {
     expect(series(text, 'bridge_queue_depth')).toEqual([
       'bridge_queue_depth{status="ambiguous"} 0',
       'bridge_queue_depth{status="dead"} 1',
-      'bridge_queue_depth{status="done"} 5',
+      'bridge_queue_depth{status="done"} 6',
       'bridge_queue_depth{status="pending"} 0',
       'bridge_queue_depth{status="running"} 0',
     ]);
   });
 
   it('observes ack latency for every webhook request and delivery latency for every delivered job', () => {
-    expect(series(text, 'bridge_ack_latency_seconds_count')).toEqual(['bridge_ack_latency_seconds_count 6']);
+    expect(series(text, 'bridge_ack_latency_seconds_count')).toEqual(['bridge_ack_latency_seconds_count 7']);
     expect(series(text, 'bridge_delivery_latency_seconds_count')).toEqual([
-      'bridge_delivery_latency_seconds_count{destination="crm"} 3',
+      'bridge_delivery_latency_seconds_count{destination="crm"} 4',
       'bridge_delivery_latency_seconds_count{destination="vip-alerts"} 2',
     ]);
   });

@@ -22,10 +22,14 @@ afterEach(async () => {
 });
 
 let day = 0;
-/** A VIP visit that is a new event each time; resolves with the Slack text it produced. */
+/**
+ * A VIP visit that is a new event each time, by a VIP of their own (the bundled rule alerts once per
+ * VIP in 12 hours); resolves with the Slack text it produced.
+ */
 async function vipAlertText(b: OpsBridge): Promise<{ text: string | undefined; eventId: string }> {
   const before = b.slack.messages.length;
-  const res = await b.post(visitBy('janedoe@example.com', `2025-10-${String(++day).padStart(2, '0')}T10:00:00.000Z`));
+  day += 1;
+  const res = await b.post(visitBy('janedoe@example.com', `2025-10-${String(day).padStart(2, '0')}T10:00:00.000Z`, 'Jane Doe', `vip-${day}`));
   expect(res.status).toBe(202);
   await b.slack.waitFor(() => b.slack.messages.length === before + 1);
   return { text: b.slack.messages.at(-1)?.text, eventId: (res.json as { id: string }).id };
@@ -56,7 +60,7 @@ describe('rules reload through the running bridge', () => {
     const first = t.bridge.holder.current().version;
     expect(await t.bridge.watcher.reload()).toBe(false);
 
-    const expected = `${t.rulesFile}:47:24 rules[0].actions[0].slack.destination: undefined destination "vip-alertz"`;
+    const expected = `${t.rulesFile}:51:24 rules[0].actions[0].slack.destination: undefined destination "vip-alertz"`;
     const check = await runCli(['check', '--rules', t.rulesFile]);
     expect(check.stderr.split('\n')[0]).toBe(expected);
     const status = await t.get('/status');
@@ -74,7 +78,7 @@ describe('rules reload through the running bridge', () => {
     const cut = edited.indexOf('text: "VIP') + 15; // inside a quoted string
     t.writeRules(edited.slice(0, cut));
     expect(await t.bridge.watcher.reload()).toBe(false);
-    expect(t.bridge.holder.status().lastReload?.errors).toEqual([`${t.rulesFile}:48:26 (root): missing closing "quote`]);
+    expect(t.bridge.holder.status().lastReload?.errors).toEqual([`${t.rulesFile}:52:26 (root): missing closing "quote`]);
     expect(t.bridge.holder.current().version).toBe(first);
     expect((await vipAlertText(t)).text).toBe(OLD_TEXT);
 

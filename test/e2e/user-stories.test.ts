@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userIdOf } from '../observe/sample-events.js';
 import { DISCORD_WEBHOOK, startTestBridge, type TestBridge } from './start-test-bridge.js';
 
 /**
@@ -12,6 +13,7 @@ const docsVisit = (): Record<string, any> => JSON.parse(readFileSync(new URL('..
 
 const visitBy = (email: string, name = 'Jane Doe', date = '2025-09-02T09:41:04.769Z') => {
   const v = docsVisit();
+  v.user.id = userIdOf(email);
   v.user.email = email;
   v.user.name = name;
   v.date = date;
@@ -53,6 +55,8 @@ describe('story 1: a Slack alert when a VIP visits', () => {
     expect(post?.headers.authorization).toBe('Bearer xoxb-test-token');
     expect(post?.headers['content-type']).toContain('application/x-www-form-urlencoded');
 
+    // The visit counters are the bridge's memory of the user, at the bridge's receive time.
+    const at = new Date(t.bridge.store.deliveries.getEvent((res.json as { id: string }).id)?.receivedAt ?? 0).toISOString();
     const upsert = t.hubspot.upsertCalls()[0];
     expect(upsert?.json).toEqual({
       inputs: [
@@ -64,7 +68,9 @@ describe('story 1: a Slack alert when a VIP visits', () => {
             email: 'janedoe@example.com',
             firstname: 'Jane',
             lastname: 'Doe',
-            returning_last_visit: '2025-09-02T09:41:04.769Z',
+            returning_visits: '1',
+            returning_first_visit: at,
+            returning_last_visit: at,
             returning_community: "John's community",
           },
         },
@@ -91,6 +97,31 @@ describe('story 1: a Slack alert when a VIP visits', () => {
     await t.hubspot.waitFor(() => upserted('someone@else.example'), 5000);
     await settled();
     expect(t.slack.calls.length).toBe(slackBefore);
+  });
+});
+
+describe('memory: the same VIP back within the cooldown', () => {
+  it('alerts Slack once per VIP in 12 hours, and HubSpot gets the visit count with the first and last visit', async () => {
+    await settled();
+    const receivedAt = (res: { json: unknown }) => t.bridge.store.deliveries.getEvent((res.json as { id: string }).id)?.receivedAt ?? 0;
+    const slackBefore = t.slack.messages.length;
+    const upsertsBefore = t.hubspot.upsertCalls().length;
+    const firstVisit = t.bridge.store.deliveries.listEvents({ limit: 100 }).filter((e) => e.type === 'user.visited').at(-1);
+    expect(firstVisit?.decision?.summary).toBe('matched vip-visit-slack, visit-hubspot-sync');
+
+    const again = await t.post(visitBy('janedoe@example.com', 'Jane Doe', '2025-09-07T10:00:00.000Z'));
+    expect(again.status).toBe(202);
+    await t.hubspot.waitFor(() => t.hubspot.upsertCalls().length === upsertsBefore + 1, 5000);
+    await settled();
+
+    expect(t.slack.messages.length).toBe(slackBefore);
+    const decision = await t.bridge.store.planner.decisionOf((again.json as { id: string }).id);
+    expect(decision?.summary).toBe('matched visit-hubspot-sync; suppressed vip-visit-slack (cooldown)');
+    expect(decision?.rules.find((r) => r.rule === 'vip-visit-slack')).toMatchObject({ outcome: 'suppressed', reason: 'cooldown', until: (firstVisit?.receivedAt ?? 0) + 12 * 3_600_000 });
+    const inputs = (t.hubspot.upsertCalls().at(-1)?.json as { inputs: { id: string; properties: Record<string, string> }[] }).inputs;
+    expect(inputs.map((i) => [i.id, i.properties.returning_visits, i.properties.returning_first_visit, i.properties.returning_last_visit])).toEqual([
+      ['janedoe@example.com', '2', new Date(firstVisit?.receivedAt ?? 0).toISOString(), new Date(receivedAt(again)).toISOString()],
+    ]);
   });
 });
 
@@ -133,7 +164,7 @@ describe('events that match no rule, and redeliveries', () => {
   });
 
   it('a redelivery of the same payload answers 200 duplicate and fires nothing', async () => {
-    const v = visitBy('janedoe@example.com', 'Jane Doe', '2025-09-05T10:00:00.000Z');
+    const v = visitBy('ceo@partner.example', 'Pat Partner', '2025-09-05T10:00:00.000Z');
     const first = await t.post(v);
     expect(first.status).toBe(202);
     const before = t.slack.messages.length;
