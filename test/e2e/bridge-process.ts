@@ -28,6 +28,8 @@ export interface BridgeProcessOptions {
   readonly readyTimeoutMs?: number;
   /** Node flags before the script (e.g. `--cpu-prof`). */
   readonly nodeArgs?: readonly string[];
+  /** Run the child in a process group of its own, and signal the whole group (`kill -9 -<pgid>`). */
+  readonly group?: boolean;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function spawnBridge(opts: BridgeProcessOptions): Promise<BridgePro
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...opts.env, PORT: String(opts.port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.group === true,
   });
   const tag = `[bridge ${child.pid ?? '?'}]`;
   child.stdout?.on('data', (b: Buffer) => opts.onOutput?.(`${tag} ${b.toString('utf8')}`));
@@ -55,7 +58,8 @@ export async function spawnBridge(opts: BridgeProcessOptions): Promise<BridgePro
   void exited.then(() => (done = true));
 
   const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> => {
-    if (!done) child.kill(signal);
+    if (!done && opts.group === true && child.pid !== undefined) process.kill(-child.pid, signal);
+    else if (!done) child.kill(signal);
     return exited;
   };
 
