@@ -13,7 +13,7 @@ import { openStoreForCli } from './open-store-for-cli.js';
 
 export const DELIVERIES_USAGE = `usage: bridge deliveries [--status ${JOB_STATUSES.join('|')}] [--limit N] [--json] [--data DIR]`;
 export const DEAD_USAGE = 'usage: bridge dead [--limit N] [--json] [--data DIR]';
-export const REPLAY_USAGE = 'usage: bridge replay <job id | event id>... [--rules-now] [--data DIR]\n       bridge replay --dead [--rules-now] [--data DIR]\n  Default: jobs run again with the request they were planned with (rules as they were).\n  --rules-now: the stored events are planned again with the rules as they are now.';
+export const REPLAY_USAGE = 'usage: bridge replay <job id | event id>... [--rules-now] [--data DIR]\n       bridge replay --dead [--rules-now] [--data DIR]\n  Default: jobs run again with the request they were planned with (rules as they were).\n  --rules-now: the stored events are planned again with the rules as they are now and the memory\n  as it is now, counting nothing again and neither checking nor starting cooldowns; an event id\n  with no job (a miss, or suppressed by a cooldown) is planned again too.';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -99,15 +99,19 @@ export async function runReplay(argv: readonly string[], io: CliIo): Promise<num
     // The jobs asked for: explicit job ids, every job of an event id, or every dead letter.
     const targets: Job[] = [];
     const unknown: string[] = [];
+    // With --rules-now, an event id is planned again even when it has no job (its rule missed, or
+    // a cooldown suppressed it): that is how an operator sends what the rules held back.
+    const replanned: string[] = [];
     for (const id of positionals) {
       const job = q.getJob(id);
       const jobs = job ? [job] : q.jobsForEvent(id);
-      if (jobs.length === 0) unknown.push(id);
+      if (jobs.length === 0 && values['rules-now'] === true && q.getEvent(id) !== undefined) replanned.push(id);
+      else if (jobs.length === 0) unknown.push(id);
       targets.push(...jobs);
     }
     if (values.dead) targets.push(...q.listDead({ limit: 10_000 }));
     for (const id of unknown) io.stderr(`no job or event with id "${id}"\n`);
-    if (targets.length === 0) {
+    if (targets.length === 0 && replanned.length === 0) {
       io.stdout('nothing to replay\n');
       return unknown.length > 0 ? 1 : 0;
     }
@@ -121,7 +125,7 @@ export async function runReplay(argv: readonly string[], io: CliIo): Promise<num
     const rules = activeRules(loaded.rules);
     const wanted = new Set(targets.map((j) => j.planKey));
     const jobs: NewJob[] = [];
-    for (const eventId of new Set(targets.map((j) => j.eventId))) {
+    for (const eventId of new Set([...targets.map((j) => j.eventId), ...replanned])) {
       const stored = q.getEvent(eventId);
       const parsed = stored ? parseEvent(JSON.parse(stored.payload) as unknown, eventId) : undefined;
       if (!parsed?.ok) {
