@@ -29,10 +29,10 @@ describe('bridge check', () => {
     expect(live.stdout).toMatch(/^examples\/hubspot-notes\.yaml: ok, version [0-9a-f]{12}, 1 rules?, destinations: crm \(hubspot, live\)\n$/);
   });
 
-  it('accepts the Slack threads example', async () => {
-    const r = await runCli(['check', '--rules', 'examples/slack-threads.yaml'], { SLACK_BOT_TOKEN: 'xoxb-1' });
+  it.each(['slack-threads', 'slack-update'])('accepts the Slack example examples/%s.yaml', async (name) => {
+    const r = await runCli(['check', '--rules', `examples/${name}.yaml`], { SLACK_BOT_TOKEN: 'xoxb-1' });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^examples\/slack-threads\.yaml: ok, version [0-9a-f]{12}, 1 rules?, destinations: vip-alerts \(slack, live\)\n$/);
+    expect(r.stdout).toMatch(new RegExp(`^examples/${name}\\.yaml: ok, version [0-9a-f]{12}, 1 rules?, destinations: vip-alerts \\(slack, live\\)\n$`));
   });
 
   it('exits 1 naming line and column of every error in a broken file', async () => {

@@ -1,8 +1,8 @@
 import type { Block, KnownBlock, WebClient } from '@slack/web-api';
 import type { IncomingWebhook } from '@slack/webhook';
-import type { Outcome, SendContext, Sender, SenderDeps } from '../action.js';
+import type { Memo, Outcome, SendContext, Sender, SenderDeps } from '../action.js';
 import type { SlackDestination } from './slack-config.js';
-import { threadMemoKey, type SlackRequest } from './slack-request.js';
+import { threadMemoKey, updateMemoKey, type SlackRequest } from './slack-request.js';
 import { classifySlackError } from './classify-slack-error.js';
 import { classifySlackWebhookError } from './classify-slack-webhook-error.js';
 import { slackWebhookUrl } from './slack-webhook-url.js';
@@ -40,6 +40,18 @@ export function createSlackSender(_dest: SlackDestination, deps: SenderDeps): Se
       if (ctx.signal.aborted) return { status: 'retry', reason: 'cancelled before sending' };
       if (request.channel === undefined) return { status: 'fail', reason: 'slack bot message has no channel' };
       const client = await web();
+      const blocks = request.blocks as unknown as (KnownBlock | Block)[] | undefined;
+      const edit = request.update === undefined ? undefined : updateMemoKey(request.channel, request.update.key);
+      const target = edit === undefined ? undefined : parseTarget(ctx.memos?.[edit]);
+      if (target !== undefined) {
+        try {
+          await client.chat.update({ channel: target.channel, ts: target.ts, text: request.text, ...(blocks !== undefined && { blocks }) });
+          return { status: 'ok', ref: target.ts, detail: { channel: target.channel, updated: true } };
+        } catch (error) {
+          // The message is gone or can no longer be edited: post a new one, which repeats edit from now on.
+          if (!GONE.has(platformCode(error) ?? '')) return classifySlackError(error);
+        }
+      }
       const { thread } = request;
       const memo = thread === undefined ? undefined : threadMemoKey(request.channel, thread.key);
       const threadTs = memo === undefined ? undefined : ctx.memos?.[memo];
@@ -48,17 +60,19 @@ export function createSlackSender(_dest: SlackDestination, deps: SenderDeps): Se
         const res = await client.chat.postMessage({
           channel: request.channel,
           text: request.text,
-          ...(request.blocks !== undefined && { blocks: request.blocks as unknown as (KnownBlock | Block)[] }),
+          ...(blocks !== undefined && { blocks }),
           ...(threadTs !== undefined && { thread_ts: threadTs }),
         });
+        const memos: Memo[] = [];
+        // The first message for this key: later ones reply in its thread.
+        if (memo !== undefined && threadTs === undefined && res.ts !== undefined) memos.push({ key: memo, value: res.ts, ...(thread?.ttl_ms !== undefined && { ttlMs: thread.ttl_ms }) });
+        // The message repeats edit until `ttl_ms` after it was posted. chat.update needs the channel id, which the answer gives.
+        if (edit !== undefined && request.update !== undefined && res.ts !== undefined) memos.push({ key: edit, value: `${res.channel ?? request.channel} ${res.ts}`, ttlMs: request.update.ttl_ms });
         return {
           status: 'ok',
           ...(res.ts !== undefined && { ref: res.ts }),
           ...(res.channel !== undefined && { detail: { channel: res.channel } }),
-          // The first message for this key: later ones reply in its thread.
-          ...(memo !== undefined && threadTs === undefined && res.ts !== undefined && {
-            memos: [{ key: memo, value: res.ts, ...(thread?.ttl_ms !== undefined && { ttlMs: thread.ttl_ms }) }],
-          }),
+          ...(memos.length > 0 && { memos }),
         };
       } catch (error) {
         return classifySlackError(error);
@@ -100,6 +114,23 @@ function webhookSender(url: string, timeoutMs: number): Sender<SlackRequest> {
       }
     },
   };
+}
+
+/**
+ * chat.update errors that mean the message cannot be edited any more: deleted, not the bridge's to
+ * edit, or past the workspace's edit window (https://docs.slack.dev/reference/methods/chat.update).
+ */
+const GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
+
+function platformCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; data?: { error?: unknown } } | null;
+  return e?.code === 'slack_webapi_platform_error' && typeof e.data?.error === 'string' ? e.data.error : undefined;
+}
+
+/** `<channel id> <ts>` as the update memo holds it. */
+function parseTarget(value: string | undefined): { channel: string; ts: string } | undefined {
+  const [channel, ts, extra] = (value ?? '').split(' ');
+  return channel === undefined || channel === '' || ts === undefined || ts === '' || extra !== undefined ? undefined : { channel, ts };
 }
 
 /** The SDK appends the method name to `slackApiUrl`, so it must end with `/` (e.g. `http://127.0.0.1:4000/api/`). */

@@ -35,6 +35,15 @@ export const SlackParams = z
       .strict()
       .optional()
       .describe('post into the thread of an earlier message for the same key (chat.postMessage thread_ts); bot token only'),
+    update: z
+      .object({
+        key: z.string().min(1).describe('messages whose key renders the same (in the same channel) within `for` edit the first one instead of posting; a template, e.g. "{{ user.id }}"'),
+        for: Duration.describe('how long after the first message repeats edit it (e.g. 7d); the first repeat after that posts a new message'),
+      })
+      .strict()
+      .optional()
+      .describe('update in place: repeats within `for` edit the first message (chat.update with its stored ts); bot token only'),
   })
-  .strict();
+  .strict()
+  .refine((p) => p.thread === undefined || p.update === undefined, { message: 'a slack action takes `thread` or `update`, not both', path: ['update'] });
 export type SlackParams = z.infer<typeof SlackParams>;

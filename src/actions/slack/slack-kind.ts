@@ -1,7 +1,7 @@
 import type { ActionKind } from '../action.js';
 import { envRefName } from '../../env-ref.js';
 import { SlackDestination, SlackParams } from './slack-config.js';
-import { buildSlackRequest, threadMemoKey, type SlackRequest } from './slack-request.js';
+import { buildSlackRequest, threadMemoKey, updateMemoKey, type SlackRequest } from './slack-request.js';
 import { escapeSlack } from './escape-slack.js';
 import { createSlackSender } from './create-slack-sender.js';
 import { checkCredentialFields, throwsMessage } from '../credential-shape.js';
@@ -25,8 +25,12 @@ export const slackKind: ActionKind<SlackDestination, SlackParams, SlackRequest> 
     dest.webhook_url !== undefined
       ? { key: `slack-webhook:${envRefName(dest.webhook_url) ?? dest.webhook_url}`, limit: 1, intervalMs: SLACK_MESSAGE_INTERVAL_MS }
       : { key: `slack:${request.channel ?? ''}`, limit: 1, intervalMs: SLACK_MESSAGE_INTERVAL_MS },
-  // A threaded message needs the ts of its thread's first message, remembered across restarts.
-  memoKeys: (_dest, request) => (request.thread !== undefined && request.channel !== undefined ? [threadMemoKey(request.channel, request.thread.key)] : []),
+  // A threaded message needs the ts of its thread's first message, an update the ts of the message
+  // it edits: remembered across restarts.
+  memoKeys: (_dest, { channel, thread, update }) =>
+    channel === undefined
+      ? []
+      : [...(thread === undefined ? [] : [threadMemoKey(channel, thread.key)]), ...(update === undefined ? [] : [updateMemoKey(channel, update.key)])],
   // Bot tokens start xoxb-, user tokens xoxp- (https://docs.slack.dev/authentication/tokens);
   // an app-level (xapp-) or configuration token cannot post messages.
   checkCredentials: (secrets) =>

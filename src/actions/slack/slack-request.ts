@@ -6,6 +6,9 @@ import { parseDuration } from '../../duration.js';
 /** The memo holding the `ts` of the first message for a thread key in a channel. */
 export const threadMemoKey = (channel: string, key: string): string => `thread:${channel}:${key}`;
 
+/** The memo holding `<channel id> <ts>` of the message that repeats for a key in a channel edit. */
+export const updateMemoKey = (channel: string, key: string): string => `update:${channel}:${key}`;
+
 /**
  * Exactly what goes to `chat.postMessage` (https://docs.slack.dev/reference/methods/chat.postMessage),
  * or, without `channel`, to an incoming webhook, which posts to the channel it was created for
@@ -24,6 +27,12 @@ export type SlackRequest = {
    * long that first message takes replies.
    */
   thread?: { key: string; ttl_ms?: number };
+  /**
+   * The bridge's, not a Slack field: edit the first message sent for `key` in this channel
+   * (`chat.update` on its stored channel id and `ts`) when it is less than `ttl_ms` old, else post
+   * and become that first message.
+   */
+  update?: { key: string; ttl_ms: number };
 };
 
 export function buildSlackRequest(dest: SlackDestination, params: SlackParams, render: (template: string) => string): SlackRequest {
@@ -45,6 +54,13 @@ export function buildSlackRequest(dest: SlackDestination, params: SlackParams, r
     const key = render(params.thread.key).trim();
     const ttl = params.thread.for === undefined ? undefined : parseDuration(params.thread.for);
     if (key !== '') request.thread = { key, ...(ttl !== undefined && { ttl_ms: ttl }) };
+  }
+  if (params.update !== undefined) {
+    if (dest.webhook_url !== undefined) throw new Error('a slack webhook returns no message ts, so it cannot update a message; remove `update` (or use a bot token)');
+    // As for threads: a key that renders empty updates nothing, the message posts on its own.
+    const key = render(params.update.key).trim();
+    const ttl = parseDuration(params.update.for);
+    if (key !== '' && ttl !== undefined) request.update = { key, ttl_ms: ttl };
   }
   return request;
 }

@@ -83,6 +83,36 @@ describe('slackKind.buildRequest: thread', () => {
   });
 });
 
+describe('slackKind.buildRequest: update in place', () => {
+  const vars = renderWith(slackKind.escape, { 'user.id': 'u-42', empty: '' });
+  it.each<[string, SlackParams['update'], unknown]>([
+    ['renders the key and turns `for` into ttl_ms', { key: '{{ user.id }}', for: '7d' }, { key: 'u-42', ttl_ms: 604_800_000 }],
+    ['a key that renders empty updates nothing', { key: '{{ empty }}', for: '1h' }, undefined],
+  ])('%s', (_name, update, expected) => {
+    const request = slackKind.buildRequest(dest, { destination: 'slack', text: 'hi', ...(update !== undefined && { update }) }, vars);
+    expect(request.update).toEqual(expected);
+  });
+
+  it('refuses update on a webhook destination (a webhook returns no ts)', () => {
+    expect(() =>
+      slackKind.buildRequest({ kind: 'slack', webhook_url: '${SLACK_WEBHOOK_URL}' }, { destination: 's', text: 'x', update: { key: '{{ user.id }}', for: '1d' } }, vars),
+    ).toThrow('a slack webhook returns no message ts, so it cannot update a message; remove `update` (or use a bot token)');
+  });
+
+  it.each<[string, Record<string, unknown>, { path: PropertyKey[]; message: string }[]]>([
+    ['both thread and update', { thread: { key: 'k' }, update: { key: 'k', for: '1d' } }, [{ path: ['update'], message: 'a slack action takes `thread` or `update`, not both' }]],
+    ['update without `for`', { update: { key: 'k' } }, [{ path: ['update', 'for'], message: 'Invalid input: expected string, received undefined' }]],
+  ])('the schema refuses %s', (_name, extra, issues) => {
+    const parsed = slackKind.actionSchema.safeParse({ destination: 'slack', text: 'x', ...extra });
+    expect(parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path, message: i.message }))).toEqual(issues);
+  });
+
+  it('names the memo of the message repeats edit by channel and key', () => {
+    const request = slackKind.buildRequest(dest, { destination: 'slack', text: 'hi', update: { key: '{{ user.id }}', for: '7d' } }, vars);
+    expect(slackKind.memoKeys?.(dest, request, 'e1:r:0')).toEqual(['update:#vip-alerts:u-42']);
+  });
+});
+
 describe('slackKind', () => {
   it('limits one message per second per channel', () => {
     expect(slackKind.rateLimit(dest, { channel: 'C9', text: 'x' })).toEqual({ key: 'slack:C9', limit: 1, intervalMs: 1020 });

@@ -69,6 +69,45 @@ describe('slack sender through @slack/web-api', () => {
     expect(outcome).toEqual({ status: 'fail', reason: 'slack error: thread_not_found' });
   });
 
+  it('update: the first message posts and is remembered as `<channel id> <ts>` for `for`', async () => {
+    const outcome = await sender().send({ ...request, update: { key: 'u-42', ttl_ms: 604_800_000 } }, sendContext());
+    const ts = fake.messages[0]?.ts;
+    expect(fake.calls.map((c) => c.path)).toEqual(['/api/chat.postMessage']);
+    expect(outcome).toEqual({ status: 'ok', ref: ts, detail: { channel: 'C0VIP' }, memos: [{ key: 'update:C0VIP:u-42', value: `C0VIP ${ts}`, ttlMs: 604_800_000 }] });
+  });
+
+  it('update: a repeat edits the remembered message with chat.update (its channel id and ts) and records nothing', async () => {
+    await sender().send(request, sendContext());
+    const ts = fake.messages[0]?.ts ?? '';
+    const outcome = await sender().send(
+      { ...request, text: 'Jane visited 3 times', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*3*' } }], update: { key: 'u-42', ttl_ms: 1000 } },
+      sendContext({ memos: { 'update:C0VIP:u-42': `C0VIP ${ts}` } }),
+    );
+    expect(fake.calls[1]?.path).toBe('/api/chat.update');
+    expect(fake.calls[1]?.form).toEqual({ channel: 'C0VIP', ts, text: 'Jane visited 3 times', blocks: '[{"type":"section","text":{"type":"mrkdwn","text":"*3*"}}]' });
+    expect(outcome).toEqual({ status: 'ok', ref: ts, detail: { channel: 'C0VIP', updated: true } });
+    expect(fake.messages.map((m) => [m.ts, m.text])).toEqual([[ts, 'Jane visited 3 times']]);
+  });
+
+  it.each(['message_not_found', 'cant_update_message', 'edit_window_closed'])('update: when chat.update answers %s, a new message posts and becomes the one repeats edit', async (code) => {
+    fake.failNext(1, slackReplies.error(code), (c) => c.path === '/api/chat.update');
+    const outcome = await sender().send({ ...request, update: { key: 'u-42', ttl_ms: 60_000 } }, sendContext({ memos: { 'update:C0VIP:u-42': 'C0VIP 1600000000.000001' } }));
+    const ts = fake.messages[0]?.ts;
+    expect(fake.calls.map((c) => c.path)).toEqual(['/api/chat.update', '/api/chat.postMessage']);
+    expect(outcome).toEqual({ status: 'ok', ref: ts, detail: { channel: 'C0VIP' }, memos: [{ key: 'update:C0VIP:u-42', value: `C0VIP ${ts}`, ttlMs: 60_000 }] });
+  });
+
+  it.each<[string, Reply, Outcome]>([
+    ['429', slackReplies.rateLimited(0), { status: 'retry', reason: 'slack rate limited (429)', retryAfterMs: 0 }],
+    ['500', slackReplies.http(500), { status: 'retry', reason: 'slack http 500' }],
+    ['invalid_auth', slackReplies.error('invalid_auth'), { status: 'fail', reason: 'slack error: invalid_auth' }],
+  ])('update: chat.update %s is classified like a post, and nothing is posted', async (_name, reply, expected) => {
+    fake.failNext(1, reply, (c) => c.path === '/api/chat.update');
+    const outcome = await sender().send({ ...request, update: { key: 'u-42', ttl_ms: 60_000 } }, sendContext({ memos: { 'update:C0VIP:u-42': 'C0VIP 1600000000.000001' } }));
+    expect(outcome).toEqual(expected);
+    expect(fake.calls.map((c) => c.path)).toEqual(['/api/chat.update']);
+  });
+
   it('does not send when the job was cancelled before the attempt', async () => {
     const aborted = new AbortController();
     aborted.abort();
