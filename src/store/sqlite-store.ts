@@ -1,3 +1,5 @@
+import type { HistoryReader } from './history-reader.js';
+import { createSqliteHistoryReader } from './sqlite-history-reader.js';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -38,6 +40,7 @@ export interface SqliteStore extends IntakeStore {
   readonly planner: PlannerStore;
   readonly queue: JobQueue;
   readonly deliveries: DeliveryQueries;
+  readonly history: HistoryReader;
   /** Forgets ids of pruned events older than the dedupe window (commits also do this hourly); returns how many. */
   pruneDedupe(now: number): number;
   /**
@@ -91,6 +94,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     planner: createSqlitePlannerStore(db),
     queue: createSqliteJobQueue(db),
     deliveries: createSqliteDeliveryQueries(db),
+    history: createSqliteHistoryReader(db),
     accept(event) {
       if (closed) return Promise.reject(new Error('store is closed'));
       return intake.accept(event);

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ActiveRules } from '../bridge/active-rules.js';
+import { silentLogger } from '../log.js';
+import { createPlanner } from '../planner/create-planner.js';
+import type { PlannedJobRef } from '../store/history-reader.js';
+import type { StoredEvent } from '../store/store.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+
+/** Events stored per group commit while filling the scratch store. */
+const CHUNK = 1000;
+
+/**
+ * Plans stored events with `rules` exactly as `bridge serve` would have, with fresh memory: the
+ * events go, in their order and at their receive times, into a throw-away SQLite store, the real
+ * planner plans them (counts, cooldowns and quiet hours see only these events), and the jobs it
+ * wrote are returned. Nothing is sent; the store is removed after.
+ */
+export async function planHistory(rules: ActiveRules, events: readonly StoredEvent[]): Promise<PlannedJobRef[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bridge-backtest-'));
+  const now = (): number => events.at(-1)?.receivedAt ?? 0;
+  const log = silentLogger();
+  const store = openSqliteStore({ dir, now, log });
+  const planner = createPlanner({ store: store.planner, rules: () => rules, now, log });
+  try {
+    for (let i = 0; i < events.length; i += CHUNK) {
+      // One group commit per chunk; arrival order is call order.
+      await Promise.all(events.slice(i, i + CHUNK).map((e) => store.accept({ ...e, rulesVersion: rules.version })));
+    }
+    planner.start();
+    planner.wake();
+    await planner.idle();
+    return await store.history.jobsBetween(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  } finally {
+    await planner.stop();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
