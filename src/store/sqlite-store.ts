@@ -1,4 +1,6 @@
+import type { ForgetPerson } from './forget-person.js';
 import type { HistoryReader } from './history-reader.js';
+import { createSqliteForgetPerson } from './sqlite-forget-person.js';
 import { createSqliteHistoryReader } from './sqlite-history-reader.js';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +43,8 @@ export interface SqliteStore extends IntakeStore {
   readonly queue: JobQueue;
   readonly deliveries: DeliveryQueries;
   readonly history: HistoryReader;
+  /** Deletes everything stored about one person (`bridge forget`). */
+  readonly forgetPerson: ForgetPerson;
   /** Forgets ids of pruned events older than the dedupe window (commits also do this hourly); returns how many. */
   pruneDedupe(now: number): number;
   /**
@@ -95,6 +99,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     queue: createSqliteJobQueue(db),
     deliveries: createSqliteDeliveryQueries(db),
     history: createSqliteHistoryReader(db),
+    forgetPerson: createSqliteForgetPerson(db),
     accept(event) {
       if (closed) return Promise.reject(new Error('store is closed'));
       return intake.accept(event);
