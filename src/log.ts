@@ -63,6 +63,9 @@ export function createLogger(opts: { level?: string; dest?: DestinationStream; s
     {
       level: opts.level ?? 'info',
       base: undefined,
+      // The log formatter below has already turned errors into { type, message, stack }; pino's default
+      // err serializer would see a plain object and call its type "Object".
+      serializers: { err: (e: unknown) => (e instanceof Error ? pino.stdSerializers.err(e) : e) },
       formatters: { log: (obj) => redactSecrets(obj, scrub) as Record<string, unknown> },
       ...(opts.scrub !== undefined && { hooks: { logMethod(args, method) {
         // The message string (the last string argument) is not part of the object formatters see.

@@ -32,7 +32,13 @@ describe('createLogger redaction', () => {
   it('keeps what is not a secret: the error message, status and code', () => {
     const captured = captureLog('info');
     captured.log.error({ err: discordError }, 'send failed');
-    expect(captured.lines()[0]).toMatchObject({ err: { message: 'Unknown Webhook', status: 404, code: 10015, url: '[redacted]' } });
+    expect(captured.lines()[0]).toMatchObject({ err: { type: 'Error', message: 'Unknown Webhook', status: 404, code: 10015, url: '[redacted]' } });
+  });
+
+  it("names an error's own class (not \"Object\") once it is redacted", () => {
+    const captured = captureLog('info');
+    captured.log.error({ err: new TypeError('boom') }, 'failed');
+    expect(captured.lines()[0]?.err).toMatchObject({ type: 'TypeError', message: 'boom' });
   });
 });
 
