@@ -1,4 +1,6 @@
-import type { Explanation, Plan } from '../rules/plan-types.js';
+import type { Explanation, Plan, QuietHoursCheck } from '../rules/plan-types.js';
+
+const quietLine = (q: QuietHoursCheck): string => `    quiet hours ${q.window}: ${q.inside ? 'inside' : 'outside'} at ${q.local}`;
 
 function explanationLines(e: Explanation, depth: number): string[] {
   const pad = '    '.repeat(depth);
@@ -11,15 +13,20 @@ function explanationLines(e: Explanation, depth: number): string[] {
 export function formatPlan(plan: Plan): string {
   const out = [`event ${plan.event.type} ${plan.event.id} (${JSON.stringify(plan.event.name)})`, ''];
   for (const m of plan.matches) {
-    out.push(`MATCH ${m.rule}`);
+    out.push(m.until === undefined ? `MATCH ${m.rule}` : `MATCH ${m.rule}: deferred by quiet hours until ${new Date(m.until).toISOString()}`);
     if (m.explanation) out.push(...explanationLines(m.explanation, 1));
+    if (m.quietHours) out.push(quietLine(m.quietHours));
     for (const a of m.actions) {
       out.push(`    → ${a.kind} ${a.destination} would send:`);
       out.push(...JSON.stringify(a.request, null, 2).split('\n').map((l) => `        ${l}`));
     }
     out.push('');
   }
-  for (const x of plan.suppressed) out.push(`SUPPRESSED ${x.rule}: ${x.reason} until ${new Date(x.until).toISOString()}`, '');
+  for (const x of plan.suppressed) {
+    out.push(`SUPPRESSED ${x.rule}: ${x.reason} until ${new Date(x.until).toISOString()}`);
+    if (x.quietHours) out.push(quietLine(x.quietHours));
+    out.push('');
+  }
   for (const m of plan.misses) {
     out.push(`miss  ${m.rule}: ${m.reason}`);
     if (m.explanation) out.push(...explanationLines(m.explanation, 1));
@@ -36,8 +43,10 @@ export function planJson(plan: Plan): unknown {
       rule: m.rule,
       actions: m.actions.map((a) => ({ destination: a.destination, kind: a.kind, key: a.key, request: a.request })),
       explanation: m.explanation,
+      ...(m.until !== undefined && { deferred_until: new Date(m.until).toISOString() }),
+      ...(m.quietHours && { quiet_hours: m.quietHours }),
     })),
-    suppressed: plan.suppressed.map((x) => ({ rule: x.rule, reason: x.reason, until: new Date(x.until).toISOString() })),
+    suppressed: plan.suppressed.map((x) => ({ rule: x.rule, reason: x.reason, until: new Date(x.until).toISOString(), ...(x.quietHours && { quiet_hours: x.quietHours }) })),
     misses: plan.misses.map((m) => ({ rule: m.rule, reason: m.reason, explanation: m.explanation })),
   };
 }

@@ -64,6 +64,9 @@ export const timeWindowShape = {
   weekdays: z.array(z.enum(WEEKDAYS)).min(1).optional().describe('the days a window starts on (default: every day); without from/to, these whole days'),
 };
 
+/** Window checks run even when a key failed (a bad `then` must not hide `from` equal to `to`), on mappings only. */
+export const onAnyMapping = { when: (p: { value: unknown }) => typeof p.value === 'object' && p.value !== null && !Array.isArray(p.value) };
+
 /** from and to come together and differ; a window without them names its weekdays. */
 export function checkTimeWindow(w: { from?: unknown; to?: unknown; weekdays?: unknown }, ctx: z.RefinementCtx): void {
   if ((w.from === undefined) !== (w.to === undefined)) {
@@ -78,7 +81,7 @@ export function checkTimeWindow(w: { from?: unknown; to?: unknown; weekdays?: un
 const TimeConditionSchema = z
   .object(timeWindowShape)
   .strict()
-  .superRefine(checkTimeWindow)
+  .superRefine(checkTimeWindow, onAnyMapping)
   .describe("the event's receive time is inside a weekly window of local time, e.g. { tz: Europe/Berlin, from: \"09:00\", to: \"17:00\", weekdays: [mon, tue, wed, thu, fri] }");
 
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO-8601 date' });

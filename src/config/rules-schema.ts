@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { registry } from '../actions/registry.js';
 import { AuthSchema } from './auth-schema.js';
-import { ConditionSchema, DurationSchema, KeySchema } from './condition-schema.js';
+import { checkTimeWindow, ConditionSchema, DurationSchema, KeySchema, onAnyMapping, timeWindowShape } from './condition-schema.js';
 
 /**
  * THE schema of rules.yaml: the TypeScript types, the loader's validation and rules.schema.json
@@ -30,6 +30,16 @@ export const ActionSchema = z
     }
   });
 
+/** A rule's quiet hours: a weekly window (the same as a `time` condition's) and what a match inside it does. */
+const QuietHoursSchema = z
+  .object({
+    ...timeWindowShape,
+    then: z.enum(['defer', 'drop']).default('defer').describe("defer: the rule's actions are due when the window ends; drop: the match is recorded as suppressed and nothing is sent"),
+  })
+  .strict()
+  .superRefine(checkTimeWindow, onAnyMapping)
+  .describe('matches inside this weekly window of local time are deferred to its end or dropped, e.g. { tz: Europe/Berlin, from: "22:00", to: "08:00", then: defer }');
+
 export const RuleSchema = z
   .object({
     name: name('rule'),
@@ -43,6 +53,7 @@ export const RuleSchema = z
       .strict()
       .optional()
       .describe('after the rule fires for a key, later matches of that key are suppressed until the time is up (they do not extend it)'),
+    quiet_hours: QuietHoursSchema.optional(),
     actions: z.array(ActionSchema).min(1),
     stop: z.boolean().default(false).describe('when this rule matches, later rules are not evaluated'),
     enabled: z.boolean().default(true),

@@ -8,7 +8,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * |--------------------------------------|-----------|------------------------------|--------------------------------------------------------------|
  * | bridge_events_received_total         | counter   | type, outcome                | accepted, duplicate, rejected, unauthorized, error           |
  * | bridge_rule_matches_total            | counter   | rule                         | events a rule matched                                        |
- * | bridge_rule_suppressed_total         | counter   | rule, reason                 | matches not sent now: cooldown (quiet_hours reserved)        |
+ * | bridge_rule_suppressed_total         | counter   | rule, reason                 | matches not sent: cooldown, quiet_hours (then: drop)        |
  * | bridge_rule_sent_total               | counter   | rule                         | jobs of a rule delivered (a dry run is not sent)             |
  * | bridge_actions_total                 | counter   | destination, kind, outcome   | ok, retry, fail, ambiguous, dry_run: the sender's verdict, one per attempt |
  * | bridge_action_retries_total          | counter   | destination                  | attempts scheduled again                                     |

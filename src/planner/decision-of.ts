@@ -30,7 +30,7 @@ export function failedDecision(message: string, rulesVersion: string, plannedAt:
 
 function summaryOf(rules: readonly RuleDecision[]): string {
   const of = (o: RuleDecision['outcome']) => rules.filter((r) => r.outcome === o);
-  const matched = of('matched').map((r) => r.rule);
+  const matched = of('matched').map((r) => (r.until === undefined ? r.rule : `${r.rule} (deferred)`));
   const suppressed = of('suppressed').map((r) => `${r.rule} (${r.reason})`);
   const missed = new Set(of('missed').map((r) => r.rule)).size;
   const parts = [matched.length > 0 ? `matched ${matched.join(', ')}` : 'no match'];

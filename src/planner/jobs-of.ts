@@ -13,6 +13,7 @@ export function jobsOf(event: BridgeEvent, plan: Plan): PlannedJob[] {
       destination: a.destination,
       kind: a.kind,
       request: a.request,
+      ...(m.until !== undefined && { dueAt: m.until }),
     })),
   );
 }

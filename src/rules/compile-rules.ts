@@ -7,6 +7,8 @@ import type { OnMatcher } from './compile-on.js';
 import { parseTemplate, templateTags } from './render-template.js';
 import { parseDuration } from './duration.js';
 import { trackStateTemplates, type TrackedKey, type Tracking } from './memory.js';
+import type { TimeWindow } from './condition.js';
+import { compileTimeWindow, type CompiledWindow } from './time-window.js';
 
 /** What planning needs of a destination kind (tests pass fakes; the server passes the registry). */
 export type PlanKind = Pick<AnyActionKind, 'kind' | 'escape' | 'buildRequest'>;
@@ -23,6 +25,7 @@ export interface RulesInput {
     readonly stop?: boolean | undefined;
     readonly enabled?: boolean | undefined;
     readonly cooldown?: { readonly key: string; readonly for: string } | undefined;
+    readonly quiet_hours?: (TimeWindow & { readonly then?: 'defer' | 'drop' | undefined }) | undefined;
   }[];
 }
 
@@ -52,6 +55,8 @@ export interface CompiledRule {
   readonly actions: readonly CompiledAction[];
   /** At most one firing per rendered key per `forMs`. */
   readonly cooldown: { readonly key: string; readonly forMs: number } | undefined;
+  /** Matches inside the window are deferred to its end or dropped. */
+  readonly quietHours: { readonly window: CompiledWindow; readonly then: 'defer' | 'drop'; readonly describe: string } | undefined;
 }
 
 export interface CompiledRules {
@@ -105,6 +110,12 @@ function compileAction(rule: string, action: Record<string, unknown>, index: num
   return { index, kind, destination, destinationConfig: dest.config, params, impl };
 }
 
+function compileQuietHours(q: TimeWindow & { readonly then?: 'defer' | 'drop' | undefined }): CompiledRule['quietHours'] {
+  const window = compileTimeWindow(q);
+  const then = q.then ?? 'defer';
+  return { window, then, describe: `${window.describe}, then ${then}` };
+}
+
 /**
  * Compiles a validated rules file once, so planning an event is only lookups and predicate calls.
  * Throws on what the loader refuses (unknown lists, destinations, kinds or `on` entries, bad regexes).
@@ -123,6 +134,7 @@ export function compileRules(input: CompileInput, kinds: PlanKinds): CompiledRul
       when: rule.when === undefined ? undefined : compileCondition(rule.when, lists, tracking),
       actions: rule.actions.map((a, i) => compileAction(rule.name, a as Record<string, unknown>, i, input, kinds)),
       cooldown: rule.cooldown === undefined || forMs === undefined ? undefined : { key: rule.cooldown.key, forMs },
+      quietHours: rule.quiet_hours === undefined ? undefined : compileQuietHours(rule.quiet_hours),
     };
   });
   const stateTemplates = rules.some((r) => r.actions.some((a) => usesState(a.params)));

@@ -22,12 +22,22 @@ export interface PlannedAction {
   readonly request: Json;
 }
 
+/** How a rule's quiet hours judged the event's receive time (what `bridge test` shows). */
+export interface QuietHoursCheck {
+  /** `Europe/Berlin 22:00–08:00, then defer`. */
+  readonly window: string;
+  /** The zone's wall clock at the receive time: `sun 2026-03-29 23:10`. */
+  readonly local: string;
+  readonly inside: boolean;
+}
+
 export interface PlanMatch {
   readonly rule: string;
   readonly actions: readonly PlannedAction[];
   readonly explanation?: Explanation;
   /** Quiet hours with `then: defer`: the actions are due at this time (ms), the end of the window. */
   readonly until?: number;
+  readonly quietHours?: QuietHoursCheck;
 }
 
 /** A rule whose condition held but which sends nothing now (see README "Memory"). */
@@ -37,6 +47,7 @@ export interface PlanSuppressed {
   /** When the cooldown or the quiet hours end (ms). */
   readonly until: number;
   readonly explanation?: Explanation;
+  readonly quietHours?: QuietHoursCheck;
 }
 
 export interface PlanMiss {

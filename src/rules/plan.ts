@@ -8,7 +8,7 @@ import { renderTemplate } from './render-template.js';
 import { errorMessage } from '../error-message.js';
 import { NO_STATE, stateId, type PlanContext, type PlanResult, type RuleState } from './state-types.js';
 import { activityKey, memoryOf, renderKey, stateFieldsOf } from './memory.js';
-import type { PlanSuppressed } from './plan-types.js';
+import type { PlanSuppressed, QuietHoursCheck } from './plan-types.js';
 
 type Built = { ok: true; action: PlannedAction } | { ok: false; miss: PlanMiss };
 
@@ -33,6 +33,8 @@ function buildAction(event: BridgeEvent, rule: CompiledRule, action: CompiledAct
  * What the rules make of one event: rules in file order, every matching rule fires, and a
  * matching rule with `stop: true` ends evaluation (later rules are misses `stopped by rule "x"`).
  * Pure: the receive time and the state snapshot come in `ctx`, the state updates go out as data.
+ * A matching rule is then checked against its cooldown (cooling: suppressed) and its quiet hours
+ * (inside: dropped as suppressed, or deferred: a match whose actions are due when they end).
  * `bridge test` prints the plan (in `explain` mode, so every branch of an all/any is shown) and the
  * planner turns its actions into jobs.
  */
@@ -68,23 +70,41 @@ export function planEvent(compiled: CompiledRules, event: BridgeEvent, ctx: Plan
         continue;
       }
     }
-    // A replay (an operator asked for it) neither checks nor starts cooldowns.
-    if (rule.cooldown !== undefined && ctx.replay !== true) {
+    // A replay (an operator asked for it) neither checks nor starts cooldowns, and sends now.
+    const replay = ctx.replay === true;
+    let cooldownId: string | undefined;
+    if (rule.cooldown !== undefined && !replay) {
       const key = renderKey(rule.cooldown.key, view);
       if (key === '') {
         misses.push({ rule: rule.name, reason: `cooldown key ${rule.cooldown.key} is empty for this event`, ...(explanation && { explanation }) });
         continue;
       }
-      const id = `${rule.name}|${key}`;
-      const until = cooldownUntil(ctx.state.get(stateId('cooldown', id))?.value);
+      cooldownId = `${rule.name}|${key}`;
+      const until = cooldownUntil(ctx.state.get(stateId('cooldown', cooldownId))?.value);
       if (until !== undefined && until > ctx.now) {
         // Repeats inside the cooldown are suppressed and do not extend it.
         suppressed.push({ rule: rule.name, reason: 'cooldown', until, ...(explanation && { explanation }) });
         if (rule.stop) stoppedBy = rule.name;
         continue;
       }
-      const ends = ctx.now + rule.cooldown.forMs;
-      updates.push({ scope: 'cooldown', key: id, value: { until: ends }, expiresAt: ends });
+    }
+    let dueAt: number | undefined;
+    let quietHours: QuietHoursCheck | undefined;
+    if (rule.quietHours !== undefined && !replay) {
+      const at = rule.quietHours.window.at(ctx.now);
+      quietHours = { window: rule.quietHours.describe, local: at.local, inside: at.inside };
+      if (at.end !== undefined && rule.quietHours.then === 'drop') {
+        // Dropped: nothing is sent, so no cooldown starts.
+        suppressed.push({ rule: rule.name, reason: 'quiet_hours', until: at.end, ...(explanation && { explanation }), quietHours });
+        if (rule.stop) stoppedBy = rule.name;
+        continue;
+      }
+      dueAt = at.end;
+    }
+    if (rule.cooldown !== undefined && cooldownId !== undefined) {
+      // A deferred match's cooldown runs from when its actions are due: the night's repeats are suppressed.
+      const ends = (dueAt ?? ctx.now) + rule.cooldown.forMs;
+      updates.push({ scope: 'cooldown', key: cooldownId, value: { until: ends }, expiresAt: ends });
     }
     const actions: PlannedAction[] = [];
     for (const action of rule.actions) {
@@ -92,7 +112,7 @@ export function planEvent(compiled: CompiledRules, event: BridgeEvent, ctx: Plan
       if (built.ok) actions.push(built.action);
       else misses.push(built.miss);
     }
-    matches.push(explanation === undefined ? { rule: rule.name, actions } : { rule: rule.name, actions, explanation });
+    matches.push({ rule: rule.name, actions, ...(explanation && { explanation }), ...(dueAt !== undefined && { until: dueAt }), ...(quietHours && { quietHours }) });
     if (rule.stop) stoppedBy = rule.name;
   }
   return { plan: { event: { type: event.type, id: event.id, name: event.name }, matches, suppressed, misses }, updates };

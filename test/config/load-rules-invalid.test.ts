@@ -33,6 +33,13 @@ const cases: [string, string[]][] = [
     'rules.yaml:18:34 rules[0].when.all[6].within: expected a duration: a whole number and a unit ms, s, m, h, d or w (e.g. 30s, 10m, 12h, 7d)',
     'rules.yaml:19:38 rules[0].when.all[7].older_than: expected a duration: a whole number and a unit ms, s, m, h, d or w (e.g. 30s, 10m, 12h, 7d)',
   ]],
+  ['bad-quiet-hours', [
+    'rules.yaml:10:24 rules[0].quiet_hours.tz: unknown time zone "Europe/Berln"',
+    'rules.yaml:10:57 rules[0].quiet_hours.to: from and to are both "22:00"; a window needs two different times (leave both out for whole days)',
+    'rules.yaml:10:72 rules[0].quiet_hours.then: expected "defer" or "drop"',
+    'rules.yaml:15:40 rules[1].quiet_hours.weekdays[0]: expected "mon", "tue", "wed", "thu", "fri", "sat" or "sun"',
+    'rules.yaml:15:45 rules[1].quiet_hours.until: unknown key "until"',
+  ]],
   ['bad-regex', ['rules.yaml:12:16 rules[0].when.matches: invalid regex "(@example\\.com": missing closing )']],
   ['bad-template', ['rules.yaml:16:17 rules[0].actions[0].slack.text: invalid template: unclosed section "user" at 29']],
   ['bad-version', ['rules.yaml:1:10 version: expected version 1']],

@@ -171,4 +171,31 @@ rules:
     expect(await store.planner.decisionOf('v2')).toMatchObject({ summary: 'no match; suppressed vip-visit (cooldown)', rules: [{ rule: 'vip-visit', outcome: 'suppressed', reason: 'cooldown', until: 1_000 + 7 * 86_400_000 }] });
     expect((await store.planner.readState([{ scope: 'activity', key: 'user.id|1234' }]))[0]?.value).toMatchObject({ totals: { 'user.visited': 2 } });
   });
+
+  it('a match deferred by quiet hours is stored due at the window end; the queue claims it only then', async () => {
+    const { loadRulesText } = await import('../../src/config/load-rules.js');
+    const { activeRules } = await import('../../src/bridge/active-rules.js');
+    const loaded = loadRulesText(`version: 1
+destinations:
+  alerts: { kind: slack, token: "\${SLACK_BOT_TOKEN}", channel: "#vip" }
+rules:
+  - name: vip-visit
+    on: user.visited
+    quiet_hours: { tz: Europe/Berlin, from: "22:00", to: "08:00", then: defer }
+    actions:
+      - slack: { destination: alerts, text: "{{ user.name }} visited" }
+`, 'rules.yaml', { SLACK_BOT_TOKEN: 'xoxb-test' });
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    const { visitPayload } = await import('../rules/visit-event.js');
+    // 23:10 in Berlin (CET); the night ends at 08:00 CEST on 2026-03-29, 06:00Z.
+    const night = Date.parse('2026-03-28T22:10:00Z');
+    const due = Date.parse('2026-03-29T06:00:00Z');
+    await store.accept({ ...storedEvent('v1', night), payload: JSON.stringify(visitPayload()) });
+    await runPlanner(activeRules(loaded.rules));
+    expect(store.deliveries.jobsForEvent('v1').map((j) => [j.id, j.status, j.nextAt])).toEqual([['v1:vip-visit:0', 'pending', due]]);
+    expect(await store.planner.decisionOf('v1')).toMatchObject({ summary: 'matched vip-visit (deferred)', rules: [{ rule: 'vip-visit', outcome: 'matched', until: due }] });
+    expect(store.queue.claimDue(due - 1, 10)).toEqual([]);
+    expect(store.queue.nextDueAt()).toBe(due);
+    expect(store.queue.claimDue(due, 10).map((j) => j.id)).toEqual(['v1:vip-visit:0']);
+  });
 });
