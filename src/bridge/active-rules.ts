@@ -11,5 +11,5 @@ export type ActiveRules = PlanningRules;
 export function activeRules(loaded: LoadedRules): ActiveRules {
   const destinations = new Map([...loaded.destinations].map(([name, d]) => [name, { kind: d.kind, config: d.config }]));
   const compiled = compileRules({ file: loaded.file, destinations }, registry);
-  return { version: loaded.version, stateKeys: (event) => stateKeysOf(compiled, event), plan: (event, ctx) => planEvent(compiled, event, ctx) };
+  return { version: loaded.version, stateKeys: (event, now) => stateKeysOf(compiled, event, now), plan: (event, ctx) => planEvent(compiled, event, ctx) };
 }

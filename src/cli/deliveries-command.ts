@@ -134,7 +134,7 @@ export async function runReplay(argv: readonly string[], io: CliIo): Promise<num
       }
       // Only the asked-for actions, as today's rules plan them (a rule removed since plans nothing).
       // The state as it is now, read-only: a replay neither counts the event again nor touches cooldowns.
-      const state = new Map((await store.planner.readState(rules.stateKeys(parsed.event))).map((r) => [stateId(r.scope, r.key), r]));
+      const state = new Map((await store.planner.readState(rules.stateKeys(parsed.event, now))).map((r) => [stateId(r.scope, r.key), r]));
       jobs.push(...jobsOf(parsed.event, rules.plan(parsed.event, { now, state, replay: true }).plan).filter((j) => wanted.has(j.id) || positionals.includes(eventId)));
     }
     return printRequeue(q.enqueueReplay(jobs, now), io);

@@ -87,7 +87,7 @@ export function createPlanner(opts: PlannerOptions): Planner {
     for (const row of rows) {
       try {
         const event = toEvent(row);
-        for (const k of rules.stateKeys(event)) keys.set(stateId(k.scope, k.key), k);
+        for (const k of rules.stateKeys(event, row.receivedAt)) keys.set(stateId(k.scope, k.key), k);
         parsed.push(event);
       } catch (err) {
         parsed.push(err instanceof Error ? err : new Error(String(err)));

@@ -5,7 +5,7 @@ import type { StateKey } from '../store/planner-store.js';
 /** What the planner (and the CLI's dry runs) need from the rules in force: pure functions and a version. */
 export interface PlanningRules {
   readonly version: string;
-  /** The state records planning `event` may read (cooldowns, activity of the keys its rules name). */
-  stateKeys(event: BridgeEvent): readonly StateKey[];
+  /** The state records planning `event`, received at `now`, may read (cooldowns, activity of the keys its rules name). */
+  stateKeys(event: BridgeEvent, now: number): readonly StateKey[];
   plan(event: BridgeEvent, ctx?: PlanContext): PlanResult;
 }

@@ -9,6 +9,7 @@ import { errorMessage } from '../error-message.js';
 import { NO_STATE, stateId, type PlanContext, type PlanResult, type RuleState } from './state-types.js';
 import { activityKey, memoryOf, renderKey, stateFieldsOf } from './memory.js';
 import type { PlanSuppressed, QuietHoursCheck } from './plan-types.js';
+import { canMatch } from './can-match.js';
 
 type Built = { ok: true; action: PlannedAction } | { ok: false; miss: PlanMiss };
 
@@ -124,10 +125,11 @@ function cooldownUntil(value: Json | undefined): number | undefined {
 }
 
 /**
- * The state records planning `event` may read: the activity of every tracked key the event has,
- * and the cooldown of every rule on it that has one. The planner reads them in one query.
+ * The state records planning `event` (received at `now`) may read: the activity of every tracked
+ * key the event has, and the cooldown of every rule on it that has one and whose condition can
+ * still hold once memory is read (can-match.ts). The planner reads them in one query.
  */
-export function stateKeysOf(compiled: CompiledRules, event: BridgeEvent): { scope: string; key: string }[] {
+export function stateKeysOf(compiled: CompiledRules, event: BridgeEvent, now: number): { scope: string; key: string }[] {
   if (compiled.tracking.size === 0 && !compiled.rules.some((r) => r.cooldown !== undefined)) return [];
   const view = eventView(event);
   const keys: { scope: string; key: string }[] = [];
@@ -136,7 +138,7 @@ export function stateKeysOf(compiled: CompiledRules, event: BridgeEvent): { scop
     if (key !== '') keys.push({ scope: 'activity', key: activityKey(t.spec, key) });
   }
   for (const rule of compiled.rules) {
-    if (rule.cooldown === undefined || !rule.enabled || !isSubscribed(rule.on, event)) continue;
+    if (rule.cooldown === undefined || !rule.enabled || !isSubscribed(rule.on, event) || canMatch(rule.when, view, now) === 'no') continue;
     const key = renderKey(rule.cooldown.key, view);
     if (key !== '') keys.push({ scope: 'cooldown', key: `${rule.name}|${key}` });
   }
