@@ -152,7 +152,10 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     onPlanned: (planned) => {
       dispatcher.wake();
       for (const p of planned) {
-        for (const m of p.plan?.matches ?? []) metrics.ruleMatched(m.rule);
+        for (const m of p.plan?.matches ?? []) {
+          if (m.shadow === true) metrics.ruleShadowMatched(m.rule);
+          else metrics.ruleMatched(m.rule);
+        }
         for (const x of p.plan?.suppressed ?? []) metrics.ruleSuppressed(x.rule, x.reason);
       }
     },

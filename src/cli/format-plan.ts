@@ -13,7 +13,8 @@ function explanationLines(e: Explanation, depth: number): string[] {
 export function formatPlan(plan: Plan): string {
   const out = [`event ${plan.event.type} ${plan.event.id} (${JSON.stringify(plan.event.name)})`, ''];
   for (const m of plan.matches) {
-    out.push(m.until === undefined ? `MATCH ${m.rule}` : `MATCH ${m.rule}: deferred by quiet hours until ${new Date(m.until).toISOString()}`);
+    const head = m.shadow === true ? `SHADOW ${m.rule}: would have sent (mode: shadow; nothing is delivered)` : `MATCH ${m.rule}`;
+    out.push(m.until === undefined ? head : `${head}: deferred by quiet hours until ${new Date(m.until).toISOString()}`);
     if (m.explanation) out.push(...explanationLines(m.explanation, 1));
     if (m.quietHours) out.push(quietLine(m.quietHours));
     for (const a of m.actions) {
@@ -41,6 +42,7 @@ export function planJson(plan: Plan): unknown {
     event: plan.event,
     matches: plan.matches.map((m) => ({
       rule: m.rule,
+      ...(m.shadow === true && { shadow: true }),
       actions: m.actions.map((a) => ({ destination: a.destination, kind: a.kind, key: a.key, request: a.request })),
       explanation: m.explanation,
       ...(m.until !== undefined && { deferred_until: new Date(m.until).toISOString() }),

@@ -57,6 +57,7 @@ export const RuleSchema = z
     actions: z.array(ActionSchema).min(1),
     stop: z.boolean().default(false).describe('when this rule matches, later rules are not evaluated'),
     enabled: z.boolean().default(true),
+    mode: z.enum(['live', 'shadow']).default('live').describe('shadow: evaluated and recorded as "would have sent", never delivered; it never stops later rules'),
   })
   .strict();
 

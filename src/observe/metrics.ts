@@ -35,6 +35,8 @@ export interface Metrics {
   readonly registry: Registry;
   eventReceived(type: string, outcome: EventOutcome): void;
   ruleMatched(rule: string): void;
+  /** A `mode: shadow` rule matched: it would have sent, and sent nothing. */
+  ruleShadowMatched(rule: string): void;
   ruleSuppressed(rule: string, reason: string): void;
   /** One job of `rule` was delivered (not a dry run). */
   ruleSent(rule: string): void;
@@ -77,6 +79,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
   const events = counter('bridge_events_received_total', 'Webhooks received, by event type and how they were answered.', ['type', 'outcome']);
   const matches = counter('bridge_rule_matches_total', 'Events matched, by rule.', ['rule']);
   const suppressedBy = counter('bridge_rule_suppressed_total', 'Matches suppressed (not sent), by rule and reason.', ['rule', 'reason']);
+  const shadowMatches = counter('bridge_rule_shadow_matches_total', 'Matches of mode: shadow rules (would have sent; nothing sent), by rule.', ['rule']);
   const sent = counter('bridge_rule_sent_total', 'Jobs delivered, by the rule that planned them (dry runs excluded).', ['rule']);
   const actions = counter('bridge_actions_total', 'Action attempts, by destination, kind and outcome.', ['destination', 'kind', 'outcome']);
   const retries = counter('bridge_action_retries_total', 'Action attempts scheduled again, by destination.', ['destination']);
@@ -121,6 +124,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     registry,
     eventReceived: (type, outcome) => events.inc({ type, outcome }),
     ruleMatched: (rule) => matches.inc({ rule }),
+    ruleShadowMatched: (rule) => shadowMatches.inc({ rule }),
     ruleSuppressed: (rule, reason) => suppressedBy.inc({ rule, reason }),
     ruleSent: (rule) => sent.inc({ rule }),
     actionOutcome: (destination, kind, outcome) => actions.inc({ destination, kind, outcome }),

@@ -11,7 +11,7 @@ const tree = (e: unknown): Json => e as Json;
 export function decisionOf(plan: Plan, rulesVersion: string, plannedAt: number): EventDecision {
   const rules: RuleDecision[] = [];
   for (const m of plan.matches) {
-    rules.push({ rule: m.rule, outcome: 'matched', ...(m.until !== undefined && { until: m.until }), ...(m.explanation && { explanation: tree(m.explanation) }) });
+    rules.push({ rule: m.rule, outcome: 'matched', ...(m.shadow && { shadow: true as const }), ...(m.until !== undefined && { until: m.until }), ...(m.explanation && { explanation: tree(m.explanation) }) });
   }
   for (const s of plan.suppressed) {
     rules.push({ rule: s.rule, outcome: 'suppressed', reason: s.reason, until: s.until, ...(s.explanation && { explanation: tree(s.explanation) }) });
@@ -30,10 +30,12 @@ export function failedDecision(message: string, rulesVersion: string, plannedAt:
 
 function summaryOf(rules: readonly RuleDecision[]): string {
   const of = (o: RuleDecision['outcome']) => rules.filter((r) => r.outcome === o);
-  const matched = of('matched').map((r) => (r.until === undefined ? r.rule : `${r.rule} (deferred)`));
+  const matched = of('matched').filter((r) => r.shadow !== true).map((r) => (r.until === undefined ? r.rule : `${r.rule} (deferred)`));
+  const shadow = of('matched').filter((r) => r.shadow === true).map((r) => r.rule);
   const suppressed = of('suppressed').map((r) => `${r.rule} (${r.reason})`);
   const missed = new Set(of('missed').map((r) => r.rule)).size;
   const parts = [matched.length > 0 ? `matched ${matched.join(', ')}` : 'no match'];
+  if (shadow.length > 0) parts.push(`shadow would have sent ${shadow.join(', ')}`);
   if (suppressed.length > 0) parts.push(`suppressed ${suppressed.join(', ')}`);
   if (missed > 0) parts.push(`${missed} missed`);
   return parts.join('; ');

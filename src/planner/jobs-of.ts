@@ -4,7 +4,8 @@ import type { PlannedJob } from '../store/planner-store.js';
 
 /** Turns a plan's matches into the jobs the dispatcher runs; a match deferred by quiet hours is due at its `dueAt`. */
 export function jobsOf(event: BridgeEvent, plan: Plan): PlannedJob[] {
-  return plan.matches.flatMap((m) =>
+  // A shadow rule's match is recorded in the decision only: nothing of it reaches a sender.
+  return plan.matches.filter((m) => m.shadow !== true).flatMap((m) =>
     m.actions.map((a) => ({
       id: a.key,
       eventId: event.id,

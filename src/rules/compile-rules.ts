@@ -24,6 +24,7 @@ export interface RulesInput {
     readonly actions: readonly object[];
     readonly stop?: boolean | undefined;
     readonly enabled?: boolean | undefined;
+    readonly mode?: 'live' | 'shadow' | undefined;
     readonly cooldown?: { readonly key: string; readonly for: string } | undefined;
     readonly quiet_hours?: (TimeWindow & { readonly then?: 'defer' | 'drop' | undefined }) | undefined;
   }[];
@@ -48,7 +49,10 @@ export interface CompiledAction {
 export interface CompiledRule {
   readonly name: string;
   readonly enabled: boolean;
+  /** A shadow rule stops nothing: `stop: true` only applies to live rules. */
   readonly stop: boolean;
+  /** Planned and recorded as "would have sent"; its actions never become jobs. */
+  readonly shadow: boolean;
   readonly on: OnMatcher;
   /** Undefined when the rule has no `when`: it matches every event it is on. */
   readonly when: CompiledCondition | undefined;
@@ -129,7 +133,8 @@ export function compileRules(input: CompileInput, kinds: PlanKinds): CompiledRul
     return {
       name: rule.name,
       enabled: rule.enabled !== false,
-      stop: rule.stop === true,
+      stop: rule.stop === true && rule.mode !== 'shadow',
+      shadow: rule.mode === 'shadow',
       on: compileOn(rule.on),
       when: rule.when === undefined ? undefined : compileCondition(rule.when, lists, tracking),
       actions: rule.actions.map((a, i) => compileAction(rule.name, a as Record<string, unknown>, i, input, kinds)),

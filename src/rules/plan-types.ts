@@ -33,6 +33,8 @@ export interface QuietHoursCheck {
 
 export interface PlanMatch {
   readonly rule: string;
+  /** A `mode: shadow` rule: what it would have sent; the planner writes no job for it. */
+  readonly shadow?: true;
   readonly actions: readonly PlannedAction[];
   readonly explanation?: Explanation;
   /** Quiet hours with `then: defer`: the actions are due at this time (ms), the end of the window. */

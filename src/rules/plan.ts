@@ -113,7 +113,7 @@ export function planEvent(compiled: CompiledRules, event: BridgeEvent, ctx: Plan
       if (built.ok) actions.push(built.action);
       else misses.push(built.miss);
     }
-    matches.push({ rule: rule.name, actions, ...(explanation && { explanation }), ...(dueAt !== undefined && { until: dueAt }), ...(quietHours && { quietHours }) });
+    matches.push({ rule: rule.name, ...(rule.shadow && { shadow: true as const }), actions, ...(explanation && { explanation }), ...(dueAt !== undefined && { until: dueAt }), ...(quietHours && { quietHours }) });
     if (rule.stop) stoppedBy = rule.name;
   }
   return { plan: { event: { type: event.type, id: event.id, name: event.name }, matches, suppressed, misses }, updates };

@@ -22,6 +22,8 @@ export interface StateRecord extends StateKey {
 export interface RuleDecision {
   readonly rule: string;
   readonly outcome: 'matched' | 'suppressed' | 'missed' | 'error';
+  /** Matched by a `mode: shadow` rule: would have sent, sent nothing. */
+  readonly shadow?: true;
   /** Why it missed or was suppressed (`cooldown`, `quiet_hours`), or the planning error. */
   readonly reason?: string;
   /** Suppressed: when the cooldown ends or quiet hours end (ms). Matched under `defer`: when its jobs are due. */

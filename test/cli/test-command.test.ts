@@ -56,6 +56,26 @@ describe('bridge test --event', () => {
     expect(r.stdout).toContain('→ slack vip-alerts would send:');
   });
 
+  it('shows a shadow rule as would-have-sent, with its request, in text and JSON', async () => {
+    const dir = tempDir();
+    const rules = join(dir, 'rules.yaml');
+    writeFileSync(rules, `version: 1
+destinations:
+  alerts: { kind: slack, token: "\${SLACK_BOT_TOKEN}", channel: "#vip" }
+rules:
+  - name: new-welcome
+    on: user.visited
+    mode: shadow
+    actions:
+      - slack: { destination: alerts, text: "welcome {{ user.name }}" }
+`);
+    const text = await runCli(['test', '--event', VISIT, '--rules', rules]);
+    expect(text.stdout).toContain('SHADOW new-welcome: would have sent (mode: shadow; nothing is delivered)');
+    expect(text.stdout).toContain('→ slack alerts would send:');
+    const json = JSON.parse((await runCli(['test', '--event', VISIT, '--rules', rules, '--json'])).stdout);
+    expect(json.matches[0]).toMatchObject({ rule: 'new-welcome', shadow: true, actions: [{ destination: 'alerts', request: { text: 'welcome Jane Doe' } }] });
+  });
+
   it('refuses an invalid event, naming the field', async () => {
     const dir = tempDir();
     const file = join(dir, 'bad.json');

@@ -17,6 +17,7 @@ describe('createMetrics', () => {
     m.ruleMatched('vip-visit');
     m.ruleSuppressed('vip-visit', 'cooldown');
     m.ruleSent('vip-visit');
+    m.ruleShadowMatched('new-welcome');
     m.actionOutcome('eng-alerts', 'slack', 'retry');
     m.actionOutcome('eng-alerts', 'slack', 'ok');
     m.actionOutcome('crm', 'hubspot', 'ambiguous');
@@ -40,6 +41,7 @@ describe('createMetrics', () => {
       'bridge_rule_matches_total{rule="vip-visit"} 2',
       'bridge_rule_suppressed_total{rule="vip-visit",reason="cooldown"} 1',
       'bridge_rule_sent_total{rule="vip-visit"} 1',
+      'bridge_rule_shadow_matches_total{rule="new-welcome"} 1',
       'bridge_actions_total{destination="eng-alerts",kind="slack",outcome="retry"} 1',
       'bridge_actions_total{destination="eng-alerts",kind="slack",outcome="ok"} 1',
       'bridge_actions_total{destination="crm",kind="hubspot",outcome="ambiguous"} 1',

@@ -172,6 +172,41 @@ rules:
     expect((await store.planner.readState([{ scope: 'activity', key: 'user.id|1234' }]))[0]?.value).toMatchObject({ totals: { 'user.visited': 2 } });
   });
 
+  it('a shadow rule is planned and recorded as "would have sent", writes no job, and has its own cooldown', async () => {
+    const { loadRulesText } = await import('../../src/config/load-rules.js');
+    const { activeRules } = await import('../../src/bridge/active-rules.js');
+    const loaded = loadRulesText(`version: 1
+destinations:
+  alerts: { kind: slack, token: "\${SLACK_BOT_TOKEN}", channel: "#vip" }
+rules:
+  - name: new-welcome
+    on: user.visited
+    mode: shadow
+    stop: true
+    cooldown: { key: "{{ user.id }}", for: 1d }
+    actions:
+      - slack: { destination: alerts, text: "welcome {{ user.name }}" }
+  - name: live-alert
+    on: user.visited
+    actions:
+      - slack: { destination: alerts, text: "{{ user.name }} visited" }
+`, 'rules.yaml', { SLACK_BOT_TOKEN: 'xoxb-test' });
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    const { visitPayload } = await import('../rules/visit-event.js');
+    const payload = JSON.stringify(visitPayload());
+    await Promise.all(['v1', 'v2'].map((id, i) => store.accept({ ...storedEvent(id, 1_000 + i), payload })));
+    await runPlanner(activeRules(loaded.rules));
+    // Only the live rule's jobs: the shadow rule's `stop` stopped nothing.
+    expect(store.deliveries.jobsForEvent('v1').map((j) => j.id)).toEqual(['v1:live-alert:0']);
+    expect(store.deliveries.jobsForEvent('v2').map((j) => j.id)).toEqual(['v2:live-alert:0']);
+    expect(await store.planner.decisionOf('v1')).toMatchObject({
+      summary: 'matched live-alert; shadow would have sent new-welcome',
+      rules: [{ rule: 'new-welcome', outcome: 'matched', shadow: true }, { rule: 'live-alert', outcome: 'matched' }],
+    });
+    // The shadow rule's cooldown holds its repeat, as it would live.
+    expect(await store.planner.decisionOf('v2')).toMatchObject({ summary: 'matched live-alert; suppressed new-welcome (cooldown)' });
+  });
+
   it('a match deferred by quiet hours is stored due at the window end; the queue claims it only then', async () => {
     const { loadRulesText } = await import('../../src/config/load-rules.js');
     const { activeRules } = await import('../../src/bridge/active-rules.js');

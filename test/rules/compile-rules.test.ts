@@ -12,7 +12,7 @@ function file(rule: Partial<RuleInput>): RulesFile {
     version: 1,
     destinations: {},
     lists: { vips: ['a@b.c'] },
-    rules: [{ name: 'r', on: 'user.visited', actions: [{ chat: { destination: 'alerts', text: 'hi' } }], stop: false, enabled: true, ...rule }],
+    rules: [{ name: 'r', on: 'user.visited', actions: [{ chat: { destination: 'alerts', text: 'hi' } }], stop: false, enabled: true, mode: 'live', ...rule }],
   };
 }
 

@@ -13,6 +13,7 @@ const rule = (r: Partial<RuleInput> & Pick<RuleInput, 'name'>): RuleInput => ({
   actions: [{ chat: { destination: 'alerts', text: '{{rule}}' } }],
   stop: false,
   enabled: true,
+  mode: 'live',
   ...r,
 });
 
@@ -100,6 +101,11 @@ describe('planEvent', () => {
         'a stop rule on other events does not stop',
         [rule({ name: 'a', stop: true, on: 'user.joined' }), rule({ name: 'b' })],
         { matches: ['b'], misses: ['a: not subscribed to user.visited'] },
+      ],
+      [
+        'a shadow stop rule does not stop: shadow rules never change what live rules do',
+        [rule({ name: 'a', stop: true, mode: 'shadow' }), rule({ name: 'b' })],
+        { matches: ['a', 'b'], misses: [] },
       ],
       [
         'a disabled stop rule does not stop',
