@@ -13,6 +13,13 @@ if (stale !== undefined) process.stderr.write(stale);
 // variable already set, so the real environment wins: https://nodejs.org/api/process.html#processloadenvfilepath
 if (existsSync('.env')) process.loadEnvFile('.env');
 
+// `bridge deliveries | head`: the reader left, so there is nobody to print for. Exit quietly, as
+// Unix tools do, instead of crashing on the unhandled EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2), {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),

@@ -59,3 +59,19 @@ describe('the bridge executable and .env', () => {
     expect(r.stderr).toContain('./rules.yaml:6:14 destinations.alerts.channel: environment variable "ALERT_CHANNEL" is not set');
   });
 });
+
+describe('a reader that leaves early (`bridge … | head`)', () => {
+  it('exits quietly with the command exit code, not a crash on EPIPE', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', TSX, BRIDGE, 'test', '--event', VISIT, '--rules', fileURLToPath(new URL('../../rules.yaml', import.meta.url))], {
+      env: { PATH: process.env['PATH'] ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The reader is gone before the first line is written.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  }, 60_000);
+});
