@@ -2,13 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activeRules } from '../../src/bridge/active-rules.js';
-import { loadRulesText } from '../../src/config/load-rules.js';
-import { parseEvent } from '../../src/events/parse-event.js';
-import { silentLogger } from '../../src/log.js';
-import { createPlanner } from '../../src/planner/create-planner.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { visitBy } from '../observe/sample-events.js';
+import { seedStore } from '../planner/seed-store.js';
 import { runCli } from './run-cli.js';
 
 /** Issue 15: `bridge backtest` over a stored week of generated events whose counts are known. */
@@ -49,26 +44,8 @@ const emailOf = (i: number) => (i % 4 === 3 ? `guest${i}@x.test` : `vip${i % 3}@
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bridge-backtest-test-'));
   writeFileSync(join(dir, 'candidate.yaml'), CANDIDATE);
-  const loaded = loadRulesText(IN_FORCE, 'in-force.yaml', {});
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  const rules = activeRules(loaded.rules);
-  let clock = START;
-  const log = silentLogger();
-  const store = openSqliteStore({ dir, now: () => clock, log });
-  const planner = createPlanner({ store: store.planner, rules: () => rules, now: () => clock, log });
-  planner.start();
-  for (let i = 0; i < 168; i++) {
-    clock = START + i * HOUR;
-    const parsed = parseEvent(visitBy(emailOf(i), new Date(clock).toISOString()));
-    if (!parsed.ok) throw new Error('sample visit did not parse');
-    const { event } = parsed;
-    ids.push(event.id);
-    await store.accept({ id: event.id, type: event.type, name: event.name, payload: JSON.stringify(event.payload), rulesVersion: rules.version, receivedAt: clock });
-  }
-  planner.wake();
-  await planner.idle();
-  await planner.stop();
-  store.close();
+  const seeded = Array.from({ length: 168 }, (_, i) => ({ body: visitBy(emailOf(i), new Date(START + i * HOUR).toISOString()), at: START + i * HOUR }));
+  ids.push(...(await seedStore(dir, IN_FORCE, seeded)));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

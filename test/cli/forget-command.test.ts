@@ -3,14 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { activeRules } from '../../src/bridge/active-rules.js';
-import { loadRulesText } from '../../src/config/load-rules.js';
-import { parseEvent } from '../../src/events/parse-event.js';
-import { silentLogger } from '../../src/log.js';
-import { createPlanner } from '../../src/planner/create-planner.js';
 import { keyNames } from '../../src/store/sqlite-forget-person.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { visitBy } from '../observe/sample-events.js';
+import { seedStore } from '../planner/seed-store.js';
 import { runCli } from './run-cli.js';
 
 /** Issue 15: `bridge forget` removes a person from everything the store holds, and nobody else. */
@@ -21,32 +16,18 @@ let dir: string;
 
 /** Visits by Jane (id 1234, a VIP: cooldown + counters) and Alex (id 77, a VIP by domain), through the bundled rules. */
 async function seed(): Promise<void> {
-  const loaded = loadRulesText(BUNDLED, 'rules.yaml', {});
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  const rules = activeRules(loaded.rules);
-  let clock = START;
-  const log = silentLogger();
-  const store = openSqliteStore({ dir, now: () => clock, log });
-  const planner = createPlanner({ store: store.planner, rules: () => rules, now: () => clock, log });
-  planner.start();
   const people = [
     { email: 'janedoe@example.com', id: '1234', name: 'Jane Doe' },
     { email: 'alex@bigcustomer.com', id: '77', name: 'Alex Big' },
   ];
-  for (let i = 0; i < 6; i++) {
+  const events = Array.from({ length: 6 }, (_, i) => {
     const who = people[i % 2] as (typeof people)[number];
-    clock = START + i * 3_600_000;
-    const body = visitBy(who.email, new Date(clock).toISOString(), who.name);
+    const at = START + i * 3_600_000;
+    const body = visitBy(who.email, new Date(at).toISOString(), who.name);
     body.user.id = who.id;
-    const parsed = parseEvent(body);
-    if (!parsed.ok) throw new Error('visit did not parse');
-    const e = parsed.event;
-    await store.accept({ id: e.id, type: e.type, name: e.name, payload: JSON.stringify(e.payload), rulesVersion: rules.version, receivedAt: clock });
-  }
-  planner.wake();
-  await planner.idle();
-  await planner.stop();
-  store.close();
+    return { body, at };
+  });
+  await seedStore(dir, BUNDLED, events);
 }
 
 /** What the store holds, read straight from the file. */
