@@ -1,12 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ActiveRules } from '../bridge/active-rules.js';
-import { silentLogger } from '../log.js';
-import { createPlanner } from '../planner/create-planner.js';
 import type { PlannedJobRef } from '../store/history-reader.js';
 import type { StoredEvent } from '../store/store.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
+import { withScratchPlanner } from './scratch-planner.js';
 
 /** Events stored per group commit while filling the scratch store. */
 const CHUNK = 1000;
@@ -18,23 +13,13 @@ const CHUNK = 1000;
  * wrote are returned. Nothing is sent; the store is removed after.
  */
 export async function planHistory(rules: ActiveRules, events: readonly StoredEvent[]): Promise<PlannedJobRef[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'bridge-backtest-'));
-  const now = (): number => events.at(-1)?.receivedAt ?? 0;
-  const log = silentLogger();
-  const store = openSqliteStore({ dir, now, log });
-  const planner = createPlanner({ store: store.planner, rules: () => rules, now, log });
-  try {
+  return withScratchPlanner(rules, events.at(-1)?.receivedAt ?? 0, async ({ store, planner }) => {
     for (let i = 0; i < events.length; i += CHUNK) {
       // One group commit per chunk; arrival order is call order.
       await Promise.all(events.slice(i, i + CHUNK).map((e) => store.accept({ ...e, rulesVersion: rules.version })));
     }
-    planner.start();
     planner.wake();
     await planner.idle();
-    return await store.history.jobsBetween(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  } finally {
-    await planner.stop();
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+    return store.history.jobsBetween(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  });
 }

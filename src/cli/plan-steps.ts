@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ActiveRules } from '../bridge/active-rules.js';
 import type { BridgeEvent } from '../events/event.js';
-import { silentLogger } from '../log.js';
-import { createPlanner } from '../planner/create-planner.js';
 import type { Job } from '../store/job-queue.js';
 import type { EventDecision } from '../store/planner-store.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
+import { withScratchPlanner } from './scratch-planner.js';
 
 /** One event of a rule test, received at `at` (ms). */
 export interface PlanStep {
@@ -24,21 +19,14 @@ export interface StepOutcome {
 /**
  * Plans `steps` in order exactly as `bridge serve` does: each event is stored (received at its
  * step's time), then the real planner plans it with the rules, reading and writing its memory
- * (counts, first and last seen, cooldowns) in a throw-away SQLite store, which is removed after.
+ * (counts, first and last seen, cooldowns) in a throw-away SQLite store (scratch-planner.ts).
  * Nothing is sent: the jobs stay in the store. Steps must be in time order.
  */
 export async function planSteps(rules: ActiveRules, steps: readonly PlanStep[]): Promise<StepOutcome[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'bridge-test-'));
-  let clock = steps[0]?.at ?? 0;
-  const now = (): number => clock;
-  const log = silentLogger();
-  const store = openSqliteStore({ dir, now, log });
-  const planner = createPlanner({ store: store.planner, rules: () => rules, now, log });
-  try {
-    planner.start();
+  return withScratchPlanner(rules, steps[0]?.at ?? 0, async ({ store, planner, setClock }) => {
     const out: StepOutcome[] = [];
     for (const { at, event } of steps) {
-      clock = at;
+      setClock(at);
       const accepted = await store.accept({
         id: event.id, type: event.type, name: event.name, payload: JSON.stringify(event.payload), rulesVersion: rules.version, receivedAt: at,
       });
@@ -50,9 +38,5 @@ export async function planSteps(rules: ActiveRules, steps: readonly PlanStep[]):
       out.push({ decision, jobs: store.deliveries.jobsForEvent(event.id) });
     }
     return out;
-  } finally {
-    await planner.stop();
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
