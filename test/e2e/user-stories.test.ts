@@ -169,6 +169,8 @@ describe('events that match no rule, and redeliveries', () => {
     expect(first.status).toBe(202);
     const before = t.slack.messages.length;
     await t.slack.waitFor(() => t.slack.messages.length === before + 1, 5000);
+    // idle() returns while HubSpot's batch lingers (up to 1 s): wait for this visit's upsert itself.
+    await t.hubspot.waitFor(() => t.hubspot.upsertCalls().some((c) => JSON.stringify(c.json).includes('"ceo@partner.example"')), 5000);
     await settled();
     const counts = [t.slack.calls.length, t.hubspot.calls.length];
     // Same content, different key order and whitespace: the same event.
