@@ -20,10 +20,13 @@ export interface StepOutcome {
  * Plans `steps` in order exactly as `bridge serve` does: each event is stored (received at its
  * step's time), then the real planner plans it with the rules, reading and writing its memory
  * (counts, first and last seen, cooldowns) in a throw-away SQLite store (scratch-planner.ts).
- * Nothing is sent: the jobs stay in the store. Steps must be in time order.
+ * Nothing is sent: the jobs stay in the store. Steps must be in time order. Conditions are
+ * planned in `explain` mode, so each decision lists every rule that missed, with why.
  */
 export async function planSteps(rules: ActiveRules, steps: readonly PlanStep[]): Promise<StepOutcome[]> {
-  return withScratchPlanner(rules, steps[0]?.at ?? 0, async ({ store, planner, setClock }) => {
+  // A dry run explains: each decision then lists every rule's miss with why, which is what a failed step prints.
+  const explaining: ActiveRules = { ...rules, plan: (event, ctx) => rules.plan(event, { now: 0, state: new Map(), ...ctx, mode: 'explain' }) };
+  return withScratchPlanner(explaining, steps[0]?.at ?? 0, async ({ store, planner, setClock }) => {
     const out: StepOutcome[] = [];
     for (const { at, event } of steps) {
       setClock(at);

@@ -7,7 +7,12 @@ const NOT_EVALUATED = /^(?:not subscribed to |disabled$)/;
 
 const tree = (e: unknown): Json => e as Json;
 
-/** The decision the planner records for a plan: each evaluated rule's outcome, and a one-line summary. */
+/**
+ * The decision the planner records for a plan: each listed rule's outcome (matches, suppressions
+ * and misses with their explanation), and a one-line summary whose miss count includes the misses
+ * the plan only counted (decided on the event's own fields: `bridge test --event` on the stored
+ * event explains them, as they read no memory).
+ */
 export function decisionOf(plan: Plan, rulesVersion: string, plannedAt: number): EventDecision {
   const rules: RuleDecision[] = [];
   for (const m of plan.matches) {
@@ -20,7 +25,7 @@ export function decisionOf(plan: Plan, rulesVersion: string, plannedAt: number):
     if (NOT_EVALUATED.test(m.reason)) continue;
     rules.push({ rule: m.rule, outcome: 'missed', reason: m.reason, ...(m.explanation && { explanation: tree(m.explanation) }) });
   }
-  return { rulesVersion, plannedAt, summary: summaryOf(rules), rules };
+  return { rulesVersion, plannedAt, summary: summaryOf(rules, plan.unlistedMisses ?? 0), rules };
 }
 
 /** A planning error (a bug) is the event's decision; it never blocks the events after it. */
@@ -28,12 +33,13 @@ export function failedDecision(message: string, rulesVersion: string, plannedAt:
   return { rulesVersion, plannedAt, summary: `planning failed: ${message}`, rules: [{ rule: '*', outcome: 'error', reason: message }] };
 }
 
-function summaryOf(rules: readonly RuleDecision[]): string {
+/** `unlisted`: rules that missed on the event's own fields, counted but not recorded one by one (see Plan). */
+function summaryOf(rules: readonly RuleDecision[], unlisted: number): string {
   const of = (o: RuleDecision['outcome']) => rules.filter((r) => r.outcome === o);
   const matched = of('matched').filter((r) => r.shadow !== true).map((r) => (r.until === undefined ? r.rule : `${r.rule} (deferred)`));
   const shadow = of('matched').filter((r) => r.shadow === true).map((r) => r.rule);
   const suppressed = of('suppressed').map((r) => `${r.rule} (${r.reason})`);
-  const missed = new Set(of('missed').map((r) => r.rule)).size;
+  const missed = new Set(of('missed').map((r) => r.rule)).size + unlisted;
   const parts = [matched.length > 0 ? `matched ${matched.join(', ')}` : 'no match'];
   if (shadow.length > 0) parts.push(`shadow would have sent ${shadow.join(', ')}`);
   if (suppressed.length > 0) parts.push(`suppressed ${suppressed.join(', ')}`);

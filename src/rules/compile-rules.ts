@@ -56,6 +56,8 @@ export interface CompiledRule {
   readonly on: OnMatcher;
   /** Undefined when the rule has no `when`: it matches every event it is on. */
   readonly when: CompiledCondition | undefined;
+  /** Whether `when` has a memory test (first_seen, since_last, count): its misses are explained when planned. */
+  readonly readsMemory: boolean;
   readonly actions: readonly CompiledAction[];
   /** At most one firing per rendered key per `forMs`. */
   readonly cooldown: { readonly key: string; readonly forMs: number } | undefined;
@@ -70,6 +72,13 @@ export interface CompiledRules {
   readonly tracking: Tracking;
   /** Whether any template reads `state.*` (the view then carries it). */
   readonly stateTemplates: boolean;
+}
+
+function readsMemory(c: CompiledCondition | undefined): boolean {
+  if (c === undefined) return false;
+  if (c.kind === 'memory') return true;
+  if (c.kind === 'not') return readsMemory(c.child);
+  return (c.kind === 'all' || c.kind === 'any') && c.children.some(readsMemory);
 }
 
 /** Whether any string in an action's params names `state` or `state.*`. */
@@ -130,13 +139,15 @@ export function compileRules(input: CompileInput, kinds: PlanKinds): CompiledRul
   const rules = input.file.rules.map((rule): CompiledRule => {
     const forMs = rule.cooldown === undefined ? undefined : parseDuration(rule.cooldown.for);
     if (rule.cooldown !== undefined && forMs === undefined) throw new Error(`rule "${rule.name}": not a duration: ${JSON.stringify(rule.cooldown.for)}`);
+    const when = rule.when === undefined ? undefined : compileCondition(rule.when, lists, tracking);
     return {
       name: rule.name,
       enabled: rule.enabled !== false,
       stop: rule.stop === true && rule.mode !== 'shadow',
       shadow: rule.mode === 'shadow',
       on: compileOn(rule.on),
-      when: rule.when === undefined ? undefined : compileCondition(rule.when, lists, tracking),
+      when,
+      readsMemory: readsMemory(when),
       actions: rule.actions.map((a, i) => compileAction(rule.name, a as Record<string, unknown>, i, input, kinds)),
       cooldown: rule.cooldown === undefined || forMs === undefined ? undefined : { key: rule.cooldown.key, forMs },
       quietHours: rule.quiet_hours === undefined ? undefined : compileQuietHours(rule.quiet_hours),

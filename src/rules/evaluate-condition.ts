@@ -11,6 +11,33 @@ import type { Explanation } from './plan-types.js';
  */
 export type EvaluationMode = 'decide' | 'explain';
 
+/**
+ * Whether a compiled condition holds for an event view: the planner's hot path. It builds nothing
+ * (no explanation, no strings); `evaluateCondition` explains the same compiled condition with the
+ * same leaf checks and the same all/any/not logic, so the two cannot disagree (the tests prove it
+ * on random conditions and events).
+ */
+export function decideCondition(condition: CompiledCondition, view: JsonObject, memory: MemoryView = NO_MEMORY): boolean {
+  switch (condition.kind) {
+    case 'memory': {
+      const m = memory.of(condition.spec);
+      return m.key !== '' && condition.check(m, memory.now).passed;
+    }
+    case 'time':
+      return condition.check(memory.now).passed;
+    case 'leaf':
+      return condition.check(getPath(view, condition.path), memory.now);
+    case 'not':
+      return !decideCondition(condition.child, view, memory);
+    case 'all':
+      for (const c of condition.children) if (!decideCondition(c, view, memory)) return false;
+      return true;
+    default:
+      for (const c of condition.children) if (decideCondition(c, view, memory)) return true;
+      return false;
+  }
+}
+
 /** Evaluates a compiled condition against an event view (see eventView) and explains the result. */
 export function evaluateCondition(condition: CompiledCondition, view: JsonObject, mode: EvaluationMode = 'decide', memory: MemoryView = NO_MEMORY): Explanation {
   switch (condition.kind) {

@@ -65,4 +65,10 @@ export interface Plan {
   readonly matches: readonly PlanMatch[];
   readonly suppressed: readonly PlanSuppressed[];
   readonly misses: readonly PlanMiss[];
+  /**
+   * Only when the planner decides (not in `bridge test`): how many rules on the event missed on its
+   * own fields and receive time without being listed in `misses`. Such a miss reads no memory, so
+   * `bridge test --event` on the stored event at its receive time explains it exactly, later.
+   */
+  readonly unlistedMisses?: number;
 }

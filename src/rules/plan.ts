@@ -1,13 +1,13 @@
 import type { BridgeEvent, Json, JsonObject } from '../events/event.js';
 import type { CompiledAction, CompiledRule, CompiledRules } from './compile-rules.js';
 import { isSubscribed } from './compile-on.js';
-import { evaluateCondition, failureSummary, type EvaluationMode } from './evaluate-condition.js';
+import { decideCondition, evaluateCondition, failureSummary } from './evaluate-condition.js';
 import { eventView } from './event-view.js';
-import type { Explanation, PlanMatch, PlanMiss, PlannedAction } from './plan-types.js';
+import type { Explanation, Plan, PlanMatch, PlanMiss, PlannedAction } from './plan-types.js';
 import { renderTemplate } from './render-template.js';
 import { errorMessage } from '../error-message.js';
 import { NO_STATE, stateId, type PlanContext, type PlanResult, type RuleState } from './state-types.js';
-import { activityKey, memoryOf, renderKey, stateFieldsOf } from './memory.js';
+import { activityKey, memoryOf, renderKey, stateFieldsOf, type MemoryView } from './memory.js';
 import type { PlanSuppressed, QuietHoursCheck } from './plan-types.js';
 import { canMatch } from './can-match.js';
 
@@ -30,93 +30,123 @@ function buildAction(event: BridgeEvent, rule: CompiledRule, action: CompiledAct
   }
 }
 
+/** One event's planning in progress: what every rule reads, and where its outcome goes. */
+interface Planning {
+  readonly event: BridgeEvent;
+  readonly view: JsonObject;
+  readonly memory: MemoryView;
+  readonly ctx: PlanContext;
+  readonly explain: boolean;
+  readonly matches: PlanMatch[];
+  readonly suppressed: PlanSuppressed[];
+  readonly misses: PlanMiss[];
+  readonly updates: RuleState[];
+}
+
+/** What one rule came to: listed in the plan (and whether it stops the rules after it), or a miss the plan only counts. */
+type RuleOutcome = 'listed' | 'stops' | 'unlisted';
+
 /**
  * What the rules make of one event: rules in file order, every matching rule fires, and a
  * matching rule with `stop: true` ends evaluation (later rules are misses `stopped by rule "x"`).
  * Pure: the receive time and the state snapshot come in `ctx`, the state updates go out as data.
  * A matching rule is then checked against its cooldown (cooling: suppressed) and its quiet hours
  * (inside: dropped as suppressed, or deferred: a match whose actions are due when they end).
- * `bridge test` prints the plan (in `explain` mode, so every branch of an all/any is shown) and the
- * planner turns its actions into jobs.
+ *
+ * `explain` mode (`bridge test`) lists every rule, and explains every condition with every branch
+ * of an all/any. `decide` mode (the planner, the default) only decides each condition and explains
+ * what the decision records: matches, suppressions, and misses that read memory (which cannot be
+ * read again later). A rule that is disabled or not on the event is not listed; one whose condition
+ * failed on the event's own fields and receive time is counted in `unlistedMisses`, as `bridge test
+ * --event` on the stored event at its receive time explains it exactly.
  */
 export function planEvent(compiled: CompiledRules, event: BridgeEvent, ctx: PlanContext = { now: 0, state: NO_STATE }): PlanResult {
-  const mode: EvaluationMode = ctx.mode ?? 'decide';
   const view = eventView(event);
   const updates: RuleState[] = [];
   const memory = memoryOf(compiled.tracking, event.type, view, ctx, updates);
   // Derived like event.type: a payload field named `state` cannot spoof the memory.
   if (compiled.stateTemplates) (view as Record<string, Json>)['state'] = stateFieldsOf(memory);
-  const matches: PlanMatch[] = [];
-  const suppressed: PlanSuppressed[] = [];
-  const misses: PlanMiss[] = [];
+  const p: Planning = { event, view, memory, ctx, explain: ctx.mode === 'explain', matches: [], suppressed: [], misses: [], updates };
   let stoppedBy: string | undefined;
+  let unlisted = 0;
   for (const rule of compiled.rules) {
-    if (stoppedBy !== undefined) {
-      misses.push({ rule: rule.name, reason: `stopped by rule "${stoppedBy}"` });
-      continue;
+    const evaluated = rule.enabled && isSubscribed(rule.on, event);
+    if (!p.explain && !evaluated) continue;
+    if (stoppedBy !== undefined) p.misses.push({ rule: rule.name, reason: `stopped by rule "${stoppedBy}"` });
+    else if (!rule.enabled) p.misses.push({ rule: rule.name, reason: 'disabled' });
+    else if (!evaluated) p.misses.push({ rule: rule.name, reason: `not subscribed to ${event.type}` });
+    else {
+      const outcome = planRule(p, rule);
+      if (outcome === 'unlisted') unlisted += 1;
+      else if (outcome === 'stops') stoppedBy = rule.name;
     }
-    if (!rule.enabled) {
-      misses.push({ rule: rule.name, reason: 'disabled' });
-      continue;
-    }
-    if (!isSubscribed(rule.on, event)) {
-      misses.push({ rule: rule.name, reason: `not subscribed to ${event.type}` });
-      continue;
-    }
-    let explanation: Explanation | undefined;
-    if (rule.when !== undefined) {
-      explanation = evaluateCondition(rule.when, view, mode, memory);
-      if (!explanation.passed) {
-        misses.push({ rule: rule.name, reason: `condition failed: ${failureSummary(explanation)}`, explanation });
-        continue;
-      }
-    }
-    // A replay (an operator asked for it) neither checks nor starts cooldowns, and sends now.
-    const replay = ctx.replay === true;
-    let cooldownId: string | undefined;
-    if (rule.cooldown !== undefined && !replay) {
-      const key = renderKey(rule.cooldown.key, view);
-      if (key === '') {
-        misses.push({ rule: rule.name, reason: `cooldown key ${rule.cooldown.key} is empty for this event`, ...(explanation && { explanation }) });
-        continue;
-      }
-      cooldownId = `${rule.name}|${key}`;
-      const until = cooldownUntil(ctx.state.get(stateId('cooldown', cooldownId))?.value);
-      if (until !== undefined && until > ctx.now) {
-        // Repeats inside the cooldown are suppressed and do not extend it.
-        suppressed.push({ rule: rule.name, reason: 'cooldown', until, ...(explanation && { explanation }) });
-        if (rule.stop) stoppedBy = rule.name;
-        continue;
-      }
-    }
-    let dueAt: number | undefined;
-    let quietHours: QuietHoursCheck | undefined;
-    if (rule.quietHours !== undefined && !replay) {
-      const at = rule.quietHours.window.at(ctx.now);
-      quietHours = { window: rule.quietHours.describe, local: at.local, inside: at.inside };
-      if (at.end !== undefined && rule.quietHours.then === 'drop') {
-        // Dropped: nothing is sent, so no cooldown starts.
-        suppressed.push({ rule: rule.name, reason: 'quiet_hours', until: at.end, ...(explanation && { explanation }), quietHours });
-        if (rule.stop) stoppedBy = rule.name;
-        continue;
-      }
-      dueAt = at.end;
-    }
-    if (rule.cooldown !== undefined && cooldownId !== undefined) {
-      // A deferred match's cooldown runs from when its actions are due: the night's repeats are suppressed.
-      const ends = (dueAt ?? ctx.now) + rule.cooldown.forMs;
-      updates.push({ scope: 'cooldown', key: cooldownId, value: { until: ends }, expiresAt: ends });
-    }
-    const actions: PlannedAction[] = [];
-    for (const action of rule.actions) {
-      const built = buildAction(event, rule, action, view);
-      if (built.ok) actions.push(built.action);
-      else misses.push(built.miss);
-    }
-    matches.push({ rule: rule.name, ...(rule.shadow && { shadow: true as const }), actions, ...(explanation && { explanation }), ...(dueAt !== undefined && { until: dueAt }), ...(quietHours && { quietHours }) });
-    if (rule.stop) stoppedBy = rule.name;
   }
-  return { plan: { event: { type: event.type, id: event.id, name: event.name }, matches, suppressed, misses }, updates };
+  const plan: Plan = { event: { type: event.type, id: event.id, name: event.name }, matches: p.matches, suppressed: p.suppressed, misses: p.misses, ...(unlisted > 0 && { unlistedMisses: unlisted }) };
+  return { plan, updates };
+}
+
+/** Plans one enabled rule that is on the event. */
+function planRule(p: Planning, rule: CompiledRule): RuleOutcome {
+  const { event, view, memory, ctx } = p;
+  let explanation: Explanation | undefined;
+  if (rule.when !== undefined) {
+    if (p.explain) {
+      explanation = evaluateCondition(rule.when, view, 'explain', memory);
+    } else if (!decideCondition(rule.when, view, memory)) {
+      // Decided by the event's own fields and receive time: the stored event explains it again exactly.
+      if (!rule.readsMemory || canMatch(rule.when, view, ctx.now) === 'no') return 'unlisted';
+      explanation = evaluateCondition(rule.when, view, 'decide', memory);
+    } else {
+      explanation = evaluateCondition(rule.when, view, 'decide', memory);
+    }
+    if (!explanation.passed) {
+      p.misses.push({ rule: rule.name, reason: `condition failed: ${failureSummary(explanation)}`, explanation });
+      return 'listed';
+    }
+  }
+  const stops: RuleOutcome = rule.stop ? 'stops' : 'listed';
+  // A replay (an operator asked for it) neither checks nor starts cooldowns, and sends now.
+  const replay = ctx.replay === true;
+  let cooldownId: string | undefined;
+  if (rule.cooldown !== undefined && !replay) {
+    const key = renderKey(rule.cooldown.key, view);
+    if (key === '') {
+      p.misses.push({ rule: rule.name, reason: `cooldown key ${rule.cooldown.key} is empty for this event`, ...(explanation && { explanation }) });
+      return 'listed';
+    }
+    cooldownId = `${rule.name}|${key}`;
+    const until = cooldownUntil(ctx.state.get(stateId('cooldown', cooldownId))?.value);
+    if (until !== undefined && until > ctx.now) {
+      // Repeats inside the cooldown are suppressed and do not extend it.
+      p.suppressed.push({ rule: rule.name, reason: 'cooldown', until, ...(explanation && { explanation }) });
+      return stops;
+    }
+  }
+  let dueAt: number | undefined;
+  let quietHours: QuietHoursCheck | undefined;
+  if (rule.quietHours !== undefined && !replay) {
+    const at = rule.quietHours.window.at(ctx.now);
+    quietHours = { window: rule.quietHours.describe, local: at.local, inside: at.inside };
+    if (at.end !== undefined && rule.quietHours.then === 'drop') {
+      // Dropped: nothing is sent, so no cooldown starts.
+      p.suppressed.push({ rule: rule.name, reason: 'quiet_hours', until: at.end, ...(explanation && { explanation }), quietHours });
+      return stops;
+    }
+    dueAt = at.end;
+  }
+  if (rule.cooldown !== undefined && cooldownId !== undefined) {
+    // A deferred match's cooldown runs from when its actions are due: the night's repeats are suppressed.
+    const ends = (dueAt ?? ctx.now) + rule.cooldown.forMs;
+    p.updates.push({ scope: 'cooldown', key: cooldownId, value: { until: ends }, expiresAt: ends });
+  }
+  const actions: PlannedAction[] = [];
+  for (const action of rule.actions) {
+    const built = buildAction(event, rule, action, view);
+    if (built.ok) actions.push(built.action);
+    else p.misses.push(built.miss);
+  }
+  p.matches.push({ rule: rule.name, ...(rule.shadow && { shadow: true as const }), actions, ...(explanation && { explanation }), ...(dueAt !== undefined && { until: dueAt }), ...(quietHours && { quietHours }) });
+  return stops;
 }
 
 function cooldownUntil(value: Json | undefined): number | undefined {

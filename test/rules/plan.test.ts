@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { RulesFile } from '../../src/config/rules-schema.js';
 import type { BridgeEvent } from '../../src/events/event.js';
 import { compileRules } from '../../src/rules/compile-rules.js';
+import type { EvaluationMode } from '../../src/rules/evaluate-condition.js';
 import { planEvent } from '../../src/rules/plan.js';
+import { NO_STATE } from '../../src/rules/state-types.js';
 import { fakeDestinations, fakeKinds } from './fake-kinds.js';
 import { eventFrom, visitPayload } from './visit-event.js';
 
@@ -17,9 +19,10 @@ const rule = (r: Partial<RuleInput> & Pick<RuleInput, 'name'>): RuleInput => ({
   ...r,
 });
 
-function plan(rules: RuleInput[], event: BridgeEvent) {
+/** Plans in `decide` mode (the planner's) unless told `explain` (bridge test's: every rule listed). */
+function plan(rules: RuleInput[], event: BridgeEvent, mode: EvaluationMode = 'decide') {
   const file: RulesFile = { version: 1, destinations: {}, lists: { vip_emails: ['JaneDoe@example.com'], vip_domains: ['vip.example'] }, rules };
-  return planEvent(compileRules({ file, destinations: fakeDestinations }, fakeKinds), event).plan;
+  return planEvent(compileRules({ file, destinations: fakeDestinations }, fakeKinds), event, { now: 0, state: NO_STATE, mode }).plan;
 }
 
 const visit = eventFrom(visitPayload());
@@ -66,16 +69,57 @@ describe('planEvent', () => {
         },
       ],
       suppressed: [],
-      misses: [
-        { rule: 'welcome', reason: 'not subscribed to user.visited' },
-        { rule: 'paused', reason: 'disabled' },
+      // Decided on the event's own fields: counted, not listed (bridge test lists it, below).
+      misses: [],
+      unlistedMisses: 1,
+    });
+    const explained = plan(rules, visit, 'explain');
+    expect(explained.matches.map((m) => [m.rule, m.explanation])).toStrictEqual([
+      [
+        'vip-visit',
         {
-          rule: 'other-domain',
-          reason: 'condition failed: user.email_domain equals "other.com"',
-          explanation: { test: 'user.email_domain equals "other.com"', passed: false, actual: 'example.com' },
+          test: 'any',
+          passed: true,
+          children: [
+            { test: 'user.email in list vip_emails (ignore case)', passed: true, actual: 'janedoe@example.com' },
+            { test: 'user.email_domain in list vip_domains', passed: false, actual: 'example.com' },
+          ],
         },
       ],
-    });
+      ['every-visit', undefined],
+    ]);
+    expect(explained.misses).toStrictEqual([
+      { rule: 'welcome', reason: 'not subscribed to user.visited' },
+      { rule: 'paused', reason: 'disabled' },
+      {
+        rule: 'other-domain',
+        reason: 'condition failed: user.email_domain equals "other.com"',
+        explanation: { test: 'user.email_domain equals "other.com"', passed: false, actual: 'example.com' },
+      },
+    ]);
+    expect(explained.unlistedMisses).toBeUndefined();
+  });
+
+  it('when deciding, lists a miss that read memory (it cannot be read again), and counts one decided on the fields', () => {
+    const p = plan(
+      [
+        rule({ name: 'first', when: { all: [{ field: 'user.id', exists: true }, { first_seen: { key: 'user.id', within: '1d' } }] } }),
+        rule({ name: 'fields-first', when: { all: [{ field: 'user.id', equals: 'other' }, { first_seen: { key: 'user.id' } }] } }),
+      ],
+      visit,
+    );
+    expect(p.matches.map((m) => m.rule)).toEqual(['first']);
+    expect(p.misses).toEqual([]);
+    expect(p.unlistedMisses).toBe(1);
+    const q = plan([rule({ name: 'first', when: { first_seen: { key: 'user.nickname' } } })], visit);
+    expect(q.misses).toStrictEqual([
+      {
+        rule: 'first',
+        reason: "condition failed: first_seen user.nickname (its first event): the event's key user.nickname is empty",
+        explanation: { test: "first_seen user.nickname (its first event): the event's key user.nickname is empty", passed: false },
+      },
+    ]);
+    expect(q.unlistedMisses).toBeUndefined();
   });
 
   it('escapes rendered values with the kind escape, not the template text', () => {
@@ -114,7 +158,12 @@ describe('planEvent', () => {
       ],
       ['every matching rule fires without stop', [rule({ name: 'a' }), rule({ name: 'b' }), rule({ name: 'c' })], { matches: ['a', 'b', 'c'], misses: [] }],
     ])('%s', (_name, rules, expected) => {
-      expect(names(plan(rules, visit))).toEqual(expected);
+      expect(names(plan(rules, visit, 'explain'))).toEqual(expected);
+    });
+
+    it('when deciding, lists the rules a stop held back only when they are on the event and enabled', () => {
+      const rules = [rule({ name: 'a', stop: true }), rule({ name: 'b' }), rule({ name: 'c', enabled: false }), rule({ name: 'd', on: 'user.joined' })];
+      expect(names(plan(rules, visit))).toEqual({ matches: ['a'], misses: ['b: stopped by rule "a"'] });
     });
   });
 
@@ -131,7 +180,8 @@ describe('planEvent', () => {
       ['an unknown event', badge, { matches: ['unknowns', 'by-name'], misses: ['all-known: not subscribed to unknown', 'by-name-case: not subscribed to unknown', 'visit-by-name: not subscribed to unknown'] }],
       ['a visit', visit, { matches: ['all-known', 'visit-by-name'], misses: ['unknowns: not subscribed to user.visited', 'by-name: not subscribed to user.visited', 'by-name-case: not subscribed to user.visited'] }],
     ])('%s', (_name, event, expected) => {
-      expect(names(plan(rules, event))).toEqual(expected);
+      expect(names(plan(rules, event, 'explain'))).toEqual(expected);
+      expect(names(plan(rules, event))).toEqual({ matches: expected.matches, misses: [] });
     });
   });
 
@@ -168,6 +218,7 @@ describe('planEvent', () => {
         rule({ name: 'render', actions: [{ chat: { destination: 'alerts', text: '[{{vip}}{{__proto__.vip}}{{user.email}}{{constructor.name}}]' } }] }),
       ],
       eventFrom(payload),
+      'explain',
     );
     expect(names(p)).toEqual({
       matches: ['render'],
