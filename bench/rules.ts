@@ -5,15 +5,19 @@
  * each rules file (parse, validate, compile: what `check`, start-up and a reload pay).
  *
  * Ours is the planner's hot path: `decide` mode (no explanation tree for rules that miss) with no
- * memory. Each side plans the same 200 events (a quarter of them match a rule) for at least
+ * memory, through the rule index (src/rules/rule-index.ts); "no index" is the same engine testing
+ * every rule on the event, compiled without the index, in the same run. Each side plans the same 200 events (a quarter of them match a rule) for at least
  * BENCH_MIN_MS (default 500 ms, whole passes); json-rules-engine stops at 2 s, as it
  * is far slower at large sizes. Goals (issue 11): >= 100,000 events/s at 1,000 rules, >= 50,000 at
  * 10,000, load <= 1 s at 10,000.
  */
 import { Engine } from 'json-rules-engine';
+import { registry } from '../src/actions/registry.js';
 import { activeRules } from '../src/bridge/active-rules.js';
 import { loadRulesText } from '../src/config/load-rules.js';
 import type { BridgeEvent, JsonObject } from '../src/events/event.js';
+import { compileRules } from '../src/rules/compile-rules.js';
+import { planEvent } from '../src/rules/plan.js';
 import { NO_STATE } from '../src/rules/state-types.js';
 import { rulesYaml } from './rules-shape.js';
 
@@ -81,7 +85,7 @@ async function rate(events: readonly BridgeEvent[], plan: (e: BridgeEvent) => un
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 console.log(`rule evaluation, ${EVENTS} events per pass; ours = decide mode, no memory\n`);
-console.log('rules   load+compile   ours events/s   json-rules-engine events/s   ours/baseline   matches (ours, baseline)');
+console.log('rules   load+compile   ours events/s   no index events/s   json-rules-engine events/s   ours/baseline   matches (ours, no index, baseline)');
 for (const n of SIZES) {
   const text = rulesYaml(n);
   const t0 = performance.now();
@@ -92,6 +96,9 @@ for (const n of SIZES) {
   const events = eventsFor(n);
   const ctx = { now: 0, state: NO_STATE, mode: 'decide' as const };
   const ours = await rate(events, (e) => rules.plan(e, ctx).plan.matches.length, MIN_MS);
+  const destinations = new Map([...loaded.rules.destinations].map(([name, d]) => [name, { kind: d.kind, config: d.config }]));
+  const unindexed = compileRules({ file: loaded.rules.file, destinations }, registry, { index: false });
+  const plain = await rate(events, (e) => planEvent(unindexed, e, ctx).plan.matches.length, MIN_MS, BASELINE_BUDGET_MS);
   const engine = baselineEngine(n);
   const base = await rate(
     events,
@@ -100,7 +107,7 @@ for (const n of SIZES) {
     BASELINE_BUDGET_MS,
   );
   console.log(
-    `${String(n).padStart(5)}   ${`${fmt(loadMs)} ms`.padStart(12)}   ${fmt(ours.perSec).padStart(13)}   ${fmt(base.perSec).padStart(26)}   ${`${(ours.perSec / base.perSec).toFixed(0)}x`.padStart(13)}   ${ours.matched.toFixed(0)}, ${base.matched.toFixed(0)}`,
+    `${String(n).padStart(5)}   ${`${fmt(loadMs)} ms`.padStart(12)}   ${fmt(ours.perSec).padStart(13)}   ${fmt(plain.perSec).padStart(17)}   ${fmt(base.perSec).padStart(26)}   ${`${(ours.perSec / base.perSec).toFixed(0)}x`.padStart(13)}   ${ours.matched.toFixed(0)}, ${plain.matched.toFixed(0)}, ${base.matched.toFixed(0)}`,
   );
 }
 console.log('\ngoals: >= 100,000 events/s at 1,000 rules; >= 50,000 at 10,000; load <= 1,000 ms at 10,000');

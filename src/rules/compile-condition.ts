@@ -20,6 +20,8 @@ export type CompiledCondition =
       readonly path: readonly string[];
       readonly check: (value: Json | undefined, now: number) => boolean;
       readonly why?: (value: Json) => string | undefined;
+      /** `equals` / `in`: the check holds only for a scalar whose scalarKey(value, fold) is one of `keys` (rule-index.ts). */
+      readonly index?: { readonly keys: ReadonlySet<Scalar>; readonly fold: boolean };
     }
   | {
       /** `time`: the plan's now (the receive time) in a weekly window of a zone's local time. */
@@ -73,7 +75,10 @@ function compileLeaf(condition: Condition, lists: ListSets): CompiledCondition {
   const leaf = build(condition[op], ctx);
   const phrase = op === 'exists' ? leaf.describe : `${op} ${leaf.describe}`;
   const suffix = ignoreCase && CASE_OPERATORS.has(op) ? ' (ignore case)' : '';
-  return { kind: 'leaf', test: `${field} ${phrase}${suffix}`, path: field.split('.'), check: leaf.check, ...(leaf.why && { why: leaf.why }) };
+  return {
+    kind: 'leaf', test: `${field} ${phrase}${suffix}`, path: field.split('.'), check: leaf.check,
+    ...(leaf.why && { why: leaf.why }), ...(leaf.keys && { index: { keys: leaf.keys, fold: ignoreCase } }),
+  };
 }
 
 function durationOf(text: string): number {

@@ -9,6 +9,7 @@ import { parseDuration } from './duration.js';
 import { trackStateTemplates, type TrackedKey, type Tracking } from './memory.js';
 import type { TimeWindow } from './condition.js';
 import { compileTimeWindow, type CompiledWindow } from './time-window.js';
+import { createRuleIndex, type RuleIndex } from './rule-index.js';
 
 /** What planning needs of a destination kind (tests pass fakes; the server passes the registry). */
 export type PlanKind = Pick<AnyActionKind, 'kind' | 'escape' | 'buildRequest'>;
@@ -72,6 +73,13 @@ export interface CompiledRules {
   readonly tracking: Tracking;
   /** Whether any template reads `state.*` (the view then carries it). */
   readonly stateTemplates: boolean;
+  /** Finds the rules that can match an event (rule-index.ts); undefined when compiled without it. */
+  readonly index: RuleIndex | undefined;
+}
+
+export interface CompileOptions {
+  /** Build the rule index (default true); the tests compare planning without it. */
+  readonly index?: boolean;
 }
 
 function readsMemory(c: CompiledCondition | undefined): boolean {
@@ -133,7 +141,7 @@ function compileQuietHours(q: TimeWindow & { readonly then?: 'defer' | 'drop' | 
  * Compiles a validated rules file once, so planning an event is only lookups and predicate calls.
  * Throws on what the loader refuses (unknown lists, destinations, kinds or `on` entries, bad regexes).
  */
-export function compileRules(input: CompileInput, kinds: PlanKinds): CompiledRules {
+export function compileRules(input: CompileInput, kinds: PlanKinds, options: CompileOptions = {}): CompiledRules {
   const lists = new ListSets(input.file.lists);
   const tracking = new Map<string, TrackedKey>();
   const rules = input.file.rules.map((rule): CompiledRule => {
@@ -155,5 +163,5 @@ export function compileRules(input: CompileInput, kinds: PlanKinds): CompiledRul
   });
   const stateTemplates = rules.some((r) => r.actions.some((a) => usesState(a.params)));
   if (stateTemplates) trackStateTemplates(tracking);
-  return { rules, tracking, stateTemplates };
+  return { rules, tracking, stateTemplates, index: options.index === false ? undefined : createRuleIndex(rules) };
 }

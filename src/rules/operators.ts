@@ -15,6 +15,11 @@ export interface LeafTest {
   readonly check: (value: Json | undefined, now: number) => boolean;
   /** Why a present value failed, when its value alone does not say (`not a date`). */
   readonly why?: (value: Json) => string | undefined;
+  /**
+   * `equals` and `in`: the check passes exactly when the value is a scalar whose `scalarKey` (with
+   * the leaf's ignore_case) is one of these, which is what lets the rule index look rules up by it.
+   */
+  readonly keys?: ReadonlySet<Scalar>;
 }
 
 export interface OperatorContext {
@@ -52,11 +57,16 @@ function equalsTest(operand: Scalar, ctx: OperatorContext): (value: Json | undef
   return (value) => isScalar(value) && scalarKey(value, ctx.ignoreCase) === want;
 }
 
+/** `equals` as an index key; NaN (`.nan` in YAML) equals nothing, so it gets no key. */
+const equalsKeys = (operand: Scalar, ctx: OperatorContext): { keys?: ReadonlySet<Scalar> } =>
+  (Number.isNaN(operand) ? {} : { keys: new Set([scalarKey(operand, ctx.ignoreCase)]) });
+
 function inTest(operand: string | Scalar[], ctx: OperatorContext): LeafTest {
   const set = typeof operand === 'string' ? ctx.listSet(operand) : new Set(operand.map((v) => scalarKey(v, ctx.ignoreCase)));
   return {
     describe: typeof operand === 'string' ? `list ${operand}` : show(operand),
     check: (value) => isScalar(value) && set.has(scalarKey(value, ctx.ignoreCase)),
+    keys: set,
   };
 }
 
@@ -106,7 +116,7 @@ type Builders = { readonly [K in Operator]: (operand: NonNullable<Condition[K]>,
 
 /** Every operator of condition.ts. None throws on a value of the wrong type: it just fails. */
 export const OPERATOR_BUILDERS: Builders = {
-  equals: (operand, ctx) => ({ describe: show(operand), check: equalsTest(operand, ctx) }),
+  equals: (operand, ctx) => ({ describe: show(operand), check: equalsTest(operand, ctx), ...equalsKeys(operand, ctx) }),
   // A missing field is not equal to anything, so it IS not_equal.
   not_equals: (operand, ctx) => negate({ describe: show(operand), check: equalsTest(operand, ctx) }),
   in: (operand, ctx) => inTest(operand, ctx),

@@ -69,17 +69,32 @@ export function planEvent(compiled: CompiledRules, event: BridgeEvent, ctx: Plan
   const p: Planning = { event, view, memory, ctx, explain: ctx.mode === 'explain', matches: [], suppressed: [], misses: [], updates };
   let stoppedBy: string | undefined;
   let unlisted = 0;
-  for (const rule of compiled.rules) {
-    const evaluated = rule.enabled && isSubscribed(rule.on, event);
-    if (!p.explain && !evaluated) continue;
+  const planOne = (rule: CompiledRule): void => {
     if (stoppedBy !== undefined) p.misses.push({ rule: rule.name, reason: `stopped by rule "${stoppedBy}"` });
-    else if (!rule.enabled) p.misses.push({ rule: rule.name, reason: 'disabled' });
-    else if (!evaluated) p.misses.push({ rule: rule.name, reason: `not subscribed to ${event.type}` });
     else {
       const outcome = planRule(p, rule);
       if (outcome === 'unlisted') unlisted += 1;
       else if (outcome === 'stops') stoppedBy = rule.name;
     }
+  };
+  if (p.explain) {
+    for (const rule of compiled.rules) {
+      if (stoppedBy === undefined && !rule.enabled) p.misses.push({ rule: rule.name, reason: 'disabled' });
+      else if (stoppedBy === undefined && !isSubscribed(rule.on, event)) p.misses.push({ rule: rule.name, reason: `not subscribed to ${event.type}` });
+      else planOne(rule);
+    }
+  } else if (compiled.index === undefined) {
+    for (const rule of compiled.rules) if (rule.enabled && isSubscribed(rule.on, event)) planOne(rule);
+  } else {
+    // Only the rules the event hits a key of, in file order; the others miss on its own fields.
+    let planned = 0;
+    for (const position of compiled.index.candidates(event, view)) {
+      const rule = compiled.rules[position] as CompiledRule;
+      if (!isSubscribed(rule.on, event)) continue;
+      planned += 1;
+      planOne(rule);
+    }
+    unlisted += compiled.index.subscribed(event) - planned;
   }
   const plan: Plan = { event: { type: event.type, id: event.id, name: event.name }, matches: p.matches, suppressed: p.suppressed, misses: p.misses, ...(unlisted > 0 && { unlistedMisses: unlisted }) };
   return { plan, updates };
@@ -154,20 +169,28 @@ function cooldownUntil(value: Json | undefined): number | undefined {
   return typeof until === 'number' ? until : undefined;
 }
 
+/** Whether any rule has a cooldown, per compiled rules file. */
+const withCooldowns = new WeakMap<CompiledRules, boolean>();
+
 /**
  * The state records planning `event` (received at `now`) may read: the activity of every tracked
  * key the event has, and the cooldown of every rule on it that has one and whose condition can
  * still hold once memory is read (can-match.ts). The planner reads them in one query.
  */
 export function stateKeysOf(compiled: CompiledRules, event: BridgeEvent, now: number): { scope: string; key: string }[] {
-  if (compiled.tracking.size === 0 && !compiled.rules.some((r) => r.cooldown !== undefined)) return [];
+  let cooling = withCooldowns.get(compiled);
+  if (cooling === undefined) withCooldowns.set(compiled, (cooling = compiled.rules.some((r) => r.cooldown !== undefined)));
+  if (compiled.tracking.size === 0 && !cooling) return [];
   const view = eventView(event);
   const keys: { scope: string; key: string }[] = [];
   for (const t of compiled.tracking.values()) {
     const key = renderKey(t.spec, view);
     if (key !== '') keys.push({ scope: 'activity', key: activityKey(t.spec, key) });
   }
-  for (const rule of compiled.rules) {
+  if (!cooling) return keys;
+  // A rule the index does not find for the event cannot match it (its can-match is `no`).
+  const rules = compiled.index === undefined ? compiled.rules : compiled.index.candidates(event, view).map((i) => compiled.rules[i] as CompiledRule);
+  for (const rule of rules) {
     if (rule.cooldown === undefined || !rule.enabled || !isSubscribed(rule.on, event) || canMatch(rule.when, view, now) === 'no') continue;
     const key = renderKey(rule.cooldown.key, view);
     if (key !== '') keys.push({ scope: 'cooldown', key: `${rule.name}|${key}` });

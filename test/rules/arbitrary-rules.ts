@@ -55,14 +55,35 @@ export function conditionArb(opts: { memory?: boolean } = {}): fc.Arbitrary<Cond
   return tree;
 }
 
+/** An `equals` / `in` test of a field events carry: what the rule index looks rules up by. */
+export const keyLeafArb: fc.Arbitrary<Condition> = fc
+  .tuple(
+    fc.constantFrom('user.email', 'user.id', 'server.id', 'user.email_domain'),
+    fc.oneof(scalar.map((v): Partial<Condition> => ({ equals: v })), fc.oneof(fc.constantFrom('vips', 'servers', 'empty'), fc.array(scalar, { maxLength: 3 })).map((v): Partial<Condition> => ({ in: v }))),
+    ignoreCase,
+  )
+  .map(([field, op, ic]) => ({ field, ...op, ...(ic !== undefined && { ignore_case: ic }) }));
+
+/**
+ * A rule's `when` shaped as rules are written: often a key test beside anything (`all`), or a few
+ * key tests as alternatives (`any`), and otherwise any condition.
+ */
+export const ruleConditionArb: fc.Arbitrary<Condition> = fc.oneof(
+  conditionArb({ memory: true }),
+  keyLeafArb,
+  fc.tuple(keyLeafArb, conditionArb({ memory: true })).map(([k, c]): Condition => ({ all: [c, k] })),
+  fc.array(keyLeafArb, { minLength: 1, maxLength: 3 }).map((any): Condition => ({ any })),
+  fc.tuple(keyLeafArb, fc.array(keyLeafArb, { maxLength: 2 })).map(([k, alts]): Condition => ({ all: [k, { any: [k, ...alts] }] })),
+);
+
 /** A visit payload (as eventView would see it) whose fields come from the same pool, some missing. */
 export const payloadArb: fc.Arbitrary<JsonObject> = fc
   .record({
-    email: fc.option(fc.constantFrom('a@x.com', 'A@X.com', 'b@y.com', 'B@Y.COM'), { nil: undefined }),
+    email: fc.option(fc.constantFrom('a@x.com', 'A@X.com', 'b@y.com', 'B@Y.COM', 'srv1'), { nil: undefined }),
     id: fc.option(scalar, { nil: undefined }),
     age: fc.option(fc.oneof(fc.integer({ min: 0, max: 60 }), fc.constantFrom('42', 'x')), { nil: undefined }),
     tags: fc.option(fc.array(scalar, { maxLength: 3 }), { nil: undefined }),
-    server: fc.option(fc.constantFrom('srv1', 'srv2', 'SRV1', 1), { nil: undefined }),
+    server: fc.option(fc.oneof(fc.constantFrom('SRV1', 'Srv2'), scalar), { nil: undefined }),
   })
   .map(({ email, id, age, tags, server }) => {
     const user: Record<string, unknown> = { name: 'N' };
