@@ -5,16 +5,19 @@ import { parse as parseYaml } from 'yaml';
 import { activeRules } from '../bridge/active-rules.js';
 import type { ActiveRules } from '../bridge/active-rules.js';
 import { loadRulesFile } from '../config/load-rules.js';
+import type { BridgeEvent, JsonObject } from '../events/event.js';
+import type { EventType } from '../events/event-types.js';
 import { parseEvent } from '../events/parse-event.js';
 import { NO_STATE } from '../rules/state-types.js';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './cli-io.js';
 import { formatPlan, planJson } from './format-plan.js';
+import { openStoreForCli } from './open-store-for-cli.js';
 import { planSteps } from './plan-steps.js';
 import { checkStep, loadRuleTest } from './rule-test-case.js';
 import { errorMessage } from '../error-message.js';
 
-export const TEST_USAGE = 'usage: bridge test --event FILE [--at TIME] [--rules FILE] [--json]   (--at: the receive time, ISO-8601; default now)\n       bridge test DIR [--rules FILE]   (rule tests: each *.yaml / *.json case has `event` and `expect`, or timed `steps`)';
+export const TEST_USAGE = 'usage: bridge test --event FILE [--at TIME] [--rules FILE] [--json]   (--at: the receive time, ISO-8601; default now)\n       bridge test --event-id ID [--data DIR] [--rules FILE] [--json]   (a stored event, at its receive time: why each rule matched or missed)\n       bridge test DIR [--rules FILE]   (rule tests: each *.yaml / *.json case has `event` and `expect`, or timed `steps`)';
 
 /**
  * `bridge test`: a dry run with no network. With --event, shows what one event would do; with a
@@ -23,12 +26,15 @@ export const TEST_USAGE = 'usage: bridge test --event FILE [--at TIME] [--rules 
 export async function runTest(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { event: { type: 'string' }, at: { type: 'string' }, rules: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { event: { type: 'string' }, 'event-id': { type: 'string' }, data: { type: 'string' }, at: { type: 'string' }, rules: { type: 'string' }, json: { type: 'boolean', default: false } },
     allowPositionals: true,
     strict: true,
   });
-  if ((values.event === undefined) === (positionals.length === 0) || positionals.length > 1) throw new UsageError('give either --event FILE or one folder of rule tests');
-  if (values.at !== undefined && values.event === undefined) throw new UsageError('--at goes with --event (a rule test gives each step its own `at`)');
+  const eventId = values['event-id'];
+  const given = [values.event !== undefined, eventId !== undefined, positionals.length > 0].filter(Boolean).length;
+  if (given !== 1 || positionals.length > 1) throw new UsageError('give one of --event FILE, --event-id ID or one folder of rule tests');
+  if (values.at !== undefined && values.event === undefined) throw new UsageError('--at goes with --event (a stored event is planned at its receive time; a rule test gives each step its own `at`)');
+  if (values.data !== undefined && eventId === undefined) throw new UsageError('--data goes with --event-id');
   const at = values.at === undefined ? Date.now() : Date.parse(values.at);
   if (Number.isNaN(at)) throw new UsageError(`--at must be an ISO-8601 time, got "${values.at}"`);
   const rulesFile = values.rules ?? io.env.RULES_FILE ?? './rules.yaml';
@@ -39,6 +45,7 @@ export async function runTest(argv: readonly string[], io: CliIo): Promise<numbe
   }
   const rules = activeRules(loaded.rules);
   if (values.event !== undefined) return testOne(values.event, rules, at, values.json === true, io);
+  if (eventId !== undefined) return testStored(eventId, rules, values.data, values.json === true, io);
   return testFolder(positionals[0] as string, rules, loaded.rules.file.rules.map((r) => r.name), io);
 }
 
@@ -64,6 +71,35 @@ async function testOne(file: string, rules: ActiveRules, now: number, json: bool
   const { plan } = rules.plan(parsed.event, { now, state: NO_STATE, mode: 'explain' });
   io.stdout(json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlan(plan));
   return 0;
+}
+
+/**
+ * A stored event explained at its receive time: the planner records only the misses it cannot
+ * explain again (those that read memory), and this explains the others from the same compiled
+ * conditions. No memory is read (memory conditions see it as the first event ever, as with --event;
+ * the recorded decision has what memory said), and rules edited
+ * since the event was planned are said to be.
+ */
+async function testStored(id: string, rules: ActiveRules, dataDir: string | undefined, json: boolean, io: CliIo): Promise<number> {
+  const store = openStoreForCli(io, dataDir);
+  if (!store) return 1;
+  try {
+    const stored = store.deliveries.getEvent(id);
+    if (stored === undefined) {
+      io.stderr(`bridge: no event "${id}" in the store\n`);
+      return 1;
+    }
+    const event: BridgeEvent = { id: stored.id, type: stored.type as EventType, name: stored.name, payload: JSON.parse(stored.payload) as JsonObject };
+    const decision = await store.planner.decisionOf(id);
+    const version = decision?.rulesVersion ?? stored.rulesVersion;
+    if (version !== rules.version) io.stderr(`note: event ${id} was planned with rules version ${version}; these rules are version ${rules.version}\n`);
+    io.stderr(`planned as received at ${new Date(stored.receivedAt).toISOString()}; memory conditions see it as the first event ever (the recorded decision, bridge deliveries --json, has what memory said)\n`);
+    const { plan } = rules.plan(event, { now: stored.receivedAt, state: NO_STATE, mode: 'explain' });
+    io.stdout(json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlan(plan));
+    return 0;
+  } finally {
+    store.close();
+  }
 }
 
 interface CaseResult {

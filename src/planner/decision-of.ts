@@ -10,7 +10,7 @@ const tree = (e: unknown): Json => e as Json;
 /**
  * The decision the planner records for a plan: each listed rule's outcome (matches, suppressions
  * and misses with their explanation), and a one-line summary whose miss count includes the misses
- * the plan only counted (decided on the event's own fields: `bridge test --event` on the stored
+ * the plan only counted (decided on the event's own fields: `bridge test --event-id` on the stored
  * event explains them, as they read no memory).
  */
 export function decisionOf(plan: Plan, rulesVersion: string, plannedAt: number): EventDecision {

@@ -68,7 +68,7 @@ export interface Plan {
   /**
    * Only when the planner decides (not in `bridge test`): how many rules on the event missed on its
    * own fields and receive time without being listed in `misses`. Such a miss reads no memory, so
-   * `bridge test --event` on the stored event at its receive time explains it exactly, later.
+   * `bridge test --event-id` explains it exactly later, from the stored event at its receive time.
    */
   readonly unlistedMisses?: number;
 }

@@ -58,7 +58,7 @@ type RuleOutcome = 'listed' | 'stops' | 'unlisted';
  * what the decision records: matches, suppressions, and misses that read memory (which cannot be
  * read again later). A rule that is disabled or not on the event is not listed; one whose condition
  * failed on the event's own fields and receive time is counted in `unlistedMisses`, as `bridge test
- * --event` on the stored event at its receive time explains it exactly.
+ * --event-id` explains it exactly from the stored event at its receive time.
  */
 export function planEvent(compiled: CompiledRules, event: BridgeEvent, ctx: PlanContext = { now: 0, state: NO_STATE }): PlanResult {
   const view = eventView(event);

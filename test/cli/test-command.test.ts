@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { visitBy } from '../observe/sample-events.js';
+import { seedStore } from '../planner/seed-store.js';
 import { runCli } from './run-cli.js';
 
 const VISIT = 'test/fixtures/events/visit.json';
@@ -83,6 +85,63 @@ rules:
     const r = await runCli(['test', '--event', file, '--rules', 'rules.yaml']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${file}: invalid event: user.email: Invalid email address\n`);
+  });
+});
+
+describe('bridge test --event-id', () => {
+  const BUNDLED = readFileSync('rules.yaml', 'utf8');
+  const AT = Date.parse('2026-11-23T10:00:00.000Z');
+
+  it('explains a stored miss the decision only counted: at its receive time, from the same rules', async () => {
+    const dir = tempDir();
+    const [id] = await seedStore(dir, BUNDLED, [{ body: visitBy('guest@other.example', new Date(AT).toISOString(), 'Guest'), at: AT }]);
+    const listed = await runCli(['deliveries', '--json', '--data', dir]);
+    const decision = JSON.parse(listed.stdout)[0].decision;
+    expect(decision.summary).toBe('matched visit-hubspot-sync; 1 missed');
+    expect(decision.rules.map((r: { rule: string }) => r.rule)).toEqual(['visit-hubspot-sync']);
+    const r = await runCli(['test', '--event-id', id as string, '--data', dir, '--rules', 'rules.yaml', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('planned as received at 2026-11-23T10:00:00.000Z');
+    expect(r.stderr).not.toContain('rules version');
+    const out = JSON.parse(r.stdout);
+    expect(out.event).toEqual({ type: 'user.visited', id, name: 'User Visits Server' });
+    expect(out.matches.map((m: { rule: string }) => m.rule)).toEqual(['visit-hubspot-sync']);
+    expect(out.misses).toEqual([
+      {
+        rule: 'vip-visit-slack',
+        reason: 'condition failed: none of (user.email in list vip_emails (ignore case); user.email_domain in list vip_domains (ignore case))',
+        explanation: {
+          test: 'any',
+          passed: false,
+          children: [
+            { test: 'user.email in list vip_emails (ignore case)', passed: false, actual: 'guest@other.example' },
+            { test: 'user.email_domain in list vip_domains (ignore case)', passed: false, actual: 'other.example' },
+          ],
+        },
+      },
+      { rule: 'join-discord', reason: 'not subscribed to user.visited' },
+    ]);
+  });
+
+  it.each<[string, string[], string]>([
+    ['an unknown id', ['--event-id', 'nope'], 'bridge: no event "nope" in the store\n'],
+  ])('refuses %s', async (_name, args, stderr) => {
+    const dir = tempDir();
+    await seedStore(dir, BUNDLED, []);
+    const r = await runCli(['test', ...args, '--data', dir, '--rules', 'rules.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`reading store ${join(dir, 'bridge.db')}\n${stderr}`);
+  });
+
+  it('says when the rules changed since the event was planned', async () => {
+    const dir = tempDir();
+    const [id] = await seedStore(dir, BUNDLED, [{ body: visitBy('guest@other.example', new Date(AT).toISOString(), 'Guest'), at: AT }]);
+    const edited = join(dir, 'edited.yaml');
+    writeFileSync(edited, `${BUNDLED}\n# edited\n`);
+    const r = await runCli(['test', '--event-id', id as string, '--data', dir, '--rules', edited]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`note: event ${id} was planned with rules version [0-9a-f]{12}; these rules are version [0-9a-f]{12}\\n`));
+    expect(r.stdout).toContain('miss  vip-visit-slack: condition failed: none of (');
   });
 });
 
