@@ -35,6 +35,12 @@ describe('bridge check', () => {
     expect(r.stdout).toMatch(new RegExp(`^examples/${name}\\.yaml: ok, version [0-9a-f]{12}, 1 rules?, destinations: vip-alerts \\(slack, live\\)\n$`));
   });
 
+  it('accepts the Discord update example', async () => {
+    const r = await runCli(['check', '--rules', 'examples/discord-update.yaml'], { DISCORD_WEBHOOK_URL: `https://discord.com/api/webhooks/333333333333333333/${'t'.repeat(68)}` });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^examples\/discord-update\.yaml: ok, version [0-9a-f]{12}, 1 rules?, destinations: community-visits \(discord, live\)\n$/);
+  });
+
   it('exits 1 naming line and column of every error in a broken file', async () => {
     const r = await runCli(['check', '--rules', 'test/fixtures/rules/invalid/multiple-errors.yaml']);
     expect(r.code).toBe(1);

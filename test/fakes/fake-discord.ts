@@ -9,6 +9,11 @@ import { startFakeServer, type FakeServer, type FakeServerOptions, type Recorded
  * Routes: `POST /api/v10/webhooks/:id/:token[?wait=true]` (no Authorization) and
  * `POST /api/v10/channels/:id/messages` (`Authorization: Bot <token>`; a repeated `nonce` with
  * `enforce_nonce: true` returns the first message and posts nothing, as Discord does).
+ * Edit message: `PATCH /api/v10/webhooks/:id/:token/messages/:messageId` (a message that webhook
+ * posted) and `PATCH /api/v10/channels/:id/messages/:messageId` (bot); the fields sent replace the
+ * message's, and a message that is not there (never posted, or `deleteMessage`d) gets
+ * `404 {code: 10008, message: "Unknown Message"}`, as Discord answers
+ * (https://discord.com/developers/docs/resources/webhook#edit-webhook-message).
  * Bodies over Discord's limits get `400 {code: 50035}`, empty messages `400 {code: 50006}`.
  */
 
@@ -19,6 +24,15 @@ export interface DiscordMessage {
   readonly channelId: string;
   readonly webhookId?: string;
   /** The JSON body as sent (content, embeds, allowed_mentions, username, nonce, ...). */
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** One accepted edit of a message. */
+export interface DiscordEdit {
+  readonly id: string;
+  readonly via: 'webhook' | 'bot';
+  readonly channelId: string;
+  /** The JSON body as sent (content, embeds, allowed_mentions). */
   readonly body: Readonly<Record<string, unknown>>;
 }
 
@@ -34,8 +48,14 @@ export interface FakeDiscordOptions extends FakeServerOptions {
 export interface FakeDiscord extends FakeServer {
   /** `url + '/api'`: the `rest.api` / DISCORD_API_URL value. */
   readonly apiUrl: string;
-  /** Messages posted, in order (nonce repeats are not posted twice). */
+  /** Messages posted, in order (nonce repeats are not posted twice), as posted. */
   readonly messages: DiscordMessage[];
+  /** Edits accepted, in order. */
+  readonly edits: DiscordEdit[];
+  /** What a message says now (its post's body with its edits applied); undefined once deleted. */
+  current(id: string): Readonly<Record<string, unknown>> | undefined;
+  /** Deletes a message, as a moderator would: editing it then answers 404 Unknown Message. */
+  deleteMessage(id: string): void;
 }
 
 /** Replies for `failNext`. */
@@ -58,11 +78,16 @@ export const discordReplies = {
 
 const WEBHOOK = /^\/api\/v\d+\/webhooks\/(\d+)\/([^/]+)\/?$/;
 const CHANNEL_MESSAGES = /^\/api\/v\d+\/channels\/(\d+)\/messages\/?$/;
+const WEBHOOK_MESSAGE = /^\/api\/v\d+\/webhooks\/(\d+)\/([^/]+)\/messages\/(\d+)\/?$/;
+const CHANNEL_MESSAGE = /^\/api\/v\d+\/channels\/(\d+)\/messages\/(\d+)\/?$/;
 const FAKE_CHANNEL = '111111111111111111';
 
 export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const now = options.now ?? Date.now;
   const messages: DiscordMessage[] = [];
+  const edits: DiscordEdit[] = [];
+  /** Live messages by id: what each says now. */
+  const live = new Map<string, DiscordMessage>();
   const byNonce = new Map<string, DiscordMessage>();
   const windows = new Map<string, { start: number; count: number }>();
   let nextId = 1234567890123456789n;
@@ -95,13 +120,43 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const message = earlier ?? { id: String(nextId++), via, channelId, ...(webhookId !== undefined && { webhookId }), body };
     if (earlier === undefined) {
       messages.push(message);
+      live.set(message.id, message);
       if (nonceKey !== undefined) byNonce.set(nonceKey, message);
     }
     return { status: 200, headers, body: toApiMessage(message, new Date(now()).toISOString()) };
   };
 
+  /** Edit message: the fields sent replace the message's; Unknown Message unless `via` posted it there. */
+  const edit = (via: 'webhook' | 'bot', id: string, owns: (m: DiscordMessage) => boolean, body: Record<string, unknown>, headers: Record<string, string>): Reply => {
+    const found = live.get(id);
+    if (found === undefined || found.via !== via || !owns(found)) return { ...discordReplies.error(404, 10008, 'Unknown Message'), headers };
+    const next = { ...found, body: { ...found.body, ...body } };
+    const invalid = checkLimits(next.body);
+    if (invalid !== undefined) return { ...invalid, headers };
+    live.set(id, next);
+    edits.push({ id, via, channelId: found.channelId, body });
+    return { status: 200, headers, body: { ...toApiMessage(next, new Date(now()).toISOString()), edited_timestamp: new Date(now()).toISOString() } };
+  };
+
   const handler = (call: RecordedCall): Reply => {
     const body = (typeof call.json === 'object' && call.json !== null ? call.json : {}) as Record<string, unknown>;
+    const hookMessage = WEBHOOK_MESSAGE.exec(call.path);
+    if (call.method === 'PATCH' && hookMessage?.[1] !== undefined && hookMessage[2] !== undefined && hookMessage[3] !== undefined) {
+      const [, hookId, token, id] = hookMessage;
+      if (options.webhooks !== undefined && !options.webhooks.some((w) => w.id === hookId && w.token === token)) return discordReplies.error(404, 10015, 'Unknown Webhook');
+      const { headers, reject } = limit(`webhook-${hookId}`);
+      if (reject !== undefined) return reject;
+      return edit('webhook', id, (m) => m.webhookId === hookId, body, headers);
+    }
+    const channelMessage = CHANNEL_MESSAGE.exec(call.path);
+    if (call.method === 'PATCH' && channelMessage?.[1] !== undefined && channelMessage[2] !== undefined) {
+      const auth = call.headers.authorization ?? '';
+      if (!auth.startsWith('Bot ') || (options.botToken !== undefined && auth !== `Bot ${options.botToken}`)) return discordReplies.error(401, 0, '401: Unauthorized');
+      const [, channelId, id] = channelMessage;
+      const { headers, reject } = limit(`channel-${channelId}`);
+      if (reject !== undefined) return reject;
+      return edit('bot', id, (m) => m.channelId === channelId, body, headers);
+    }
     const hook = WEBHOOK.exec(call.path);
     if (call.method === 'POST' && hook?.[1] !== undefined && hook[2] !== undefined) {
       const [, id, token] = hook;
@@ -144,9 +199,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     ...server,
     apiUrl: `${server.url}/api`,
     messages,
+    edits,
+    current: (id) => live.get(id)?.body,
+    deleteMessage: (id) => void live.delete(id),
     reset() {
       server.reset();
       messages.length = 0;
+      edits.length = 0;
+      live.clear();
       byNonce.clear();
       windows.clear();
     },

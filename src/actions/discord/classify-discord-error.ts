@@ -13,10 +13,11 @@ const BEFORE_SEND = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNRE
 /**
  * Maps what `@discordjs/rest` (through discord.js) throws to an Outcome. `idempotent` is true for
  * bot messages sent with a nonce: Discord returns the first message for a repeated nonce, so a
- * timeout is safe to retry; a webhook execution has no nonce, so a timeout is ambiguous.
+ * timeout is safe to retry (so is an edit: `safeBecause` says why); a webhook execution has no
+ * nonce, so a timeout is ambiguous.
  * Reasons never include the URL (a webhook URL carries its token) or the request body.
  */
-export function classifyDiscordError(error: unknown, classes: DiscordErrorClasses, idempotent: boolean): Outcome {
+export function classifyDiscordError(error: unknown, classes: DiscordErrorClasses, idempotent: boolean, safeBecause = 'nonce makes a retry safe'): Outcome {
   if (error instanceof classes.RateLimitError) {
     // Thrown for a 429, and also before sending when the bucket is known to be empty.
     return { status: 'retry', reason: `discord rate limited (${error.global ? 'global' : error.scope})`, retryAfterMs: Math.max(0, Math.ceil(error.retryAfter)) };
@@ -35,7 +36,7 @@ export function classifyDiscordError(error: unknown, classes: DiscordErrorClasse
     return { status: 'retry', reason: `discord connection failed before sending: ${code}` };
   }
   const what = name === 'AbortError' || name === 'TimeoutError' ? 'discord request timed out' : `discord request failed: ${typeof code === 'string' ? code : name}`;
-  return idempotent ? { status: 'retry', reason: `${what} (nonce makes a retry safe)` } : { status: 'ambiguous', reason: `${what}, may have been sent` };
+  return idempotent ? { status: 'retry', reason: `${what} (${safeBecause})` } : { status: 'ambiguous', reason: `${what}, may have been sent` };
 }
 
 /** Discord's own error message (e.g. `Unknown Webhook`): short, and never echoes the request. */

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { credential } from '../../env-ref.js';
+import { DURATION, DURATION_MESSAGE } from '../../duration.js';
+
+const Duration = z.string().regex(DURATION, { message: DURATION_MESSAGE });
 
 export const DiscordDestination = z
   .object({
@@ -46,6 +49,14 @@ export const DiscordParams = z
       .strict()
       .optional()
       .describe('mentions that may ping; by default nothing pings (allowed_mentions.parse = [])'),
+    update: z
+      .object({
+        key: z.string().min(1).describe('messages whose key renders the same (in the same channel or webhook) within `for` edit the first one instead of posting; a template, e.g. "{{ user.id }}"'),
+        for: Duration.describe('how long after the first message repeats edit it (e.g. 7d); the first repeat after that posts a new message'),
+      })
+      .strict()
+      .optional()
+      .describe('update in place: repeats within `for` edit the first message (by its stored id) instead of posting again'),
   })
   .strict()
   .superRefine((p, ctx) => {

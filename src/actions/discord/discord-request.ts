@@ -1,6 +1,13 @@
 import type { DiscordDestination, DiscordParams } from './discord-config.js';
 import { DISCORD_LIMITS, fitEmbeds, truncate } from './discord-limits.js';
 import { discordUrl } from './escape-discord.js';
+import { parseDuration } from '../../duration.js';
+
+/**
+ * The memo holding `<channel id> <message id>` of the message that repeats for `key` edit: per bot
+ * channel, or per webhook (`webhook`: the destination has one, and memos are scoped to it).
+ */
+export const discordUpdateMemoKey = (request: DiscordRequest, key: string): string => `update:${request.channel_id ?? 'webhook'}:${key}`;
 
 export type DiscordEmbed = {
   title?: string;
@@ -30,6 +37,11 @@ export type DiscordRequest = {
   username?: string;
   allowed_mentions: DiscordAllowedMentions;
   channel_id?: string;
+  /**
+   * The bridge's, not a Discord field: edit the first message sent for `key` (in this channel, or
+   * through this webhook) when it is less than `ttl_ms` old, else post and become that message.
+   */
+  update?: { key: string; ttl_ms: number };
 };
 
 export function buildDiscordRequest(dest: DiscordDestination, params: DiscordParams, render: (template: string) => string): DiscordRequest {
@@ -52,6 +64,12 @@ export function buildDiscordRequest(dest: DiscordDestination, params: DiscordPar
     // Bots post under their own name; only webhooks can set one per message.
     const username = params.username ?? dest.username;
     if (username !== undefined) request.username = username;
+  }
+  if (params.update !== undefined) {
+    // A key that renders empty (the event lacks the field) updates nothing: the message posts on its own.
+    const key = render(params.update.key).trim();
+    const ttl = parseDuration(params.update.for);
+    if (key !== '' && ttl !== undefined) request.update = { key, ttl_ms: ttl };
   }
   return request;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { discordKind } from '../../../src/actions/discord/discord-kind.js';
 import type { DiscordDestination, DiscordParams } from '../../../src/actions/discord/discord-config.js';
+import type { DiscordRequest } from '../../../src/actions/discord/discord-request.js';
 import { DISCORD_LIMITS, fitEmbeds, truncate } from '../../../src/actions/discord/discord-limits.js';
 import { renderWith } from '../send-context.js';
 
@@ -97,5 +98,32 @@ describe('discordKind', () => {
     expect(discordKind.credentialSets).toEqual([['webhook_url'], ['bot_token']]);
     expect(discordKind.rateLimit(webhook, { allowed_mentions: { parse: [] } })).toBeUndefined();
     expect(discordKind.batchKey).toBeUndefined();
+  });
+
+  it('update: one at a time per key (webhook or bot channel), remembered under that key', () => {
+    const hook: DiscordRequest = { allowed_mentions: { parse: [] }, update: { key: 'u-1', ttl_ms: 1000 } };
+    const channel: DiscordRequest = { ...hook, channel_id: '111' };
+    expect([discordKind.rateLimit(webhook, hook), discordKind.rateLimit(bot, channel)]).toEqual([
+      { key: 'discord-update:webhook:u-1', limit: 1, intervalMs: 1000 },
+      { key: 'discord-update:111:u-1', limit: 1, intervalMs: 1000 },
+    ]);
+    expect([discordKind.memoKeys?.(webhook, hook, 'e:r:0'), discordKind.memoKeys?.(bot, channel, 'e:r:0'), discordKind.memoKeys?.(bot, { allowed_mentions: { parse: [] } }, 'e:r:0')]).toEqual([
+      ['update:webhook:u-1'],
+      ['update:111:u-1'],
+      [],
+    ]);
+  });
+});
+
+describe('discord update in place', () => {
+  it.each<[string, DiscordDestination, NonNullable<DiscordParams['update']>, object]>([
+    ['webhook, 7d', webhook, { key: '{{ name }}', for: '7d' }, { update: { key: '@\u200beveryone \\[Free Nitro\\]\\(https://evil.example\\) \\<@1>', ttl_ms: 604_800_000 } }],
+    ['bot, 12h', bot, { key: 'u-{{ id }}', for: '12h' }, { channel_id: '111', update: { key: 'u-42', ttl_ms: 43_200_000 } }],
+    ['a key that renders empty posts on its own', bot, { key: '{{ missing }}', for: '1d' }, { channel_id: '111' }],
+  ])('%s', (_name, dest, update, expected) => {
+    const r = renderWith(discordKind.escape, { name: '@everyone [Free Nitro](https://evil.example) <@1>', id: '42', missing: '' });
+    const request = discordKind.buildRequest(dest, { destination: 'd', content: 'hi', update }, r);
+    expect(request).toMatchObject(expected);
+    if (!('update' in expected)) expect(request.update).toBeUndefined();
   });
 });

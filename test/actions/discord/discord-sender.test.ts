@@ -168,3 +168,90 @@ describe('discord classification through the fake', () => {
     expect(reasons).not.toContain(WEBHOOK_TOKEN);
   });
 });
+
+describe('discord update in place through discord.js', () => {
+  const update = { key: 'u-42', ttl_ms: 604_800_000 };
+  const memo = (key: string, id: string, channel = '111111111111111111') => ({ memos: { [key]: `${channel} ${id}` } });
+
+  it.each([
+    ['webhook', () => webhookSender(), { ...request, update }, 'update:webhook:u-42', '111111111111111111'],
+    ['bot', () => botSender(), { ...botRequest, update }, 'update:444444444444444444:u-42', '444444444444444444'],
+  ] as const)('%s: the first message posts and is remembered as `<channel id> <message id>` for `for`', async (_mode, make, first, key, channel) => {
+    const outcome = await make().send(first, sendContext());
+    const id = fake.messages[0]?.id ?? '';
+    expect(outcome).toEqual({ status: 'ok', ref: id, detail: { channel_id: channel }, memos: [{ key, value: `${channel} ${id}`, ttlMs: 604_800_000 }] });
+    expect(fake.calls[0]?.json).not.toHaveProperty('update');
+  });
+
+  it('webhook: a repeat edits the remembered message (PATCH /webhooks/:id/:token/messages/:id), replacing content and embeds', async () => {
+    const sender = webhookSender();
+    await sender.send({ ...request, embeds: [{ title: 'first' }] }, sendContext());
+    const id = fake.messages[0]?.id ?? '';
+    const outcome = await sender.send({ content: 'Jane Doe visited 3 times this week', allowed_mentions: { parse: [] }, update }, sendContext(memo('update:webhook:u-42', id)));
+
+    expect(fake.calls[1]).toMatchObject({ method: 'PATCH', path: `/api/v10/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}/messages/${id}` });
+    expect(fake.calls[1]?.headers.authorization).toBeUndefined();
+    // discord.js's message payload adds tts and enforce_nonce, which an edit ignores.
+    expect(fake.calls[1]?.json).toEqual({ content: 'Jane Doe visited 3 times this week', embeds: [], allowed_mentions: { parse: [] }, tts: false, enforce_nonce: false });
+    expect(outcome).toEqual({ status: 'ok', ref: id, detail: { channel_id: '111111111111111111', updated: true } });
+    expect(fake.messages).toHaveLength(1);
+    expect(fake.current(id)).toMatchObject({ content: 'Jane Doe visited 3 times this week', embeds: [] });
+  });
+
+  it('bot: a repeat edits the remembered message (PATCH /channels/:id/messages/:id) with the bot token and no nonce', async () => {
+    const sender = botSender();
+    await sender.send(botRequest, sendContext());
+    const id = fake.messages[0]?.id ?? '';
+    const outcome = await sender.send({ ...botRequest, content: 'Jane Doe visited 3 times this week', update }, sendContext(memo('update:444444444444444444:u-42', id, '444444444444444444')));
+
+    expect(fake.calls[1]).toMatchObject({ method: 'PATCH', path: `/api/v10/channels/444444444444444444/messages/${id}` });
+    expect(fake.calls[1]?.headers.authorization).toBe(`Bot ${BOT_TOKEN}`);
+    expect(fake.calls[1]?.json).toEqual({ content: 'Jane Doe visited 3 times this week', embeds: [], allowed_mentions: { parse: [] } });
+    expect(outcome).toEqual({ status: 'ok', ref: id, detail: { channel_id: '444444444444444444', updated: true } });
+  });
+
+  it.each([
+    ['webhook', () => webhookSender(), { ...request, update }, 'update:webhook:u-42', '111111111111111111'],
+    ['bot', () => botSender(), { ...botRequest, update }, 'update:444444444444444444:u-42', '444444444444444444'],
+  ] as const)('%s: a message deleted since (404 Unknown Message) is posted anew and becomes the one repeats edit', async (_mode, make, repeat, key, channel) => {
+    const sender = make();
+    await sender.send(repeat, sendContext());
+    const gone = fake.messages[0]?.id ?? '';
+    fake.deleteMessage(gone);
+    // The repeat is another job: another idempotency key (so another nonce for a bot).
+    const outcome = await sender.send(repeat, sendContext({ idempotencyKey: 'evt-2:r:0', ...memo(key, gone, channel) }));
+
+    const fresh = fake.messages[1]?.id ?? '';
+    expect(fake.calls.map((c) => c.method)).toEqual(['POST', 'PATCH', 'POST']);
+    expect(fresh).not.toBe(gone);
+    expect(outcome).toEqual({ status: 'ok', ref: fresh, detail: { channel_id: channel }, memos: [{ key, value: `${channel} ${fresh}`, ttlMs: 604_800_000 }] });
+  });
+
+  const editCases: [string, Reply, Outcome][] = [
+    ['429', discordReplies.rateLimited(0), { status: 'retry', reason: 'discord rate limited (user)', retryAfterMs: 0 }],
+    ['502', discordReplies.http(502), { status: 'retry', reason: 'discord http 502' }],
+    ['503', discordReplies.http(503), { status: 'retry', reason: 'discord http 503' }],
+    ['no answer within the timeout', { hang: true }, { status: 'retry', reason: 'discord request timed out (an edit is safe to repeat)' }],
+    ['403 Missing Permissions', discordReplies.error(403, 50013, 'Missing Permissions'), { status: 'fail', reason: 'discord 403 (code 50013: Missing Permissions)' }],
+    ['404 Unknown Webhook', discordReplies.error(404, 10015, 'Unknown Webhook'), { status: 'fail', reason: 'discord 404 (code 10015: Unknown Webhook)' }],
+  ];
+
+  it.each(editCases)('webhook: an edit answered %s is classified, and nothing is posted', async (_name, reply, expected) => {
+    const sender = webhookSender(200);
+    await sender.send(request, sendContext());
+    const id = fake.messages[0]?.id ?? '';
+    fake.failNext(1, reply, (c) => c.method === 'PATCH');
+    expect(await sender.send({ ...request, update }, sendContext(memo('update:webhook:u-42', id)))).toEqual(expected);
+    expect(fake.calls.map((c) => c.method)).toEqual(['POST', 'PATCH']);
+    expect(fake.messages).toHaveLength(1);
+  });
+
+  it.each(editCases)('bot: an edit answered %s is classified, and nothing is posted', async (_name, reply, expected) => {
+    const sender = botSender(200);
+    await sender.send(botRequest, sendContext());
+    const id = fake.messages[0]?.id ?? '';
+    fake.failNext(1, reply, (c) => c.method === 'PATCH');
+    expect(await sender.send({ ...botRequest, update }, sendContext(memo('update:444444444444444444:u-42', id, '444444444444444444')))).toEqual(expected);
+    expect(fake.calls.map((c) => c.method)).toEqual(['POST', 'PATCH']);
+  });
+});
