@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
 import { kindOf, registry } from '../actions/registry.js';
 import { checkActionBuilds } from './check-action-builds.js';
 import { checkConditions } from './check-conditions.js';
@@ -18,8 +17,7 @@ import type { Env } from '../env.js';
 import { pathKey, resolveEnv, type CredentialUse } from './resolve-env.js';
 import { ruleEventTypes } from './rule-event-types.js';
 import { RulesFileSchema, type RulesFile } from './rules-schema.js';
-import { yamlIssues } from './yaml-issues.js';
-import { createYamlLocator } from './yaml-locator.js';
+import { readYaml } from './read-yaml.js';
 import { errorMessage } from '../error-message.js';
 
 export type { ResolvedDestination } from './resolve-destinations.js';
@@ -71,20 +69,10 @@ function semanticIssues(data: unknown): { errors: ConfigIssue[]; warnings: Confi
  * destination runs dry.
  */
 export function loadRulesText(text: string, fileLabel: string, env: Env): LoadResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const locator = createYamlLocator(doc, lineCounter);
-  const fail = (issues: readonly ConfigIssue[]): LoadResult => ({ ok: false, errors: formatIssues(issues, fileLabel, locator) });
-
-  // With a syntax error the structure is unknown: anything said about it could be wrong.
-  const syntax = yamlIssues(doc, locator);
-  if (syntax.length > 0) return fail(syntax);
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    return fail([{ path: [], message: `cannot read the YAML: ${errorMessage(e)}` }]);
-  }
+  const read = readYaml(text);
+  const fail = (issues: readonly ConfigIssue[]): LoadResult => ({ ok: false, errors: formatIssues(issues, fileLabel, read.locator()) });
+  if (!read.ok) return fail(read.issues);
+  const data = read.data;
 
   const resolved = resolveEnv(data, env, credentialUses(data));
   let value = resolved.value;
@@ -120,7 +108,7 @@ export function loadRulesText(text: string, fileLabel: string, env: Env): LoadRe
       file,
       destinations: dests.destinations,
       version: createHash('sha256').update(text).digest('hex').slice(0, 12),
-      warnings: [...formatIssues(semantic.warnings, fileLabel, locator), ...dests.warnings],
+      warnings: [...(semantic.warnings.length > 0 ? formatIssues(semantic.warnings, fileLabel, read.locator()) : []), ...dests.warnings],
     },
   };
 }
