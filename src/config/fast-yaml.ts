@@ -44,7 +44,10 @@ const mapWithYamlKeys = defineMappingTag<Record<string, unknown>>('tag:yaml.org,
   identify: () => false,
   addPair(map, key, value) {
     if (key !== null && typeof key === 'object') return 'a collection as a key';
-    Object.defineProperty(map, keyOf(key), { value, enumerable: true, configurable: true, writable: true });
+    const k = keyOf(key);
+    // An own `__proto__` key, as `yaml` makes it, not a prototype change.
+    if (k === '__proto__') Object.defineProperty(map, k, { value, enumerable: true, configurable: true, writable: true });
+    else map[k] = value;
     return '';
   },
   has: (map, key) => (key === null || typeof key !== 'object') && Object.hasOwn(map, keyOf(key)),

@@ -25,6 +25,8 @@ interface Probe {
   readonly path: readonly string[];
   readonly fold: boolean;
   readonly key: Scalar;
+  /** dimension, key type and key: unique per probe. */
+  readonly id: string;
 }
 
 /** One place of lookup and its postings: key → positions of the rules posted under it, ascending. */
@@ -61,8 +63,13 @@ export interface RuleIndex {
 
 const dimensionId = (source: Dimension['source'], path = '', fold = false): string => `${source}:${fold ? 'i' : 's'}:${path}`;
 
+/** A probe with its id (dimension, key type, key) made once: the index compares costs by it often. */
+function probe(dimension: string, source: Probe['source'], path: Probe['path'], fold: boolean, key: Probe['key']): Probe {
+  return { dimension, source, path, fold, key, id: `${dimension}\u0000${typeof key}\u0000${String(key)}` };
+}
+
 function onProbes(on: OnMatcher): Probe[] {
-  const of = (source: 'type' | 'name', key: string): Probe => ({ dimension: dimensionId(source), source, path: [], fold: false, key });
+  const of = (source: 'type' | 'name', key: string): Probe => probe(dimensionId(source), source, [], false, key);
   return [...[...on.types].map((t) => of('type', t)), ...[...on.names].map((n) => of('name', n))];
 }
 
@@ -76,7 +83,7 @@ function keySets(condition: CompiledCondition, best: (options: Probe[][]) => Pro
       if (condition.index === undefined) return [];
       const { path, index } = condition;
       const dimension = dimensionId('field', JSON.stringify(path), index.fold);
-      return [[...index.keys].map((key) => ({ dimension, source: 'field' as const, path, fold: index.fold, key }))];
+      return [[...index.keys].map((key) => probe(dimension, 'field', path, index.fold, key))];
     }
     case 'all':
       return condition.children.flatMap((c) => keySets(c, best));
@@ -124,7 +131,7 @@ const SUBSCRIBED_CACHE = 1024;
 export function createRuleIndex(rules: readonly IndexedRule[]): RuleIndex {
   // How many rules each key could select: a key set's cost is the sum over its keys.
   const shared = new Map<string, number>();
-  const probeId = (p: Probe): string => `${p.dimension}\u0000${typeof p.key}\u0000${String(p.key)}`;
+  const probeId = (p: Probe): string => p.id;
   const count = (probes: readonly Probe[]): void => {
     for (const id of new Set(probes.map(probeId))) shared.set(id, (shared.get(id) ?? 0) + 1);
   };
