@@ -14,6 +14,11 @@ import { startFakeServer, type FakeServer, type FakeServerOptions, type Recorded
  *   contact that does not exist, a body `validateNote` refuses) rejects the whole batch with 400
  *   and creates nothing, or with `onInvalid: 'multi-status'` comes back in a 207's `errors`
  *   (context `objectWriteTraceId`) while the rest are created.
+ * - `POST /crm/v3/objects/contacts/batch/read` (idProperty email, up to 100 inputs): 200 with the
+ *   contacts found and only the `properties` asked for (plus `hs_object_id`, `createdate`,
+ *   `lastmodifieddate`, as HubSpot adds); when some are not found, 207 with an `OBJECT_NOT_FOUND`
+ *   error whose `context.ids` lists them
+ *   (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/contacts/batch/read-contacts).
  * Optional rolling-window rate limit: 429 with `policyName: TEN_SECONDLY_ROLLING`.
  */
 
@@ -52,6 +57,8 @@ export interface FakeHubspot extends FakeServer {
   upsertCalls(): RecordedCall[];
   /** Calls that create notes (the batch route and the one-by-one route). */
   noteCalls(): RecordedCall[];
+  /** Calls to the batch read route (CRM lookups). */
+  readCalls(): RecordedCall[];
 }
 
 let correlation = 0;
@@ -80,6 +87,7 @@ const UPSERT = '/crm/v3/objects/contacts/batch/upsert';
 const isIdentityRead = (call: RecordedCall): boolean => call.method === 'GET' && call.path === '/crm/v3/objects/contacts';
 const NOTES = '/crm/v3/objects/notes';
 const NOTES_BATCH = '/crm/v3/objects/notes/batch/create';
+const READ = '/crm/v3/objects/contacts/batch/read';
 
 export async function startFakeHubspot(options: FakeHubspotOptions = {}): Promise<FakeHubspot> {
   const now = options.now ?? Date.now;
@@ -176,6 +184,31 @@ export async function startFakeHubspot(options: FakeHubspotOptions = {}): Promis
     return { status: 207, body: { ...answer, numErrors: errors.length, errors } };
   };
 
+  const read = (body: Record<string, unknown>): Reply => {
+    const inputs = (Array.isArray(body.inputs) ? body.inputs : []) as { id?: unknown }[];
+    if (inputs.length > 100) return hubspotError(400, 'VALIDATION_ERROR', 'Batch input must not contain more than 100 inputs');
+    if (body.idProperty !== 'email') return hubspotError(400, 'VALIDATION_ERROR', 'idProperty must be email');
+    const asked = (Array.isArray(body.properties) ? body.properties : []).map(String);
+    const at = new Date(now()).toISOString();
+    const missing: string[] = [];
+    const results = inputs.flatMap((input) => {
+      const email = String(input.id ?? '');
+      const contact = contacts.get(email.toLowerCase());
+      if (contact === undefined) {
+        missing.push(email);
+        return [];
+      }
+      const properties: Record<string, string | null> = { createdate: at, hs_object_id: contact.id, lastmodifieddate: at };
+      // HubSpot answers every property asked for, null when the contact has no value.
+      for (const name of asked) properties[name] = contact.properties[name] ?? null;
+      return [{ id: contact.id, properties, createdAt: at, updatedAt: at, archived: false }];
+    });
+    const answer = { status: 'COMPLETE', results, startedAt: at, completedAt: at };
+    if (missing.length === 0) return { status: 200, body: answer };
+    const errors = [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.', context: { ids: missing }, errors: [], links: {} }];
+    return { status: 207, body: { ...answer, numErrors: 1, errors } };
+  };
+
   const handler = (call: RecordedCall): Reply => {
     const auth = call.headers.authorization ?? '';
     if (!auth.startsWith('Bearer ') || (options.token !== undefined && auth !== `Bearer ${options.token}`)) {
@@ -196,6 +229,7 @@ export async function startFakeHubspot(options: FakeHubspotOptions = {}): Promis
     if (call.method === 'POST' && call.path === UPSERT) reply = upsert(body);
     else if (call.method === 'POST' && call.path === NOTES) reply = createNote(body);
     else if (call.method === 'POST' && call.path === NOTES_BATCH) reply = createNotes(body);
+    else if (call.method === 'POST' && call.path === READ) reply = read(body);
     // One page of contacts: what `bridge check --online` reads.
     else if (call.method === 'GET' && call.path === '/crm/v3/objects/contacts') reply = { body: { results: [...contacts.values()].slice(0, 1), paging: {} } };
     else reply = hubspotError(404, 'OBJECT_NOT_FOUND', 'Object not found.');
@@ -210,6 +244,7 @@ export async function startFakeHubspot(options: FakeHubspotOptions = {}): Promis
     notes,
     upsertCalls: () => server.calls.filter((c) => c.path === UPSERT),
     noteCalls: () => server.calls.filter((c) => c.path === NOTES || c.path === NOTES_BATCH),
+    readCalls: () => server.calls.filter((c) => c.path === READ),
     reset() {
       server.reset();
       contacts.clear();

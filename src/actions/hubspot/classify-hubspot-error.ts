@@ -1,8 +1,8 @@
 import type { Outcome } from '../action.js';
 import { DeadlineError } from './with-deadline.js';
 
-/** An upsert by email is idempotent (safe to repeat); a note create is not. */
-export type HubspotOperation = 'upsert' | 'note';
+/** An upsert by email and a batch read are idempotent (safe to repeat); a note create is not. */
+export type HubspotOperation = 'upsert' | 'note' | 'read';
 
 /** Socket errors raised before the request left (node-fetch `FetchError.code`). */
 const BEFORE_SEND = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -30,6 +30,7 @@ export function classifyHubspotError(error: unknown, operation: HubspotOperation
   }
   if (error instanceof DeadlineError) {
     if (!error.sent) return { status: 'retry', reason: `${what} cancelled before sending` };
+    if (operation === 'read') return { status: 'retry', reason: `${what} timed out (a read is safe to repeat)` };
     return operation === 'upsert'
       ? { status: 'retry', reason: `${what} timed out (an upsert is safe to repeat)` }
       : { status: 'ambiguous', reason: `${what} timed out, may have been created` };
@@ -37,7 +38,7 @@ export function classifyHubspotError(error: unknown, operation: HubspotOperation
   const code = (error as { code?: unknown } | null)?.code;
   const name = typeof code === 'string' ? code : error instanceof Error ? error.name : typeof error;
   if (typeof code === 'string' && BEFORE_SEND.has(code)) return { status: 'retry', reason: `${what} connection failed before sending: ${code}` };
-  return operation === 'upsert'
+  return operation !== 'note'
     ? { status: 'retry', reason: `${what} request failed: ${name}` }
     : { status: 'ambiguous', reason: `${what} request failed, may have been created: ${name}` };
 }
