@@ -21,8 +21,11 @@ const readmeBlocks = [...readFileSync(join(root, 'README.md'), 'utf8').matchAll(
 
 describe('the fast pass reads what `yaml` reads', () => {
   const files = yamlFiles(root);
-  it('finds the repository YAML files', () => {
+  it('finds the repository YAML files, and takes the fast pass on the bundled rules.yaml', () => {
     expect(files.length).toBeGreaterThan(5);
+    // Without this the comparisons below would also pass if the fast pass never ran.
+    expect(fastYaml(readFileSync(join(root, 'rules.yaml'), 'utf8'))?.value).toEqual(slow(readFileSync(join(root, 'rules.yaml'), 'utf8')));
+    expect(fastYaml('k: True\n')?.value).toEqual({ k: true });
   });
   it.each(files.map((f) => [relative(root, f), readFileSync(f, 'utf8')]))('%s', (_, text) => {
     const fast = fastYaml(text);
