@@ -5,6 +5,9 @@ import { z } from 'zod';
  * which passes it here; everything else takes these values as parameters.
  */
 const Port = z.coerce.number().int().min(0).max(65535);
+/** A secret setting: unset when empty, else at least `min` characters (a short one is guessable). */
+const Secret = (min: number) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.string().min(min, `must be at least ${min} characters`).optional());
 const Url = z.url().transform((u) => u.replace(/\/+$/, ''));
 
 export const EnvSchema = z.object({
@@ -28,6 +31,10 @@ export const EnvSchema = z.object({
   /** Express `trust proxy`: set when behind a reverse proxy so per-client limits see the real client. */
   TRUST_PROXY: z.string().optional(),
   ALLOW_UNAUTHENTICATED: z.enum(['true', 'false']).optional(),
+  /** Turns the web console on at /console (login with this password). Empty counts as unset. */
+  CONSOLE_PASSWORD: Secret(12),
+  /** Bearer token for the console's JSON API (`bridge deliveries --url`); alone it turns on only the API. */
+  CONSOLE_TOKEN: Secret(24),
 });
 
 /**

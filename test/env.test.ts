@@ -13,4 +13,13 @@ describe('readEnv', () => {
       errors: ['environment PORT: Invalid input: expected number, received NaN', 'environment RETURNING_AI_API_URL: Invalid URL'],
     });
   });
+
+  it.each([
+    [{ CONSOLE_PASSWORD: '', CONSOLE_TOKEN: '' }, { ok: true, password: undefined, token: undefined }],
+    [{ CONSOLE_PASSWORD: 'twelve chars', CONSOLE_TOKEN: 't'.repeat(24) }, { ok: true, password: 'twelve chars', token: 't'.repeat(24) }],
+    [{ CONSOLE_PASSWORD: 'short', CONSOLE_TOKEN: 'short' }, { ok: false, errors: ['environment CONSOLE_PASSWORD: must be at least 12 characters', 'environment CONSOLE_TOKEN: must be at least 24 characters'] }],
+  ])('console secrets %j', (env, expected) => {
+    const r = readEnv(env);
+    expect(r.ok ? { ok: true, password: r.settings.CONSOLE_PASSWORD, token: r.settings.CONSOLE_TOKEN } : r).toEqual(expected);
+  });
 });

@@ -19,8 +19,9 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   dispatch: ['actions', 'store'],
   planner: ['events', 'rules', 'store'],
   observe: ['dispatch'],
-  bridge: ['events', 'actions', 'rules', 'config', 'store', 'receive', 'planner', 'dispatch', 'observe'],
-  cli: ['events', 'actions', 'rules', 'config', 'store', 'receive', 'planner', 'dispatch', 'observe', 'bridge'],
+  console: ['events', 'store', 'receive', 'planner'],
+  bridge: ['events', 'actions', 'rules', 'config', 'store', 'receive', 'planner', 'dispatch', 'observe', 'console'],
+  cli: ['events', 'actions', 'rules', 'config', 'store', 'receive', 'planner', 'dispatch', 'observe', 'console', 'bridge'],
 };
 const SHARED = '(src)';
 

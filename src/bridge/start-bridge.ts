@@ -11,6 +11,7 @@ import { createMetrics, type Metrics } from '../observe/metrics.js';
 import type { AuthConfig } from '../receive/auth/auth-config.js';
 import { AuthConfigError, isAuthConfigured, resolveAuth } from '../receive/auth/resolve-auth.js';
 import { createApp } from '../receive/create-app.js';
+import { CONSOLE_PATH, createConsole } from '../console/create-console.js';
 import { hardenServer } from '../receive/harden-server.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
@@ -110,6 +111,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   if (host.warning) log.warn(host.warning);
   const scrubber = opts.scrubber ?? createSecretScrubber();
   scrubber.add(secretValues(first.rules, auth));
+  scrubber.add([settings.CONSOLE_PASSWORD, settings.CONSOLE_TOKEN].filter((v): v is string => v !== undefined));
 
   const metrics = createMetrics({ defaults: true });
   const holder = createRulesHolder<RulesInForce>({ value: { active: activeRules(first.rules), loaded: first.rules, auth }, version: first.rules.version }, now);
@@ -186,6 +188,19 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       },
     },
     extraRoutes: (a) => {
+      if (settings.CONSOLE_PASSWORD !== undefined || settings.CONSOLE_TOKEN !== undefined) {
+        a.use(CONSOLE_PATH, createConsole({
+          ...(settings.CONSOLE_PASSWORD !== undefined && { password: settings.CONSOLE_PASSWORD }),
+          ...(settings.CONSOLE_TOKEN !== undefined && { token: settings.CONSOLE_TOKEN }),
+          store,
+          rules: () => {
+            const { active, loaded } = holder.current().value;
+            return { rules: active, names: loaded.file.rules.map((r) => r.name) };
+          },
+          now,
+          log,
+        }));
+      }
       a.get('/metrics', (req, res) => void metrics.handler(req, res));
       a.get('/status', (_req, res) => {
         const dests = destinations.summary().map((d) => {

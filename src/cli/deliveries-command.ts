@@ -1,11 +1,8 @@
 import { parseArgs } from 'node:util';
 import { activeRules } from '../bridge/active-rules.js';
-import { jobsOf } from '../planner/jobs-of.js';
+import { replayAsWas, replayTargets, replayWithRulesNow } from '../planner/replay-jobs.js';
 import { loadRulesFile } from '../config/load-rules.js';
-import { parseEvent } from '../events/parse-event.js';
 import { JOB_STATUSES, type Job, type JobStatus } from '../store/job-queue.js';
-import type { NewJob } from '../store/store.js';
-import { stateId } from '../rules/state-types.js';
 import type { RequeueResult } from '../store/delivery-queries.js';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './cli-io.js';
@@ -95,49 +92,23 @@ export async function runReplay(argv: readonly string[], io: CliIo): Promise<num
   if (!store) return 1;
   const now = Date.now();
   try {
-    const q = store.deliveries;
-    // The jobs asked for: explicit job ids, every job of an event id, or every dead letter.
-    const targets: Job[] = [];
-    const unknown: string[] = [];
-    // With --rules-now, an event id is planned again even when it has no job (its rule missed, or
-    // a cooldown suppressed it): that is how an operator sends what the rules held back.
-    const replanned: string[] = [];
-    for (const id of positionals) {
-      const job = q.getJob(id);
-      const jobs = job ? [job] : q.jobsForEvent(id);
-      if (jobs.length === 0 && values['rules-now'] === true && q.getEvent(id) !== undefined) replanned.push(id);
-      else if (jobs.length === 0) unknown.push(id);
-      targets.push(...jobs);
-    }
-    if (values.dead) targets.push(...q.listDead({ limit: 10_000 }));
-    for (const id of unknown) io.stderr(`no job or event with id "${id}"\n`);
-    if (targets.length === 0 && replanned.length === 0) {
+    const rulesNow = values['rules-now'] === true;
+    const targets = replayTargets(store.deliveries, positionals, { dead: values.dead === true, rulesNow });
+    for (const id of targets.unknown) io.stderr(`no job or event with id "${id}"\n`);
+    if (targets.jobs.length === 0 && targets.replanned.length === 0) {
       io.stdout('nothing to replay\n');
-      return unknown.length > 0 ? 1 : 0;
+      return targets.unknown.length > 0 ? 1 : 0;
     }
-    if (!values['rules-now']) return printRequeue(q.requeue(targets.map((j) => j.id), now), io);
+    if (!rulesNow) return printRequeue(replayAsWas(store.deliveries, targets, now), io);
 
     const loaded = await loadRulesFile(values.rules ?? io.env.RULES_FILE ?? './rules.yaml', io.env);
     if (!loaded.ok) {
       for (const e of loaded.errors) io.stderr(`${e}\n`);
       return 1;
     }
-    const rules = activeRules(loaded.rules);
-    const wanted = new Set(targets.map((j) => j.planKey));
-    const jobs: NewJob[] = [];
-    for (const eventId of new Set([...targets.map((j) => j.eventId), ...replanned])) {
-      const stored = q.getEvent(eventId);
-      const parsed = stored ? parseEvent(JSON.parse(stored.payload) as unknown, eventId) : undefined;
-      if (!parsed?.ok) {
-        io.stderr(`event ${eventId}: cannot be planned again (missing or no longer valid)\n`);
-        continue;
-      }
-      // Only the asked-for actions, as today's rules plan them (a rule removed since plans nothing).
-      // The state as it is now, read-only: a replay neither counts the event again nor touches cooldowns.
-      const state = new Map((await store.planner.readState(rules.stateKeys(parsed.event, now))).map((r) => [stateId(r.scope, r.key), r]));
-      jobs.push(...jobsOf(parsed.event, rules.plan(parsed.event, { now, state, replay: true }).plan).filter((j) => wanted.has(j.id) || positionals.includes(eventId)));
-    }
-    return printRequeue(q.enqueueReplay(jobs, now), io);
+    const { result, unplannable } = await replayWithRulesNow(store, activeRules(loaded.rules), targets, positionals, now);
+    for (const eventId of unplannable) io.stderr(`event ${eventId}: cannot be planned again (missing or no longer valid)\n`);
+    return printRequeue(result, io);
   } finally {
     store.close();
   }

@@ -5,10 +5,9 @@ import { parse as parseYaml } from 'yaml';
 import { activeRules } from '../bridge/active-rules.js';
 import type { ActiveRules } from '../bridge/active-rules.js';
 import { loadRulesFile } from '../config/load-rules.js';
-import type { BridgeEvent, JsonObject } from '../events/event.js';
-import type { EventType } from '../events/event-types.js';
 import { parseEvent } from '../events/parse-event.js';
 import { NO_STATE } from '../rules/state-types.js';
+import { explainStoredEvent } from '../planner/explain-stored-event.js';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './cli-io.js';
 import { formatPlan, planJson } from './format-plan.js';
@@ -89,12 +88,11 @@ async function testStored(id: string, rules: ActiveRules, dataDir: string | unde
       io.stderr(`bridge: no event "${id}" in the store\n`);
       return 1;
     }
-    const event: BridgeEvent = { id: stored.id, type: stored.type as EventType, name: stored.name, payload: JSON.parse(stored.payload) as JsonObject };
     const decision = await store.planner.decisionOf(id);
     const version = decision?.rulesVersion ?? stored.rulesVersion;
     if (version !== rules.version) io.stderr(`note: event ${id} was planned with rules version ${version}; these rules are version ${rules.version}\n`);
     io.stderr(`planned as received at ${new Date(stored.receivedAt).toISOString()}; memory conditions see it as the first event ever (the recorded decision, bridge deliveries --json, has what memory said)\n`);
-    const { plan } = rules.plan(event, { now: stored.receivedAt, state: NO_STATE, mode: 'explain' });
+    const plan = explainStoredEvent(stored, rules);
     io.stdout(json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlan(plan));
     return 0;
   } finally {

@@ -21,6 +21,31 @@ export interface RequeueResult {
   readonly skipped: readonly { readonly id: string; readonly reason: string }[];
 }
 
+/** What an event's decision and jobs came to, for filtering (`failed`: a job dead or ambiguous). */
+export type EventOutcome = 'matched' | 'suppressed' | 'no_match' | 'failed';
+
+export const EVENT_OUTCOMES: readonly EventOutcome[] = ['matched', 'suppressed', 'no_match', 'failed'];
+
+/** Which events `listEvents` returns; every field given narrows the list. */
+export interface EventFilter {
+  /** Only events that have a job in this status. */
+  readonly status?: JobStatus;
+  readonly type?: string;
+  /** `user.email` (any case) or `user.id`. */
+  readonly user?: string;
+  /** A rule the decision records (matched, suppressed, or a miss that read memory) or that has a job. */
+  readonly rule?: string;
+  readonly outcome?: EventOutcome;
+  /** Received at or after (ms). */
+  readonly since?: number;
+  /** Received before (ms). */
+  readonly until?: number;
+  /** Default 50. */
+  readonly limit?: number;
+  /** Events to skip, newest first (pagination). */
+  readonly offset?: number;
+}
+
 /** Job counts by status (queue depth, for metrics). */
 export type JobCounts = Readonly<Record<JobStatus, number>>;
 
@@ -33,8 +58,8 @@ export type JobCounts = Readonly<Record<JobStatus, number>>;
  * senders get the same idempotency key (Discord nonce, HubSpot upsert) as the original.
  */
 export interface DeliveryQueries {
-  /** Newest events first; with `status`, only events that have a job in that status. */
-  listEvents(opts?: { readonly status?: JobStatus; readonly limit?: number }): EventSummary[];
+  /** Newest events first, narrowed by the filter (`bridge deliveries --status`, the console's event list). */
+  listEvents(opts?: EventFilter): EventSummary[];
   /** Dead jobs not yet replayed, newest first. */
   listDead(opts?: { readonly limit?: number }): Job[];
   getJob(id: string): Job | undefined;

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { NewJob } from './store.js';
 import { JOB_STATUSES, type JobStatus } from './job-queue.js';
-import type { DeliveryQueries, EventSummary, JobCounts, RequeueResult } from './delivery-queries.js';
+import type { DeliveryQueries, EventFilter, EventSummary, JobCounts, RequeueResult } from './delivery-queries.js';
 import { toDecision } from './sqlite-planner-store.js';
 import { JOB_BY_ID, jobKey, toJob, toStoredEvent, type EventRow, type JobRow } from './sqlite-rows.js';
 
@@ -10,11 +10,34 @@ export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
   type Row = EventRow & { d_rules_version: string | null; planned_at: number | null; summary: string | null; rules: string | null };
   const WITH_DECISION = `SELECT e.*, d.rules_version AS d_rules_version, d.planned_at, d.summary, d.rules
     FROM events e LEFT JOIN decisions d ON d.event_seq = e.seq`;
-  const recentEvents = db.prepare<[number], Row>(`${WITH_DECISION} ORDER BY e.received_at DESC, e.seq DESC LIMIT ?`);
-  const recentEventsWith = db.prepare<[string, number], Row>(
-    `${WITH_DECISION} WHERE e.seq IN (SELECT event_seq FROM jobs WHERE status = ?)
-     ORDER BY e.received_at DESC, e.seq DESC LIMIT ?`,
-  );
+  // One WHERE clause per filter field; a statement per combination, prepared once.
+  const decided = (outcome: string) => `EXISTS (SELECT 1 FROM json_each(d.rules) r WHERE json_extract(r.value, '$.outcome') = '${outcome}')`;
+  const CLAUSES: Record<Exclude<keyof EventFilter, 'outcome' | 'limit' | 'offset'>, string> = {
+    status: 'e.seq IN (SELECT event_seq FROM jobs WHERE status = @status)',
+    type: 'e.type = @type',
+    user: "(lower(json_extract(e.payload, '$.user.email')) = lower(@user) OR CAST(json_extract(e.payload, '$.user.id') AS TEXT) = @user)",
+    rule: "(EXISTS (SELECT 1 FROM json_each(d.rules) r WHERE json_extract(r.value, '$.rule') = @rule) OR EXISTS (SELECT 1 FROM jobs j WHERE j.event_seq = e.seq AND j.rule = @rule))",
+    since: 'e.received_at >= @since',
+    until: 'e.received_at < @until',
+  };
+  const OUTCOME_CLAUSES: Record<NonNullable<EventFilter['outcome']>, string> = {
+    matched: decided('matched'),
+    suppressed: decided('suppressed'),
+    no_match: `d.rules_version IS NOT NULL AND NOT ${decided('matched')}`,
+    failed: `(${decided('error')} OR EXISTS (SELECT 1 FROM jobs j WHERE j.event_seq = e.seq AND j.status IN ('dead', 'ambiguous')))`,
+  };
+  const listStatements = new Map<string, ReturnType<typeof db.prepare<Record<string, string | number>, Row>>>();
+  function listStatement(filter: EventFilter): ReturnType<typeof db.prepare<Record<string, string | number>, Row>> {
+    const where = (Object.keys(CLAUSES) as (keyof typeof CLAUSES)[]).filter((k) => filter[k] !== undefined).map((k) => CLAUSES[k]);
+    if (filter.outcome !== undefined) where.push(OUTCOME_CLAUSES[filter.outcome]);
+    const sql = `${WITH_DECISION}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.received_at DESC, e.seq DESC LIMIT @limit OFFSET @offset`;
+    let stmt = listStatements.get(sql);
+    if (stmt === undefined) {
+      stmt = db.prepare<Record<string, string | number>, Row>(sql);
+      listStatements.set(sql, stmt);
+    }
+    return stmt;
+  }
   const jobsOfEvents = db.prepare<[string], JobRow>(
     'SELECT * FROM jobs WHERE event_seq IN (SELECT value FROM json_each(?)) ORDER BY seq',
   );
@@ -104,8 +127,9 @@ export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
 
   return {
     listEvents(opts = {}): EventSummary[] {
-      const limit = opts.limit ?? 50;
-      const events = opts.status === undefined ? recentEvents.all(limit) : recentEventsWith.all(opts.status, limit);
+      const params: Record<string, string | number> = { limit: opts.limit ?? 50, offset: opts.offset ?? 0 };
+      for (const k of Object.keys(CLAUSES) as (keyof typeof CLAUSES)[]) if (opts[k] !== undefined) params[k] = opts[k];
+      const events = listStatement(opts).all(params);
       const jobs = jobsOfEvents.all(JSON.stringify(events.map((e) => e.seq))).map(toJob);
       return events.map((e) => ({
         id: e.id,

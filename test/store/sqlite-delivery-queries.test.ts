@@ -52,6 +52,45 @@ describe('listEvents', () => {
   });
 });
 
+describe('listEvents filters', () => {
+  /** e1: jane visits, rule vip matched, its job dead; e2: bob joins, no match; e3: jane (id 7) visits, vip suppressed. */
+  async function seedStories(): Promise<void> {
+    const stories = [
+      { id: 'e1', type: 'user.visited', user: { id: '7', email: 'Jane@Example.com' }, rules: [{ rule: 'vip', outcome: 'matched' as const }], jobs: jobsFor('e1', [{ rule: 'vip' }]) },
+      { id: 'e2', type: 'user.joined', user: { id: 8, email: 'bob@example.org' }, rules: [{ rule: 'count', outcome: 'missed' as const, reason: 'condition failed' }], jobs: [] },
+      { id: 'e3', type: 'user.visited', user: { id: '7', email: 'jane@example.com' }, rules: [{ rule: 'vip', outcome: 'suppressed' as const, reason: 'cooldown', until: 5 }], jobs: [] },
+    ];
+    for (const s of stories) {
+      t += 1000;
+      await store.accept({ ...storedEvent(s.id, t), type: s.type, payload: JSON.stringify({ user: s.user }) });
+      const [row] = await store.planner.unplanned(1);
+      await store.planner.commitPlans({ events: [{ seq: row!.seq, eventId: s.id, decision: { rulesVersion: 'v1', plannedAt: t, summary: '', rules: s.rules }, jobs: s.jobs }], state: [], now: t });
+    }
+    finish({ 'e1:vip:0': 'dead' });
+  }
+
+  it.each([
+    [{}, ['e3', 'e2', 'e1']],
+    [{ type: 'user.visited' }, ['e3', 'e1']],
+    [{ user: 'JANE@example.com' }, ['e3', 'e1']],
+    [{ user: '8' }, ['e2']],
+    [{ rule: 'vip' }, ['e3', 'e1']],
+    [{ rule: 'count' }, ['e2']],
+    [{ outcome: 'matched' }, ['e1']],
+    [{ outcome: 'suppressed' }, ['e3']],
+    [{ outcome: 'no_match' }, ['e3', 'e2']],
+    [{ outcome: 'failed' }, ['e1']],
+    [{ since: 1_002_000 }, ['e3', 'e2']],
+    [{ until: 1_002_000 }, ['e1']],
+    [{ type: 'user.visited', outcome: 'no_match' }, ['e3']],
+    [{ limit: 1, offset: 1 }, ['e2']],
+    [{ status: 'dead' }, ['e1']],
+  ] as const)('%j → %j', async (filter, ids) => {
+    await seedStories();
+    expect(store.deliveries.listEvents(filter).map((e) => e.id)).toEqual(ids);
+  });
+});
+
 describe('jobs by id', () => {
   it("finds each job under its own event when one event's id looks like another's job id", async () => {
     await seed(store, 'x', [{ request: { of: 'x' } }]);

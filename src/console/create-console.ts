@@ -1,0 +1,178 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Logger } from '../log.js';
+import { HttpError } from '../receive/http-error.js';
+import { clientKey, createRateLimiter } from '../receive/rate-limit.js';
+import { consoleCookie, readCookies } from './cookies.js';
+import { CONSOLE_CSS } from './console-css.js';
+import { eventDetail, listEvents } from './console-data.js';
+import type { ConsoleRules, ConsoleStore } from './console-deps.js';
+import { parseFilter } from './event-filter.js';
+import { eventPage } from './event-page.js';
+import { eventsPage } from './events-page.js';
+import type { SafeHtml } from './html.js';
+import { loginPage, messagePage } from './login-page.js';
+import { sameSecret } from './same-secret.js';
+import { createSessions, randomToken, type Session } from './sessions.js';
+
+export interface ConsoleOptions {
+  /** CONSOLE_PASSWORD: the login form's password; unset, the pages cannot be logged into. */
+  readonly password?: string;
+  /** CONSOLE_TOKEN: `Authorization: Bearer <token>` for the JSON API (the CLI's `--url`). */
+  readonly token?: string;
+  readonly store: ConsoleStore;
+  readonly rules: () => ConsoleRules;
+  readonly now: () => number;
+  readonly log: Logger;
+  /** Login attempts per client per minute (default 10). */
+  readonly loginPerMinute?: number;
+  /** How long a login lasts (default 12 h). */
+  readonly sessionTtlMs?: number;
+}
+
+export const CONSOLE_PATH = '/console';
+const SESSION_COOKIE = 'bridge_console';
+const LOGIN_COOKIE = 'bridge_console_login';
+
+/** Content-Security-Policy of every console answer: only the bridge's own script, style and images; no inline script or style. */
+export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+type Who = { readonly kind: 'session'; readonly session: Session } | { readonly kind: 'token' };
+
+const isApi = (req: Request): boolean => req.path.startsWith('/api/') || req.path === '/api';
+const sendPage = (res: Response, status: number, page: SafeHtml): void => void res.status(status).type('html').send(page.text);
+
+/** Where to go after logging in: only a console path (never another site). */
+function nextOf(v: unknown): string {
+  return typeof v === 'string' && /^\/console\/[A-Za-z0-9/_\-.~%?=&:+]*$/.test(v) && !v.startsWith('//') ? v : '/console/events';
+}
+
+/**
+ * The web console (issue 13), mounted at /console on the bridge's port: server-rendered pages and
+ * the JSON API under /console/api they show. Every page and API answer needs a login (a session
+ * cookie: random id, kept server-side, HttpOnly, SameSite=Strict, Secure over HTTPS) or the bearer
+ * token; every state-changing request needs the session's CSRF token; logins are rate-limited per
+ * client; a strict CSP allows no inline script or style, and every value is escaped (html.ts).
+ */
+export function createConsole(opts: ConsoleOptions): Router {
+  const router = express.Router();
+  const sessions = createSessions({ now: opts.now, ttlMs: opts.sessionTtlMs ?? 12 * 3_600_000 });
+  const loginLimiter = createRateLimiter({ perMinute: opts.loginPerMinute ?? 10, now: opts.now, maxClients: 10_000 });
+  const ttlSeconds = Math.floor((opts.sessionTtlMs ?? 12 * 3_600_000) / 1000);
+
+  router.use((_req, res, next) => {
+    res.set({ 'Content-Security-Policy': CONSOLE_CSP, 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer', 'Cross-Origin-Opener-Policy': 'same-origin' });
+    next();
+  });
+  router.use(express.urlencoded({ extended: false, limit: '16kb' }));
+  router.use(express.json({ limit: '64kb' }));
+
+  router.get('/assets/console.css', (_req, res) => void res.type('css').set('Cache-Control', 'public, max-age=3600').send(CONSOLE_CSS));
+
+  const showLogin = (req: Request, res: Response, status: number, error?: string): void => {
+    const csrf = randomToken();
+    res.append('Set-Cookie', consoleCookie(LOGIN_COOKIE, csrf, { secure: req.secure, maxAgeSeconds: 3600 }));
+    const next = typeof req.query.next === 'string' ? nextOf(req.query.next) : typeof req.body?.next === 'string' ? nextOf(req.body.next) : undefined;
+    sendPage(res, status, loginPage({ csrf, ...(error !== undefined && { error }), ...(next !== undefined && { next }) }));
+  };
+
+  router.get('/login', (req, res) => {
+    if (opts.password === undefined) return sendPage(res, 404, messagePage({ title: 'Login is off', message: 'CONSOLE_PASSWORD is not set: the console answers only its API, with the bearer token.' }));
+    showLogin(req, res, 200);
+  });
+
+  router.post('/login', (req, res) => {
+    if (opts.password === undefined) return sendPage(res, 404, messagePage({ title: 'Login is off', message: 'CONSOLE_PASSWORD is not set.' }));
+    const limited = loginLimiter.take(clientKey(req.ip));
+    if (!limited.ok) {
+      opts.log.warn({ ip: req.ip, path: '/console/login' }, 'console login rate-limited');
+      res.set('Retry-After', String(limited.retryAfterSeconds));
+      return sendPage(res, 429, messagePage({ title: 'Too many login attempts', message: `Too many login attempts from your address: try again in ${limited.retryAfterSeconds} s.` }));
+    }
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const cookie = readCookies(req.headers.cookie).get(LOGIN_COOKIE);
+    if (cookie === undefined || typeof body._csrf !== 'string' || !sameSecret(body._csrf, cookie)) {
+      return sendPage(res, 403, messagePage({ title: 'Forbidden', message: 'The form’s security token is missing or does not match (CSRF check): reload the login page and try again.' }));
+    }
+    if (typeof body.password !== 'string' || !sameSecret(body.password, opts.password)) {
+      opts.log.warn({ ip: req.ip }, 'console login refused: wrong password');
+      return showLogin(req, res, 401, 'Wrong password.');
+    }
+    const session = sessions.create();
+    res.append('Set-Cookie', consoleCookie(SESSION_COOKIE, session.id, { secure: req.secure, maxAgeSeconds: ttlSeconds }));
+    res.append('Set-Cookie', consoleCookie(LOGIN_COOKIE, '', { secure: req.secure, maxAgeSeconds: 0 }));
+    opts.log.info({ ip: req.ip }, 'console login');
+    res.redirect(303, nextOf(body.next));
+  });
+
+  // Everything below needs a login or the token.
+  router.use((req, res, next) => {
+    const session = sessions.get(readCookies(req.headers.cookie).get(SESSION_COOKIE));
+    const auth = req.headers.authorization;
+    const bearer = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    let who: Who | undefined;
+    if (session !== undefined) who = { kind: 'session', session };
+    else if (bearer !== undefined && opts.token !== undefined && sameSecret(bearer, opts.token)) who = { kind: 'token' };
+    if (who === undefined) {
+      if (isApi(req)) throw new HttpError(401, 'unauthorized', 'log in to the console, or send Authorization: Bearer <CONSOLE_TOKEN>');
+      if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, `/console/login?next=${encodeURIComponent(req.originalUrl)}`);
+      throw new HttpError(401, 'unauthorized', 'your console session has ended: log in again');
+    }
+    // A session's state-changing request carries its CSRF token; a bearer token is not sent by browsers on their own.
+    if (who.kind === 'session' && req.method !== 'GET' && req.method !== 'HEAD') {
+      const given = req.get('x-csrf-token') ?? (req.body as Record<string, unknown> | undefined)?._csrf;
+      if (typeof given !== 'string' || !sameSecret(given, who.session.csrf)) {
+        opts.log.warn({ ip: req.ip, path: req.path }, 'console request refused: CSRF token mismatch');
+        throw new HttpError(403, 'csrf_mismatch', 'the CSRF token is missing or does not match this session: reload the page and try again');
+      }
+    }
+    res.locals.csrf = who.kind === 'session' ? who.session.csrf : undefined;
+    res.locals.who = who;
+    next();
+  });
+
+  router.post('/logout', (req, res) => {
+    const who = res.locals.who as Who;
+    if (who.kind === 'session') sessions.delete(who.session.id);
+    res.append('Set-Cookie', consoleCookie(SESSION_COOKIE, '', { secure: req.secure, maxAgeSeconds: 0 }));
+    res.redirect(303, '/console/login');
+  });
+
+  const csrfOf = (res: Response): { csrf?: string } => (typeof res.locals.csrf === 'string' ? { csrf: res.locals.csrf } : {});
+
+  router.get('/', (_req, res) => res.redirect(303, '/console/events'));
+  router.get('/events', (req, res) => {
+    const parsed = parseFilter(req.query as Record<string, unknown>);
+    const names = opts.rules().names;
+    if (!parsed.ok) return sendPage(res, 400, eventsPage({ ...csrfOf(res), query: parsed.query, ruleNames: names, list: undefined, errors: parsed.errors }));
+    sendPage(res, 200, eventsPage({ ...csrfOf(res), query: parsed.query, ruleNames: names, list: listEvents(opts.store, parsed.filter, parsed.query.page) }));
+  });
+  router.get('/events/:id', async (req, res) => {
+    const detail = await eventDetail(opts.store, opts.rules(), String(req.params.id));
+    if (detail === undefined) return sendPage(res, 404, messagePage({ ...csrfOf(res), title: 'No such event', message: `No event "${String(req.params.id)}" in the store (it may have been pruned or forgotten).` }));
+    sendPage(res, 200, eventPage({ ...csrfOf(res), detail }));
+  });
+
+  router.get('/api/events', (req, res) => {
+    const parsed = parseFilter(req.query as Record<string, unknown>);
+    if (!parsed.ok) throw new HttpError(400, 'bad_filter', parsed.errors.join('; '));
+    res.json(listEvents(opts.store, parsed.filter, parsed.query.page));
+  });
+  router.get('/api/events/:id', async (req, res) => {
+    const detail = await eventDetail(opts.store, opts.rules(), String(req.params.id));
+    if (detail === undefined) throw new HttpError(404, 'not_found', `no event "${String(req.params.id)}"`);
+    res.json(detail);
+  });
+
+  router.use((req, _res, next) => next(new HttpError(404, 'not_found', isApi(req) ? 'no such console API route' : 'no such console page')));
+  // Errors as JSON for the API, as a page for the browser; never a stack trace.
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const known = err instanceof HttpError ? err : undefined;
+    const status = known?.status ?? 500;
+    if (known === undefined) opts.log.error({ err, path: req.path }, 'console error');
+    const message = known?.message ?? 'internal error';
+    if (isApi(req)) return void res.status(status).json({ error: { code: known?.code ?? 'internal_error', message } });
+    const title = status === 403 ? 'Forbidden' : status === 404 ? 'Not found' : status === 401 ? 'Logged out' : 'Error';
+    sendPage(res, status, messagePage({ ...csrfOf(res), title, message: message.charAt(0).toUpperCase() + message.slice(1) }));
+  });
+  return router;
+}
