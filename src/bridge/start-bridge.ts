@@ -5,6 +5,9 @@ import { loadRulesFile } from '../config/load-rules.js';
 import { createRulesHolder, type RulesHolder } from '../config/rules-holder.js';
 import { watchRules, type RulesWatcher } from '../config/watch-rules.js';
 import { createDispatcher, type Dispatcher } from '../dispatch/dispatcher.js';
+import { resolvePolicy } from '../dispatch/dispatch-policy.js';
+import { createRateLimiter } from '../dispatch/rate-limiter.js';
+import { createCrmReader } from './create-crm-reader.js';
 import type { Env, Settings } from '../env.js';
 import type { Logger } from '../log.js';
 import { createMetrics, type Metrics } from '../observe/metrics.js';
@@ -135,13 +138,24 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   const store = openSqliteStore({ dir: settings.DATA_DIR, now, log, dedupeWindowMs: settings.DEDUPE_WINDOW_HOURS * 3_600_000 });
   deadLetterOrphans(store.queue, [...destinations.map.keys()], now(), log);
   metrics.setQueueDepthSource(() => store.deliveries.counts());
+  // One limiter for sends and CRM lookups: a lookup spends its HubSpot destination's budget.
+  const policy = { leaseMs: settings.ACTION_TIMEOUT_MS + LEASE_GRACE_MS, ...opts.policy };
+  const limiter = createRateLimiter(resolvePolicy(policy).rateBurst);
+  const crmReader = createCrmReader({
+    destinations: () => holder.current().value.loaded.destinations,
+    limiter,
+    now,
+    timeoutMs: settings.ACTION_TIMEOUT_MS,
+    ...(settings.apiUrls['HUBSPOT_API_URL'] !== undefined && { apiUrl: settings.apiUrls['HUBSPOT_API_URL'] }),
+  });
   const dispatcher = createDispatcher({
     queue: store.queue,
+    limiter,
     destinations: destinations.map,
     now,
     log,
     // A call never outlives ACTION_TIMEOUT_MS; a job running a grace past that was lost (see dispatch-policy.ts).
-    policy: { leaseMs: settings.ACTION_TIMEOUT_MS + LEASE_GRACE_MS, ...opts.policy },
+    policy,
     onSettled: recordSettled(metrics),
     scrub: scrubber.scrub,
   });
@@ -151,6 +165,8 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     rules: () => holder.current().value.active,
     now,
     log,
+    crm: crmReader,
+    onCrmLookup: (destination, outcome) => metrics.crmLookup(destination, outcome),
     onPlanned: (planned) => {
       dispatcher.wake();
       for (const p of planned) {
@@ -290,6 +306,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       const [drained] = await Promise.all([drainer.drain(timeoutMs), dispatcher.stop({ timeoutMs })]);
       if (!drained) log.warn({ timeoutMs }, 'requests still in flight at the shutdown timeout were cut off');
       await planner.stop();
+      crmReader.close();
       await destinations.close();
       store.close();
       lock.release();

@@ -1,6 +1,7 @@
 import { isKnownField, knownFields } from '../events/fields.js';
 import type { KnownEventType } from '../events/event-types.js';
 import { checkRegex } from './check-regex.js';
+import { isCrmPath } from '../rules/crm-fields.js';
 import { joinWords, type ConfigIssue, type PathSegment } from './config-error.js';
 import { own, type RawRecord } from './raw-data.js';
 import { walkConditions } from './walk-conditions.js';
@@ -15,7 +16,8 @@ export function checkConditions(rule: RawRecord, rulePath: readonly PathSegment[
   const issues: ConfigIssue[] = [];
   walkConditions(own(rule, 'when'), [...rulePath, 'when'], (condition, path) => {
     const field = own(condition, 'field');
-    if (typeof field === 'string') {
+    // crm.* fields are not the event's: check-crm.ts checks them.
+    if (typeof field === 'string' && !isCrmPath(field)) {
       const lacking = typesLacking(field, types);
       if (lacking[0] !== undefined) {
         issues.push({ path: [...path, 'field'], message: `unknown field ${JSON.stringify(field)} for ${joinWords(lacking)} (known: ${knownFields(lacking[0]).join(', ')})` });

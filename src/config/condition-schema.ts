@@ -96,7 +96,7 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
       since_last: SinceLastSchema.optional(),
       count: CountSchema.optional(),
       time: TimeConditionSchema.optional(),
-      field: z.string().min(1).optional().describe('event field path, e.g. user.email, server.id, user.email_domain'),
+      field: z.string().min(1).optional().describe('event field path, e.g. user.email, server.id, user.email_domain; or crm.contact.<property>, looked up in HubSpot'),
       ignore_case: z.boolean().optional().describe('compare strings case-insensitively'),
       equals: scalar.optional(),
       not_equals: scalar.optional(),

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { kindOf, registry } from '../actions/registry.js';
 import { checkActionBuilds } from './check-action-builds.js';
 import { checkConditions } from './check-conditions.js';
+import { checkCrm } from './check-crm.js';
 import { checkCredentials } from './check-credentials.js';
 import { checkReferences } from './check-references.js';
 import { checkTemplates } from './check-templates.js';
@@ -54,6 +55,9 @@ function semanticIssues(data: unknown): { errors: ConfigIssue[]; warnings: Confi
   for (const { rule, path } of rawRules(data)) {
     const { types, issues } = ruleEventTypes(rule, path);
     errors.push(...issues, ...checkConditions(rule, path, types));
+    const crm = checkCrm(rule, path, data);
+    errors.push(...crm.errors);
+    warnings.push(...crm.warnings);
     for (const action of rawActions(rule, path)) {
       const kind = kindOf(action.kind);
       if (kind !== undefined) errors.push(...checkTemplates(action.params, action.path, kind, types));

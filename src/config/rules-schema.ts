@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { registry } from '../actions/registry.js';
 import { AuthSchema } from './auth-schema.js';
+import { LOOKUP_ERROR_POLICIES } from '../rules/crm-fields.js';
 import { checkTimeWindow, ConditionSchema, DurationSchema, KeySchema, onAnyMapping, timeWindowShape } from './condition-schema.js';
 
 /**
@@ -58,6 +59,11 @@ export const RuleSchema = z
     stop: z.boolean().default(false).describe('when this rule matches, later rules are not evaluated'),
     enabled: z.boolean().default(true),
     mode: z.enum(['live', 'shadow']).default('live').describe('shadow: evaluated and recorded as "would have sent", never delivered; it never stops later rules'),
+    crm: name('destination').optional().describe('the hubspot destination crm.contact.* fields are looked up in (default: the only one)'),
+    on_lookup_error: z
+      .enum(LOOKUP_ERROR_POLICIES)
+      .optional()
+      .describe("when the CRM lookup fails and the rule's CRM values would decide it: skip (default: a miss), match (as if they held), retry (planned again later, with backoff)"),
   })
   .strict();
 

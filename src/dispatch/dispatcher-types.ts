@@ -4,6 +4,7 @@ import type { JobQueue, JobUpdate } from '../store/job-queue.js';
 import type { BreakerState } from './circuit-breaker.js';
 import type { DispatchPolicy } from './dispatch-policy.js';
 import type { DispatchDestination } from './lane.js';
+import type { RateLimiter } from './rate-limiter.js';
 
 /** Schedules `fn` after `ms`; returns a cancel function. Injected so tests drive time. */
 export type SetTimer = (fn: () => void, ms: number) => () => void;
@@ -36,6 +37,11 @@ export interface DispatcherOptions {
   /** In [0, 1), for backoff jitter. */
   readonly random?: () => number;
   readonly setTimer?: SetTimer;
+  /**
+   * The rate limiter the destinations' budgets are kept in; pass one to share them with other
+   * callers of the same vendors (the planner's CRM lookups spend a HubSpot destination's). Default: its own.
+   */
+  readonly limiter?: RateLimiter;
   /** Called for every settled attempt, after it is stored. Must not throw (errors are logged). */
   readonly onSettled?: (e: SettledJob) => void;
   /** Cuts known credential values out of every reason stored or logged (see next-step.ts). */

@@ -36,7 +36,8 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const policy = resolvePolicy(opts.policy);
   const random = opts.random ?? Math.random;
   const setTimer = opts.setTimer ?? defaultSetTimer;
-  const limiter = createRateLimiter(policy.rateBurst);
+  // Shared with what else spends the destinations' budgets (the planner's CRM lookups), when given.
+  const limiter = opts.limiter ?? createRateLimiter(policy.rateBurst);
   // Destinations may change while running (a rules reload replaces a changed destination's entry):
   // each tick re-reads the map, keeping the lane (breaker, holds) of every unchanged entry.
   const laneByName = new Map<string, Lane>();

@@ -18,6 +18,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * | bridge_delivery_latency_seconds      | histogram | destination                  | event received → action done (after any retries)             |
  * | bridge_rules_reloads_total           | counter   | outcome                      | ok, error                                                    |
  * | bridge_rules_info                    | gauge     | version                      | 1 for the rules version in force                             |
+ * | bridge_crm_lookups_total             | counter   | destination, outcome         | hit (cached answer), miss (HubSpot was asked), error: one per event lookup of crm.contact.* |
  *
  * Plus Node's default process metrics (`process_*`, `nodejs_*`) when created with `defaults: true`.
  */
@@ -26,6 +27,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export type EventOutcome = 'accepted' | 'duplicate' | 'rejected' | 'unauthorized' | 'error';
 /** What one action attempt came to, as counted (`dead`: given up; `dry_run`: not sent). */
 export type ActionMetricOutcome = 'ok' | 'retry' | 'fail' | 'ambiguous' | 'dead' | 'dry_run';
+/** Where a CRM lookup's answer came from: the cache, a call to HubSpot, or nowhere (the call failed). */
+export type CrmLookupOutcome = 'hit' | 'miss' | 'error';
 /** Jobs per store status, e.g. `{ pending: 3, dead: 1 }`. */
 export type QueueDepthSource = () => Record<string, number> | Promise<Record<string, number>>;
 
@@ -48,6 +51,8 @@ export interface Metrics {
   rulesReloaded(ok: boolean): void;
   /** Marks `version` as the rules in force (the previous version's series is dropped). */
   setRulesVersion(version: string): void;
+  /** One event's CRM lookup in a HubSpot destination: answered by the cache, by a call, or not at all. */
+  crmLookup(destination: string, outcome: CrmLookupOutcome): void;
   /** Sets where `bridge_queue_depth` is read from on each scrape. */
   setQueueDepthSource(source: QueueDepthSource): void;
   /** Serves the exposition text; mount as `app.get('/metrics', metrics.handler)`. */
@@ -85,6 +90,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
   const retries = counter('bridge_action_retries_total', 'Action attempts scheduled again, by destination.', ['destination']);
   const dead = counter('bridge_dead_letters_total', 'Jobs given up on, by destination.', ['destination']);
   const reloads = counter('bridge_rules_reloads_total', 'Rules reloads, by outcome.', ['outcome']);
+  const lookups = counter('bridge_crm_lookups_total', 'CRM contact lookups of crm.contact.* conditions, by HubSpot destination and outcome (hit: cached, miss: HubSpot asked, error).', ['destination', 'outcome']);
   const ack = new Histogram({
     name: 'bridge_ack_latency_seconds',
     help: 'Time to answer a webhook.',
@@ -133,6 +139,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     observeAck: (seconds) => ack.observe(seconds),
     observeDelivery: (destination, seconds) => delivery.observe({ destination }, seconds),
     rulesReloaded: (ok) => reloads.inc({ outcome: ok ? 'ok' : 'error' }),
+    crmLookup: (destination, outcome) => lookups.inc({ destination, outcome }),
     setRulesVersion(version) {
       info.reset();
       info.set({ version }, 1);

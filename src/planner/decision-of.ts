@@ -46,3 +46,18 @@ function summaryOf(rules: readonly RuleDecision[], unlisted: number): string {
   if (missed > 0) parts.push(`${missed} missed`);
   return parts.join('; ');
 }
+
+/**
+ * An event's decision after some of its rules were planned again (a CRM retry): their entries are
+ * replaced by what `plan` made of them, the others stay, and the summary is recounted (the misses
+ * the first planning only counted, in its summary, stay counted).
+ */
+export function mergeDecision(old: EventDecision, plan: Plan, replanned: ReadonlySet<string>, plannedAt: number): EventDecision {
+  const fresh = decisionOf(plan, old.rulesVersion, plannedAt).rules;
+  const answered = new Set(fresh.map((r) => r.rule));
+  const kept = old.rules.filter((r) => !(replanned.has(r.rule) && answered.has(r.rule)));
+  const listedMisses = new Set(old.rules.filter((r) => r.outcome === 'missed').map((r) => r.rule)).size;
+  const unlisted = Math.max(0, Number(/(\d+) missed/.exec(old.summary)?.[1] ?? 0) - listedMisses);
+  const rules = [...kept, ...fresh];
+  return { rulesVersion: old.rulesVersion, plannedAt: old.plannedAt, summary: summaryOf(rules, unlisted), rules };
+}

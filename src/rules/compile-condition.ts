@@ -6,6 +6,7 @@ import type { OperatorContext } from './operators.js';
 import { parseDuration } from './duration.js';
 import { countIn, track, type KeyMemory, type MemoryView, type TrackedKey } from './memory.js';
 import { compileTimeWindow } from './time-window.js';
+import { crmProperty } from './crm-fields.js';
 
 type Scalar = string | number | boolean;
 
@@ -22,6 +23,8 @@ export type CompiledCondition =
       readonly why?: (value: Json) => string | undefined;
       /** `equals` / `in`: the check holds only for a scalar whose scalarKey(value, fold) is one of `keys` (rule-index.ts). */
       readonly index?: { readonly keys: ReadonlySet<Scalar>; readonly fold: boolean };
+      /** A `crm.contact.<property>` field: the property, whose value the planner looks up (never an index key). */
+      readonly crm?: string;
     }
   | {
       /** `time`: the plan's now (the receive time) in a weekly window of a zone's local time. */
@@ -75,9 +78,12 @@ function compileLeaf(condition: Condition, lists: ListSets): CompiledCondition {
   const leaf = build(condition[op], ctx);
   const phrase = op === 'exists' ? leaf.describe : `${op} ${leaf.describe}`;
   const suffix = ignoreCase && CASE_OPERATORS.has(op) ? ' (ignore case)' : '';
+  // A CRM value is not the event's: the index must not file a rule under it (rule-index.ts).
+  const crm = crmProperty(field);
   return {
     kind: 'leaf', test: `${field} ${phrase}${suffix}`, path: field.split('.'), check: leaf.check,
-    ...(leaf.why && { why: leaf.why }), ...(leaf.keys && { index: { keys: leaf.keys, fold: ignoreCase } }),
+    ...(leaf.why && { why: leaf.why }), ...(leaf.keys && crm === undefined && { index: { keys: leaf.keys, fold: ignoreCase } }),
+    ...(crm !== undefined && { crm }),
   };
 }
 

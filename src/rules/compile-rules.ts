@@ -10,6 +10,7 @@ import { trackStateTemplates, type TrackedKey, type Tracking } from './memory.js
 import type { TimeWindow } from './condition.js';
 import { compileTimeWindow, type CompiledWindow } from './time-window.js';
 import { createRuleIndex, type RuleIndex } from './rule-index.js';
+import { DEFAULT_LOOKUP_TTL, type LookupErrorPolicy } from './crm-fields.js';
 
 /** What planning needs of a destination kind (tests pass fakes; the server passes the registry). */
 export type PlanKind = Pick<AnyActionKind, 'kind' | 'escape' | 'buildRequest'>;
@@ -28,6 +29,9 @@ export interface RulesInput {
     readonly mode?: 'live' | 'shadow' | undefined;
     readonly cooldown?: { readonly key: string; readonly for: string } | undefined;
     readonly quiet_hours?: (TimeWindow & { readonly then?: 'defer' | 'drop' | undefined }) | undefined;
+    /** The HubSpot destination its `crm.contact.*` fields are looked up in (default: the only one). */
+    readonly crm?: string | undefined;
+    readonly on_lookup_error?: LookupErrorPolicy | undefined;
   }[];
 }
 
@@ -64,6 +68,17 @@ export interface CompiledRule {
   readonly cooldown: { readonly key: string; readonly forMs: number } | undefined;
   /** Matches inside the window are deferred to its end or dropped. */
   readonly quietHours: { readonly window: CompiledWindow; readonly then: 'defer' | 'drop'; readonly describe: string } | undefined;
+  /** Its condition reads `crm.contact.*`: where the planner looks the contact up, and what it needs. */
+  readonly crm: CompiledCrm | undefined;
+}
+
+/** A rule's CRM lookup: the HubSpot destination, the properties its condition reads, the answer's TTL, the failure policy. */
+export interface CompiledCrm {
+  readonly destination: string;
+  readonly properties: readonly string[];
+  /** How long an answer is reused (the destination's `lookup_ttl`). */
+  readonly ttlMs: number;
+  readonly onError: LookupErrorPolicy;
 }
 
 export interface CompiledRules {
@@ -80,6 +95,31 @@ export interface CompiledRules {
 export interface CompileOptions {
   /** Build the rule index (default true); the tests compare planning without it. */
   readonly index?: boolean;
+}
+
+/** The contact properties a condition's `crm.contact.*` fields read, in first-use order. */
+function crmProperties(c: CompiledCondition | undefined, out: Set<string> = new Set()): Set<string> {
+  if (c === undefined) return out;
+  if (c.kind === 'leaf' && c.crm !== undefined) out.add(c.crm);
+  else if (c.kind === 'not') crmProperties(c.child, out);
+  else if (c.kind === 'all' || c.kind === 'any') for (const child of c.children) crmProperties(child, out);
+  return out;
+}
+
+/** `crm:`, or the only HubSpot destination; the loader refuses a file where that is not one. */
+function compileCrm(rule: RulesInput['rules'][number], when: CompiledCondition | undefined, input: CompileInput): CompiledCrm | undefined {
+  const properties = [...crmProperties(when)];
+  if (properties.length === 0) return undefined;
+  const hubspot = [...input.destinations].filter(([, d]) => d.kind === 'hubspot').map(([name]) => name);
+  const destination = rule.crm ?? (hubspot.length === 1 ? hubspot[0] : undefined);
+  const dest = destination === undefined ? undefined : input.destinations.get(destination);
+  if (destination === undefined || dest?.kind !== 'hubspot') {
+    throw new Error(`rule "${rule.name}": crm.contact.* needs a hubspot destination to look contacts up in (crm: <name>)`);
+  }
+  const ttl = dest.config['lookup_ttl'];
+  const ttlMs = parseDuration(typeof ttl === 'string' ? ttl : DEFAULT_LOOKUP_TTL);
+  if (ttlMs === undefined) throw new Error(`destination "${destination}": not a duration: ${JSON.stringify(ttl)}`);
+  return { destination, properties, ttlMs, onError: rule.on_lookup_error ?? 'skip' };
 }
 
 function readsMemory(c: CompiledCondition | undefined): boolean {
@@ -159,6 +199,7 @@ export function compileRules(input: CompileInput, kinds: PlanKinds, options: Com
       actions: rule.actions.map((a, i) => compileAction(rule.name, a as Record<string, unknown>, i, input, kinds)),
       cooldown: rule.cooldown === undefined || forMs === undefined ? undefined : { key: rule.cooldown.key, forMs },
       quietHours: rule.quiet_hours === undefined ? undefined : compileQuietHours(rule.quiet_hours),
+      crm: compileCrm(rule, when, input),
     };
   });
   const stateTemplates = rules.some((r) => r.actions.some((a) => usesState(a.params)));

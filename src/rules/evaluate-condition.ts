@@ -52,6 +52,8 @@ export function evaluateCondition(condition: CompiledCondition, view: JsonObject
       return { test: condition.test, passed, actual };
     }
     case 'leaf': {
+      // Its rule's CRM lookup did not answer (or `bridge test --offline` had no cached answer).
+      if (condition.crm !== undefined && getPath(view, ['crm']) === undefined) return { test: `${condition.test}: unknown`, passed: false };
       const actual = getPath(view, condition.path);
       const passed = condition.check(actual, memory.now);
       if (actual === undefined) return { test: condition.test, passed };

@@ -43,6 +43,8 @@ function withDomain(root: MutableView, key: 'user' | 'owner'): void {
  */
 export function eventView(event: BridgeEvent): JsonObject {
   const root = copy(event.payload);
+  // `crm` is the planner's (crm.contact.*, set per rule from the lookup): a payload cannot spoof it.
+  delete root['crm'];
   withDomain(root, 'user');
   withDomain(root, 'owner');
   const described = root['event'];

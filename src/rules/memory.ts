@@ -115,7 +115,8 @@ export function memoryOf(tracking: Tracking, type: string, view: JsonObject, ctx
     }
     const record = ctx.state.get(stateId('activity', activityKey(t.spec, key)))?.value;
     const before = isActivity(record) ? record : undefined;
-    if (ctx.replay === true) {
+    // A replay or a CRM retry (ctx.only) reads the event's memory; its first planning counted it.
+    if (ctx.replay === true || ctx.only !== undefined) {
       bySpec.set(t.spec, { key, before, after: before });
       continue;
     }

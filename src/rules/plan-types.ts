@@ -71,4 +71,9 @@ export interface Plan {
    * `bridge test --event-id` explains it exactly later, from the stored event at its receive time.
    */
   readonly unlistedMisses?: number;
+  /**
+   * Rules with `on_lookup_error: retry` whose CRM values are unknown and could decide them (listed
+   * in `misses` too, with the lookup's error): the planner plans them again later.
+   */
+  readonly crmRetries?: readonly { readonly rule: string; readonly destination: string; readonly reason: string }[];
 }

@@ -10,6 +10,9 @@ import { NO_STATE, stateId, type PlanContext, type PlanResult, type RuleState } 
 import { activityKey, memoryOf, renderKey, stateFieldsOf, type MemoryView } from './memory.js';
 import type { PlanSuppressed, QuietHoursCheck } from './plan-types.js';
 import { canMatch } from './can-match.js';
+import type { CompiledCondition } from './compile-condition.js';
+import type { CompiledCrm } from './compile-rules.js';
+import type { CrmAnswer } from './crm-fields.js';
 
 type Built = { ok: true; action: PlannedAction } | { ok: false; miss: PlanMiss };
 
@@ -41,6 +44,7 @@ interface Planning {
   readonly suppressed: PlanSuppressed[];
   readonly misses: PlanMiss[];
   readonly updates: RuleState[];
+  readonly crmRetries: { rule: string; destination: string; reason: string }[];
 }
 
 /** What one rule came to: listed in the plan (and whether it stops the rules after it), or a miss the plan only counts. */
@@ -66,7 +70,7 @@ export function planEvent(compiled: CompiledRules, event: BridgeEvent, ctx: Plan
   const memory = memoryOf(compiled.tracking, event.type, view, ctx, updates);
   // Derived like event.type: a payload field named `state` cannot spoof the memory.
   if (compiled.stateTemplates) (view as Record<string, Json>)['state'] = stateFieldsOf(memory);
-  const p: Planning = { event, view, memory, ctx, explain: ctx.mode === 'explain', matches: [], suppressed: [], misses: [], updates };
+  const p: Planning = { event, view, memory, ctx, explain: ctx.mode === 'explain', matches: [], suppressed: [], misses: [], updates, crmRetries: [] };
   let stoppedBy: string | undefined;
   let unlisted = 0;
   const planOne = (rule: CompiledRule): void => {
@@ -77,7 +81,10 @@ export function planEvent(compiled: CompiledRules, event: BridgeEvent, ctx: Plan
       else if (outcome === 'stops') stoppedBy = rule.name;
     }
   };
-  if (p.explain) {
+  if (ctx.only !== undefined) {
+    // A CRM retry: only the rules whose planning waited for the lookup.
+    for (const rule of compiled.rules) if (ctx.only.has(rule.name) && rule.enabled && isSubscribed(rule.on, event)) planOne(rule);
+  } else if (p.explain) {
     for (const rule of compiled.rules) {
       if (stoppedBy === undefined && !rule.enabled) p.misses.push({ rule: rule.name, reason: 'disabled' });
       else if (stoppedBy === undefined && !isSubscribed(rule.on, event)) p.misses.push({ rule: rule.name, reason: `not subscribed to ${event.type}` });
@@ -96,20 +103,75 @@ export function planEvent(compiled: CompiledRules, event: BridgeEvent, ctx: Plan
     }
     unlisted += compiled.index.subscribed(event) - planned;
   }
-  const plan: Plan = { event: { type: event.type, id: event.id, name: event.name }, matches: p.matches, suppressed: p.suppressed, misses: p.misses, ...(unlisted > 0 && { unlistedMisses: unlisted }) };
+  const plan: Plan = {
+    event: { type: event.type, id: event.id, name: event.name }, matches: p.matches, suppressed: p.suppressed, misses: p.misses,
+    ...(unlisted > 0 && { unlistedMisses: unlisted }), ...(p.crmRetries.length > 0 && { crmRetries: p.crmRetries }),
+  };
   return { plan, updates };
+}
+
+/** Where the values of `crm.contact.*` come from while one rule is planned (deleted: unknown). */
+function crmAnswerFor(p: Planning, rule: CompiledRule): CrmAnswer | undefined {
+  const view = p.view as Record<string, Json>;
+  if (rule.crm === undefined) {
+    if (view['crm'] !== undefined) delete view['crm'];
+    return undefined;
+  }
+  const answer = p.ctx.crm?.get(rule.crm.destination) ?? NOT_LOOKED_UP;
+  if (answer.status === 'unknown') delete view['crm'];
+  else view['crm'] = answer.contact === null ? { contact: {}, no_contact: true } : { contact: { ...answer.contact } };
+  return answer;
+}
+
+/** Whether the event's own fields and receive time fail `when`, whatever memory and the CRM say. */
+function ownFieldsFail(when: CompiledCondition, view: JsonObject, now: number): boolean {
+  const v = view as Record<string, Json>;
+  const crm = v['crm'];
+  if (crm === undefined) return canMatch(when, view, now) === 'no';
+  delete v['crm'];
+  const fails = canMatch(when, view, now) === 'no';
+  v['crm'] = crm;
+  return fails;
+}
+
+const NOT_LOOKED_UP: CrmAnswer = { status: 'unknown', reason: 'CRM value not looked up' };
+
+/**
+ * A rule whose CRM values are unknown and could decide it (its other conditions hold, or only
+ * memory and the CRM can tell): `bridge test` says it is undecided; the planner applies the rule's
+ * `on_lookup_error`: skip (a miss), match (as if the CRM tests held), or retry (a miss now, planned
+ * again later). 'decided' when the CRM values cannot change the outcome.
+ */
+function undecided(p: Planning, rule: CompiledRule, crm: CompiledCrm, reason: string): 'decided' | 'match' | 'listed' {
+  if (rule.when === undefined || canMatch(rule.when, p.view, p.ctx.now, p.memory) !== 'maybe') return 'decided';
+  if (!p.explain && crm.onError === 'match') return 'match';
+  const explanation = evaluateCondition(rule.when, p.view, p.explain ? 'explain' : 'decide', p.memory);
+  if (p.explain) {
+    p.misses.push({ rule: rule.name, reason: `undecided: ${reason}`, explanation });
+    return 'listed';
+  }
+  if (crm.onError === 'retry') p.crmRetries.push({ rule: rule.name, destination: crm.destination, reason });
+  p.misses.push({ rule: rule.name, reason: `CRM lookup failed (on_lookup_error: ${crm.onError}): ${reason}`, explanation });
+  return 'listed';
 }
 
 /** Plans one enabled rule that is on the event. */
 function planRule(p: Planning, rule: CompiledRule): RuleOutcome {
   const { event, view, memory, ctx } = p;
   let explanation: Explanation | undefined;
-  if (rule.when !== undefined) {
+  const crm = crmAnswerFor(p, rule);
+  const crmUndecided = rule.crm !== undefined && crm?.status === 'unknown' ? undecided(p, rule, rule.crm, crm.reason) : 'decided';
+  if (crmUndecided === 'listed') return 'listed';
+  if (crmUndecided === 'match') {
+    // on_lookup_error: match: the rule goes on as if its CRM tests held (the explanation says unknown).
+    explanation = evaluateCondition(rule.when as CompiledCondition, view, 'decide', memory);
+  } else if (rule.when !== undefined) {
     if (p.explain) {
       explanation = evaluateCondition(rule.when, view, 'explain', memory);
     } else if (!decideCondition(rule.when, view, memory)) {
       // Decided by the event's own fields and receive time: the stored event explains it again exactly.
-      if (!rule.readsMemory || canMatch(rule.when, view, ctx.now) === 'no') return 'unlisted';
+      // A CRM value is not in the stored event either: a miss it may have decided is recorded.
+      if ((!rule.readsMemory && rule.crm === undefined) || ownFieldsFail(rule.when, view, ctx.now)) return 'unlisted';
       explanation = evaluateCondition(rule.when, view, 'decide', memory);
     } else {
       explanation = evaluateCondition(rule.when, view, 'decide', memory);
@@ -119,6 +181,8 @@ function planRule(p: Planning, rule: CompiledRule): RuleOutcome {
       return 'listed';
     }
   }
+  // The CRM values are the planner's: templates do not read them.
+  if (rule.crm !== undefined) delete (view as Record<string, Json>)['crm'];
   const stops: RuleOutcome = rule.stop ? 'stops' : 'listed';
   // A replay (an operator asked for it) neither checks nor starts cooldowns, and sends now.
   const replay = ctx.replay === true;

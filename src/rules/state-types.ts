@@ -1,6 +1,7 @@
 import type { Json } from '../events/event.js';
 import type { EvaluationMode } from './evaluate-condition.js';
 import type { Plan } from './plan-types.js';
+import type { CrmAnswer } from './crm-fields.js';
 
 /**
  * One per-key state record as the rules see it (the store's StateRecord has the same shape).
@@ -34,6 +35,16 @@ export interface PlanContext {
   readonly replay?: boolean;
   /** `explain` evaluates every branch of all/any (`bridge test`); the planner decides (default). */
   readonly mode?: EvaluationMode;
+  /**
+   * The event user's contact in each HubSpot destination its rules look up (`crm.contact.*`), as
+   * the planner found it; a destination missing here is unknown (`CRM value not looked up`).
+   */
+  readonly crm?: ReadonlyMap<string, CrmAnswer>;
+  /**
+   * A CRM retry (`on_lookup_error: retry`): plans only these rules, reads the memory as it is
+   * without counting the event again (its first planning did), and checks and starts cooldowns.
+   */
+  readonly only?: ReadonlySet<string>;
 }
 
 /** A plan and the state records it changed (full values: upserts), for the planner to write. */

@@ -58,6 +58,13 @@ export interface PlanCommit {
   readonly events: readonly PlannedEvent[];
   readonly state: readonly StateRecord[];
   readonly now: number;
+  /**
+   * Events planned before, some of whose rules were planned again (a CRM lookup retried): their
+   * jobs are added and their decision replaced.
+   */
+  readonly replanned?: readonly PlannedEvent[];
+  /** State records to delete (a retry that is done). */
+  readonly deleted?: readonly StateKey[];
 }
 
 /**
@@ -75,6 +82,10 @@ export interface PlannerStore {
   unplanned(limit: number): Promise<UnplannedEvent[]>;
   /** The records that exist among `keys` (missing ones are simply absent). */
   readState(keys: readonly StateKey[]): Promise<StateRecord[]>;
+  /** Every record of one scope (a small one: the CRM retries waiting). */
+  readScope(scope: string): Promise<StateRecord[]>;
+  /** Stored events by `seq` (planned or not; pruned ones are absent). */
+  eventsAt(seqs: readonly number[]): Promise<UnplannedEvent[]>;
   commitPlans(batch: PlanCommit): Promise<void>;
   /** The decision recorded for an event, if it was planned. */
   decisionOf(eventId: string): Promise<EventDecision | undefined>;

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Json } from '../events/event.js';
-import type { EventDecision, PlanCommit, PlannerStore, StateRecord, UnplannedEvent } from './planner-store.js';
+import type { EventDecision, PlanCommit, PlannedEvent, PlannerStore, StateRecord, UnplannedEvent } from './planner-store.js';
 import type { EventRow } from './sqlite-rows.js';
 import { toStoredEvent } from './sqlite-rows.js';
 
@@ -57,27 +57,40 @@ export function createSqlitePlannerStore(db: Database): PlannerStore {
     'DELETE FROM state WHERE (scope, key) IN (SELECT scope, key FROM state WHERE expires_at <= ? LIMIT ?)',
   );
 
+  const scopeRows = db.prepare<[string], StateRow>('SELECT scope, key, value, expires_at FROM state WHERE scope = ?');
+  const eventsAt = db.prepare<[string], EventRow>('SELECT e.* FROM json_each(?) j JOIN events e ON e.seq = j.value ORDER BY e.seq');
+  const replaceDecision = db.prepare('UPDATE decisions SET summary = ?, rules = ? WHERE event_seq = ?');
+  const deleteState = db.prepare('DELETE FROM state WHERE scope = ? AND key = ?');
+
+  const insertJobs = (e: PlannedEvent, now: number): void => {
+    for (const j of e.jobs) {
+      const due = j.dueAt ?? now;
+      insertJob.run(j.id, e.seq, j.id, j.eventId, j.rule, j.actionIndex, j.destination, j.kind, JSON.stringify(j.request), due, now, now);
+    }
+  };
+
   const commit = db.transaction((batch: PlanCommit) => {
     const { events, now } = batch;
     const first = events[0];
     const last = events[events.length - 1];
-    if (first === undefined || last === undefined) return;
     const from = cursor.get()?.planned_seq ?? 0;
     // Every event from the cursor to the batch's last one, each once: else another planner ran, or
     // the batch skipped one. Either way nothing of it is stored.
-    if (first.seq <= from || (between.get(from, last.seq)?.n ?? -1) !== events.length) {
+    if (first !== undefined && last !== undefined && (first.seq <= from || (between.get(from, last.seq)?.n ?? -1) !== events.length)) {
       throw new Error(`plan batch ${first.seq}..${last.seq} does not follow the planned cursor ${from}`);
     }
     for (const e of events) {
-      for (const j of e.jobs) {
-        const due = j.dueAt ?? now;
-        insertJob.run(j.id, e.seq, j.id, j.eventId, j.rule, j.actionIndex, j.destination, j.kind, JSON.stringify(j.request), due, now, now);
-      }
+      insertJobs(e, now);
       const d = e.decision;
       insertDecision.run(e.seq, d.rulesVersion, d.plannedAt, d.summary, JSON.stringify(d.rules));
     }
+    for (const e of batch.replanned ?? []) {
+      insertJobs(e, now);
+      replaceDecision.run(e.decision.summary, JSON.stringify(e.decision.rules), e.seq);
+    }
     for (const s of batch.state) upsertState.run(s.scope, s.key, JSON.stringify(s.value), s.expiresAt);
-    moveCursor.run(last.seq, from);
+    for (const k of batch.deleted ?? []) deleteState.run(k.scope, k.key);
+    if (last !== undefined) moveCursor.run(last.seq, from);
   });
 
   return {
@@ -87,6 +100,8 @@ export function createSqlitePlannerStore(db: Database): PlannerStore {
       const rows = readState.all(JSON.stringify(keys.map((k) => [k.scope, k.key])));
       return Promise.resolve(rows.map((r): StateRecord => ({ scope: r.scope, key: r.key, value: JSON.parse(r.value) as Json, expiresAt: r.expires_at })));
     },
+    readScope: async (scope) => scopeRows.all(scope).map((r): StateRecord => ({ scope: r.scope, key: r.key, value: JSON.parse(r.value) as Json, expiresAt: r.expires_at })),
+    eventsAt: async (seqs) => (seqs.length === 0 ? [] : eventsAt.all(JSON.stringify(seqs)).map((row): UnplannedEvent => ({ ...toStoredEvent(row), seq: row.seq }))),
     commitPlans(batch) {
       try {
         // IMMEDIATE: an operator command writing from another process waits for this, not the reverse.

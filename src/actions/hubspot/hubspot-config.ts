@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { credential } from '../../env-ref.js';
+import { DURATION, DURATION_MESSAGE } from '../../duration.js';
 
 export const HubspotDestination = z
   .object({
@@ -8,6 +9,7 @@ export const HubspotDestination = z
     // Private apps on Free/Starter get 100 requests per 10 s; Professional/Enterprise 190.
     // https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
     requests_per_10s: z.number().int().min(1).max(1000).default(100).describe('HubSpot burst limit for this app (100 on Free/Starter, 190 on Pro/Enterprise)'),
+    lookup_ttl: z.string().regex(DURATION, { message: DURATION_MESSAGE }).optional().describe('how long a crm.contact.* lookup answer (a "no such contact" too) is reused before HubSpot is asked again (default 1h)'),
   })
   .strict();
 export type HubspotDestination = z.infer<typeof HubspotDestination>;
