@@ -23,8 +23,12 @@ const rule = (r: Partial<RuleInput> & Pick<RuleInput, 'name'>): RuleInput => ({
   ...r,
 });
 
-const destinations = new Map([...fakeDestinations, ['hs', { kind: 'hubspot', config: { kind: 'hubspot', lookup_ttl: '30m' } }], ['hs2', { kind: 'hubspot', config: { kind: 'hubspot' } }]]);
-const compile = (rules: RuleInput[], index = true) => compileRules({ file: { version: 1, destinations: {}, lists: {}, rules }, destinations }, fakeKinds, { index });
+const destinations = new Map<string, { kind: string; config: Record<string, unknown> }>([
+  ...fakeDestinations,
+  ['hs', { kind: 'hubspot', config: { kind: 'hubspot', lookup_ttl: '30m' } }],
+  ['hs2', { kind: 'hubspot', config: { kind: 'hubspot' } }],
+]);
+const compile = (rules: RuleInput[]) => compileRules({ file: { lists: {}, rules }, destinations }, fakeKinds);
 
 const customer = rule({ name: 'customer', crm: 'hs', when: { all: [{ field: 'server.id', equals: '6502564c5c09c0a' }, { field: 'crm.contact.lifecyclestage', equals: 'customer' }] } });
 const visit = eventFrom(visitPayload());
