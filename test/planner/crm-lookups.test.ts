@@ -83,7 +83,6 @@ function startPlanner(policy = 'skip', timeoutMs = 2000): Planner {
   const active = activeRules(loaded);
   reader = createCrmReader({ destinations: () => loaded.destinations, limiter, now: clock.now, apiUrl: fake.url, timeoutMs, sleep: async (ms) => void (clock.t += ms) });
   planner = createPlanner({ store: store.planner, rules: () => active, now: clock.now, log: captureLog().log, crm: reader, onCrmLookup: (d, o) => lookups.push([d, o]) });
-  planner.start();
   return planner;
 }
 
@@ -96,7 +95,9 @@ async function visit(email: string, server = 'srv-1'): Promise<string> {
   return id;
 }
 
+/** Plans what is stored (the first call starts the planner: events stored before are planned together). */
 async function planned(p: Planner): Promise<void> {
+  p.start();
   p.wake();
   await p.idle();
 }
