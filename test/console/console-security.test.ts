@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_PASSWORD, CONSOLE_TOKEN, SECRETS, startConsoleBridge, type ConsoleBridge } from './console-bridge.js';
-import { logIn, loginForm } from './console-http.js';
+import { logIn, loginForm, postLogin } from './console-http.js';
 
 let t: ConsoleBridge;
 beforeAll(async () => {
@@ -51,11 +51,7 @@ describe('console: without a login', () => {
 describe('console: logging in', () => {
   it('sets an HttpOnly, SameSite=Strict session cookie for the right password', async () => {
     const form = await loginForm(t.consoleUrl);
-    const r = await fetch(`${t.consoleUrl}/login`, {
-      method: 'POST', redirect: 'manual',
-      headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: form.csrf, password: CONSOLE_PASSWORD, next: '/console/events?type=user.joined' }),
-    });
+    const r = await postLogin(t.consoleUrl, form, { _csrf: form.csrf, password: CONSOLE_PASSWORD, next: '/console/events?type=user.joined' });
     expect(r.status).toBe(303);
     expect(r.headers.get('location')).toBe('/console/events?type=user.joined');
     const session = r.headers.getSetCookie().find((c) => c.startsWith('bridge_console='));
@@ -64,8 +60,7 @@ describe('console: logging in', () => {
 
   it('refuses a wrong password with the form again, and a forged login token with 403', async () => {
     const form = await loginForm(t.consoleUrl);
-    const post = (fields: Record<string, string>) =>
-      fetch(`${t.consoleUrl}/login`, { method: 'POST', redirect: 'manual', headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+    const post = (fields: Record<string, string>) => postLogin(t.consoleUrl, form, fields);
     const wrong = await post({ _csrf: form.csrf, password: 'not-the-password' });
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).toContain('Wrong password.');
@@ -77,11 +72,7 @@ describe('console: logging in', () => {
 
   it('never sends a login somewhere else after it', async () => {
     const form = await loginForm(t.consoleUrl);
-    const r = await fetch(`${t.consoleUrl}/login`, {
-      method: 'POST', redirect: 'manual',
-      headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: form.csrf, password: CONSOLE_PASSWORD, next: '//evil.example/console/' }),
-    });
+    const r = await postLogin(t.consoleUrl, form, { _csrf: form.csrf, password: CONSOLE_PASSWORD, next: '//evil.example/console/' });
     expect(r.headers.get('location')).toBe('/console/events');
   });
 });
@@ -123,7 +114,7 @@ describe('console: login rate limit', () => {
     const statuses: number[] = [];
     // Earlier tests used some of the 10; a minute turning mid-loop gives 10 more, so up to 25 tries.
     for (let i = 0; i < 25 && !statuses.includes(429); i += 1) {
-      const r = await fetch(`${t.consoleUrl}/login`, { method: 'POST', redirect: 'manual', headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: form.csrf, password: `guess-${i}` }) });
+      const r = await postLogin(t.consoleUrl, form, { _csrf: form.csrf, password: `guess-${i}` });
       statuses.push(r.status);
       if (r.status === 429) {
         expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
