@@ -48,6 +48,12 @@ export interface Sender<Req> {
   sendBatch?(items: readonly { request: Req; ctx: SendContext }[]): Promise<Outcome[]>;
   /** Largest batch `sendBatch` accepts. */
   readonly maxBatch?: number;
+  /**
+   * Resolves (never rejects) once the vendor client library is loaded. Importing an SDK blocks the
+   * event loop for 0.5-3 s, long enough to time out another sender's request in flight, so the
+   * bridge sends nothing until every sender is ready. A failed load surfaces on the first send.
+   */
+  ready?(): Promise<void>;
   close?(): Promise<void>;
 }
 

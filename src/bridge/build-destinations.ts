@@ -18,6 +18,8 @@ export interface StagedDestinations {
   /** Swaps the new senders in, closes the replaced ones; returns the names of removed destinations. */
   apply(): string[];
   discard(): void;
+  /** Resolves once every new sender's client library is loaded (`Sender.ready`). */
+  ready(): Promise<void>;
 }
 
 export type Staged = { ok: true; staged: StagedDestinations } | { ok: false; errors: string[] };
@@ -30,6 +32,8 @@ export interface Destinations {
    * destination that cannot be built (a malformed credential, say) is an error of that reload.
    */
   stage(loaded: LoadedRules): Staged;
+  /** Resolves once every sender in use has its client library loaded. */
+  ready(): Promise<void>;
   summary(): DestinationSummary[];
   close(): Promise<void>;
 }
@@ -99,6 +103,9 @@ export function buildDestinations(loaded: LoadedRules, opts: BuildOptions): { ok
       ok: true,
       staged: {
         discard,
+        ready: async () => {
+          await Promise.all([...built.values()].map((b) => b.dest.sender.ready?.()));
+        },
         apply() {
           for (const [name, b] of built) {
             closeSender(name, map.get(name));
@@ -127,6 +134,9 @@ export function buildDestinations(loaded: LoadedRules, opts: BuildOptions): { ok
     destinations: {
       map,
       stage,
+      ready: async () => {
+        await Promise.all([...map.values()].map((d) => d.sender.ready?.()));
+      },
       summary: () => [...map].map(([name, d]) => ({ name, kind: d.kind.kind, mode: live.get(name) ? 'live' : 'dry run' })),
       close: async () => {
         await Promise.allSettled([...map.values()].map((d) => d.sender.close?.()));

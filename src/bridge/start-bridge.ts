@@ -243,6 +243,9 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     lock.release();
     return { ok: false, errors: [`cannot listen on ${host.host}:${settings.PORT}: ${errorMessage(err)}`] };
   }
+  // Nothing goes out (no send, no CRM lookup) until every vendor SDK is loaded: an import blocks the
+  // event loop for seconds, which would time out a request already in flight.
+  await destinations.ready();
   planner.start();
   dispatcher.start();
   const stopPruning = scheduleHistoryPruning(store, settings.HISTORY_RETENTION_DAYS, now, log);
@@ -264,6 +267,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
         // Building the senders is part of validating: a destination that cannot be built refuses the reload.
         const senders = destinations.stage(r.rules);
         if (!senders.ok) return senders;
+        await senders.staged.ready();
         staged?.discard();
         staged = senders.staged;
         return { ok: true, value: { active: activeRules(r.rules), loaded: r.rules, auth: nextAuth }, version: r.rules.version, warnings: r.rules.warnings };

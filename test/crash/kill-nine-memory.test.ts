@@ -104,7 +104,7 @@ const workLeft = (file: string): number =>
   query<{ n: number }>(file, `SELECT (SELECT count(*) FROM jobs WHERE status IN ('pending', 'running'))
     + (SELECT count(*) FROM events WHERE seq > (SELECT planned_seq FROM planner)) AS n`)[0]?.n ?? -1;
 
-it(`keeps cooldowns and counts exact across kill -9 of the process group (seed ${SEED})`, { timeout: 120_000 }, async ({ onTestFailed }) => {
+it(`keeps cooldowns and counts exact across kill -9 of the process group (seed ${SEED})`, { timeout: 180_000 }, async ({ onTestFailed }) => {
   console.log(`memory crash test seed: ${SEED} (repeat with CRASH_SEED=${SEED})`);
   onTestFailed(() => {
     const text = output.join('');

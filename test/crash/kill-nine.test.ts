@@ -81,7 +81,7 @@ function liveJobs(file: string): number {
   }
 }
 
-it(`delivers every acknowledged event's actions across kill -9 and restarts (seed ${SEED})`, { timeout: 90_000 }, async ({ onTestFailed }) => {
+it(`delivers every acknowledged event's actions across kill -9 and restarts (seed ${SEED})`, { timeout: 180_000 }, async ({ onTestFailed }) => {
   console.log(`crash test seed: ${SEED} (repeat with CRASH_SEED=${SEED})`);
   onTestFailed(() => {
     const text = output.join('');

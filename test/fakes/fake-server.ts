@@ -162,7 +162,7 @@ export async function startFakeServer(handler: Handler, options: FakeServerOptio
     intercept(next) {
       hook = next;
     },
-    waitFor(predicate, timeoutMs = 5000) {
+    waitFor(predicate, timeoutMs = 15_000) {
       if (predicate()) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         const check = () => {

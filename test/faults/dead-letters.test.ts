@@ -87,7 +87,7 @@ describe('bridge dead and bridge replay', () => {
   });
 
   it('replays an ambiguous job by id while the bridge is stopped; the next start sends it', async () => {
-    fb = await startFaultBridge({ env: { ACTION_TIMEOUT_MS: '300' } });
+    fb = await startFaultBridge({ env: { ACTION_TIMEOUT_MS: '1000' } });
     const f = fb;
     f.slack.failNext(1, { hang: true });
     const id = await f.send('slack', 1);

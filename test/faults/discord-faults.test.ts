@@ -12,7 +12,7 @@ import { gapMs, slowFirst, type FaultCase } from './fault-case.js';
 
 let fb: FaultBridge;
 beforeEach(async () => {
-  fb = await startFaultBridge({ env: { ACTION_TIMEOUT_MS: '300' } });
+  fb = await startFaultBridge({ env: { ACTION_TIMEOUT_MS: '1000' } });
 });
 afterEach(async () => {
   await fb?.close();
@@ -25,12 +25,12 @@ const cases: (FaultCase & { route: Route })[] = [
   { route: 'webhook', name: 'HTTP 502', arrange: (f) => f.discord.failNext(1, discordReplies.http(502)), status: 'done', attempts: 2, lastError: 'discord http 502', delivered: 1 },
   { route: 'webhook', name: 'HTTP 500 three times', arrange: (f) => f.discord.failNext(3, discordReplies.http(500)), status: 'done', attempts: 4, lastError: 'discord http 500', delivered: 1 },
   { route: 'webhook', name: 'no answer (timeout)', arrange: (f) => f.discord.failNext(1, { hang: true }), status: 'ambiguous', attempts: 1, lastError: 'discord request timed out, may have been sent', delivered: 0 },
-  { route: 'webhook', name: 'posted, answered after the timeout', arrange: (f) => slowFirst(f.discord, 600), status: 'ambiguous', attempts: 1, lastError: 'discord request timed out, may have been sent', delivered: 1 },
+  { route: 'webhook', name: 'posted, answered after the timeout', arrange: (f) => slowFirst(f.discord, 2000), status: 'ambiguous', attempts: 1, lastError: 'discord request timed out, may have been sent', delivered: 1 },
   { route: 'webhook', name: 'connection reset after sending', arrange: (f) => f.discord.failNext(1, { destroy: true }), status: 'ambiguous', attempts: 1, lastError: 'discord request failed: UND_ERR_SOCKET, may have been sent', delivered: 0 },
   { route: 'webhook', name: '404 Unknown Webhook', arrange: (f) => f.discord.failNext(1, discordReplies.error(404, 10015, 'Unknown Webhook')), status: 'dead', attempts: 1, lastError: 'discord 404 (code 10015: Unknown Webhook)', delivered: 0 },
   { route: 'bot', name: '429 with Retry-After: 0.5', arrange: (f) => f.discord.failNext(1, discordReplies.rateLimited(0.5)), status: 'done', attempts: 2, lastError: 'discord rate limited (user)', delivered: 1, retryAfterMs: 500 },
   { route: 'bot', name: 'no answer (timeout)', arrange: (f) => f.discord.failNext(1, { hang: true }), status: 'done', attempts: 2, lastError: 'discord request timed out (nonce makes a retry safe)', delivered: 1 },
-  { route: 'bot', name: 'posted, answered after the timeout', arrange: (f) => slowFirst(f.discord, 600), status: 'done', attempts: 2, lastError: 'discord request timed out (nonce makes a retry safe)', delivered: 1 },
+  { route: 'bot', name: 'posted, answered after the timeout', arrange: (f) => slowFirst(f.discord, 2000), status: 'done', attempts: 2, lastError: 'discord request timed out (nonce makes a retry safe)', delivered: 1 },
   { route: 'bot', name: 'connection reset after sending', arrange: (f) => f.discord.failNext(1, { destroy: true }), status: 'done', attempts: 2, lastError: 'discord request failed: UND_ERR_SOCKET (nonce makes a retry safe)', delivered: 1 },
   { route: 'bot', name: '401 Unauthorized', arrange: (f) => f.discord.failNext(1, discordReplies.error(401, 0, '401: Unauthorized')), status: 'dead', attempts: 1, lastError: 'discord 401 (code 0: 401: Unauthorized)', delivered: 0 },
 ];
@@ -40,6 +40,7 @@ it.each(cases)('discord $route $name → $status after $attempts attempt(s)', as
   const id = await fb.send(c.route, 1);
   const job = await fb.settled(id);
   await quiet;
+  if (c.delivered > 0 && fb.discord.messages.length === 0) console.log("JOB", JSON.stringify(job), fb.discord.calls.length, fb.discord.url);
   if (c.delivered > 0) await fb.discord.waitFor(() => fb.discord.messages.length === c.delivered);
   // A slowed first request may still be on its way into the fake's records.
   await fb.discord.waitFor(() => fb.discord.calls.length === c.attempts);

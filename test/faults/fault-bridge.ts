@@ -160,7 +160,7 @@ export async function startFaultBridge(opts: FaultBridgeOptions = {}): Promise<F
       if (job === undefined) throw new Error(`no job ${id}`);
       return job;
     },
-    async settled(id, timeoutMs = 5000) {
+    async settled(id, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const job = fb.job(id);

@@ -12,7 +12,7 @@ import { gapMs, slowFirst, type FaultCase } from './fault-case.js';
 
 let fb: FaultBridge;
 beforeEach(async () => {
-  fb = await startFaultBridge({ env: { ACTION_TIMEOUT_MS: '300' } });
+  fb = await startFaultBridge({ env: { ACTION_TIMEOUT_MS: '1000' } });
 });
 afterEach(async () => {
   await fb?.close();
@@ -31,7 +31,7 @@ const cases: FaultCase[] = [
   { name: 'HTTP 503', arrange: (f) => f.hubspot.failNext(1, hubspotReplies.http(503)), status: 'done', attempts: 2, lastError: 'hubspot upsert 503', delivered: 1 },
   { name: 'HTTP 500 twice', arrange: (f) => f.hubspot.failNext(2, hubspotReplies.http(500)), status: 'done', attempts: 3, lastError: 'hubspot upsert 500', delivered: 1 },
   { name: 'no answer (timeout)', arrange: (f) => f.hubspot.failNext(1, { hang: true }), status: 'done', attempts: 2, lastError: 'hubspot upsert timed out (an upsert is safe to repeat)', delivered: 1 },
-  { name: 'upserted, answered after the timeout', arrange: (f) => slowFirst(f.hubspot, 600), status: 'done', attempts: 2, lastError: 'hubspot upsert timed out (an upsert is safe to repeat)', delivered: 1 },
+  { name: 'upserted, answered after the timeout', arrange: (f) => slowFirst(f.hubspot, 2000), status: 'done', attempts: 2, lastError: 'hubspot upsert timed out (an upsert is safe to repeat)', delivered: 1 },
   { name: 'connection reset after sending', arrange: (f) => f.hubspot.failNext(1, { destroy: true }), status: 'done', attempts: 2, lastError: 'hubspot upsert request failed: ECONNRESET', delivered: 1 },
   {
     name: '400 VALIDATION_ERROR',

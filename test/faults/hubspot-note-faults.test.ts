@@ -36,7 +36,7 @@ function slowFirstNote(f: FaultBridge, ms: number): Promise<void> {
 
 let fb: FaultBridge;
 beforeEach(async () => {
-  fb = await startFaultBridge({ rules: RULES, env: { ACTION_TIMEOUT_MS: '300' } });
+  fb = await startFaultBridge({ rules: RULES, env: { ACTION_TIMEOUT_MS: '1000' } });
 });
 afterEach(async () => {
   await fb?.close();
@@ -57,7 +57,7 @@ const cases: FaultCase[] = [
   },
   {
     name: 'created, answered after the timeout',
-    arrange: (f) => slowFirstNote(f, 600),
+    arrange: (f) => slowFirstNote(f, 2000),
     status: 'ambiguous', attempts: 1, lastError: 'contact 5001 upserted, but hubspot note timed out, may have been created', delivered: 1,
   },
   {

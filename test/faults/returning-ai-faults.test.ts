@@ -23,7 +23,7 @@ let rai: FakeReturningAi;
 let fb: FaultBridge;
 const start = async (opts: FaultBridgeOptions = {}) => {
   rai = await startFakeReturningAi({ token: 'rai-faults' });
-  fb = await startFaultBridge({ rules: RULES, ...opts, env: { ACTION_TIMEOUT_MS: '300', RETURNING_AI_TOKEN: 'rai-faults', RETURNING_AI_API_URL: rai.url, ...opts.env } });
+  fb = await startFaultBridge({ rules: RULES, ...opts, env: { ACTION_TIMEOUT_MS: '1000', RETURNING_AI_TOKEN: 'rai-faults', RETURNING_AI_API_URL: rai.url, ...opts.env } });
 };
 beforeEach(async () => {
   await start();
@@ -48,7 +48,7 @@ const cases: Case[] = [
   { name: 'HTTP 503', arrange: (f) => f.failNext(1, returningAiReplies.http(503)), status: 'done', attempts: 2, lastError: 'returning-ai 503', delivered: 1 },
   { name: 'HTTP 500 twice', arrange: (f) => f.failNext(2, returningAiReplies.error(500, 'Internal server error')), status: 'done', attempts: 3, lastError: 'returning-ai 500 (Internal server error)', delivered: 1 },
   { name: 'no answer (timeout)', arrange: (f) => f.failNext(1, { hang: true }), status: 'ambiguous', attempts: 1, lastError: 'returning-ai request timed out after sending', delivered: 0 },
-  { name: 'posted, answered after the timeout', arrange: (f) => slowFirst(f, 600), status: 'ambiguous', attempts: 1, lastError: 'returning-ai request timed out after sending', delivered: 1 },
+  { name: 'posted, answered after the timeout', arrange: (f) => slowFirst(f, 2000), status: 'ambiguous', attempts: 1, lastError: 'returning-ai request timed out after sending', delivered: 1 },
   { name: 'connection reset after sending', arrange: (f) => f.failNext(1, { destroy: true }), status: 'ambiguous', attempts: 1, lastError: 'returning-ai request failed, may have been sent: UND_ERR_SOCKET', delivered: 0 },
   { name: '504 from the gateway', arrange: (f) => f.failNext(1, returningAiReplies.http(504)), status: 'ambiguous', attempts: 1, lastError: 'returning-ai 504', delivered: 0 },
   { name: '401 Unauthorized', arrange: (f) => f.failNext(1, returningAiReplies.error(401, 'Unauthorized')), status: 'dead', attempts: 1, lastError: 'returning-ai 401 (Unauthorized)', delivered: 0 },

@@ -12,7 +12,7 @@ import { gapMs, slowFirst, type FaultCase } from './fault-case.js';
 
 let fb: FaultBridge;
 beforeEach(async () => {
-  fb = await startFaultBridge({ env: { ACTION_TIMEOUT_MS: '300' } });
+  fb = await startFaultBridge({ env: { ACTION_TIMEOUT_MS: '1000' } });
 });
 afterEach(async () => {
   await fb?.close();
@@ -23,7 +23,7 @@ const cases: FaultCase[] = [
   { name: 'HTTP 503', arrange: (f) => f.slack.failNext(1, slackReplies.http(503)), status: 'done', attempts: 2, lastError: 'slack http 503', delivered: 1 },
   { name: 'HTTP 500', arrange: (f) => f.slack.failNext(1, slackReplies.http(500)), status: 'done', attempts: 2, lastError: 'slack http 500', delivered: 1 },
   { name: 'no answer (timeout)', arrange: (f) => f.slack.failNext(1, { hang: true }), status: 'ambiguous', attempts: 1, lastError: 'slack request timed out after sending', delivered: 0 },
-  { name: 'posted, answered after the timeout', arrange: (f) => slowFirst(f.slack, 600), status: 'ambiguous', attempts: 1, lastError: 'slack request timed out after sending', delivered: 1 },
+  { name: 'posted, answered after the timeout', arrange: (f) => slowFirst(f.slack, 2000), status: 'ambiguous', attempts: 1, lastError: 'slack request timed out after sending', delivered: 1 },
   { name: 'connection reset after sending', arrange: (f) => f.slack.failNext(1, { destroy: true }), status: 'ambiguous', attempts: 1, lastError: 'slack request failed, may have been sent: UND_ERR_SOCKET', delivered: 0 },
   { name: 'internal_error (Slack: may have partly happened)', arrange: (f) => f.slack.failNext(1, slackReplies.error('internal_error')), status: 'ambiguous', attempts: 1, lastError: 'slack error: internal_error', delivered: 0 },
   { name: 'channel_not_found', arrange: (f) => f.slack.failNext(1, slackReplies.error('channel_not_found')), status: 'dead', attempts: 1, lastError: 'slack error: channel_not_found', delivered: 0 },

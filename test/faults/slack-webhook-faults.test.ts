@@ -21,7 +21,7 @@ rules:
 
 let fb: FaultBridge;
 beforeEach(async () => {
-  fb = await startFaultBridge({ rules: RULES, env: { ACTION_TIMEOUT_MS: '300', SLACK_WEBHOOK_URL: `https://hooks.slack.com${PATH}` } });
+  fb = await startFaultBridge({ rules: RULES, env: { ACTION_TIMEOUT_MS: '1000', SLACK_WEBHOOK_URL: `https://hooks.slack.com${PATH}` } });
 });
 afterEach(async () => {
   await fb?.close();
@@ -32,7 +32,7 @@ const cases: FaultCase[] = [
   { name: 'HTTP 503', arrange: (f) => f.slack.failNext(1, slackReplies.http(503)), status: 'done', attempts: 2, lastError: 'slack webhook 503', delivered: 1 },
   { name: '500 rollup_error', arrange: (f) => f.slack.failNext(1, slackReplies.webhookError(500, 'rollup_error')), status: 'done', attempts: 2, lastError: 'slack webhook 500 rollup_error', delivered: 1 },
   { name: 'no answer (timeout)', arrange: (f) => f.slack.failNext(1, { hang: true }), status: 'ambiguous', attempts: 1, lastError: 'slack webhook request timed out after sending', delivered: 0 },
-  { name: 'posted, answered after the timeout', arrange: (f) => slowFirst(f.slack, 600), status: 'ambiguous', attempts: 1, lastError: 'slack webhook request timed out after sending', delivered: 1 },
+  { name: 'posted, answered after the timeout', arrange: (f) => slowFirst(f.slack, 2000), status: 'ambiguous', attempts: 1, lastError: 'slack webhook request timed out after sending', delivered: 1 },
   { name: 'connection reset after sending', arrange: (f) => f.slack.failNext(1, { destroy: true }), status: 'ambiguous', attempts: 1, lastError: 'slack webhook request failed, may have been sent: UND_ERR_SOCKET', delivered: 0 },
   { name: '403 invalid_token', arrange: (f) => f.slack.failNext(1, slackReplies.webhookError(403, 'invalid_token')), status: 'dead', attempts: 1, lastError: 'slack webhook 403 invalid_token', delivered: 0 },
   { name: '404 channel_not_found', arrange: (f) => f.slack.failNext(1, slackReplies.webhookError(404, 'channel_not_found')), status: 'dead', attempts: 1, lastError: 'slack webhook 404 channel_not_found', delivered: 0 },

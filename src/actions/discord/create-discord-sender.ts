@@ -10,7 +10,9 @@ const DISCORD_API = 'https://discord.com/api';
 
 /**
  * The live Discord sender: a channel webhook (`WebhookClient`) or a bot token (`REST`, create
- * message with a nonce). discord.js is loaded on the first send. Everything comes from 'discord.js'
+ * message with a nonce). discord.js is loaded when the sender is made, not on the first send: its
+ * import blocks the event loop for 0.5-3 s, which on a first send stalls intake and every lane.
+ * Everything comes from 'discord.js'
  * itself: `@discordjs/rest`'s ESM build has different error classes (destinations.md 2).
  * The bridge owns retries: `retries: 0`, and every rate limit rejects with `RateLimitError`
  * instead of waiting inside the client (the dispatcher schedules the retry).
@@ -37,7 +39,9 @@ type RestOptions = { api: string; retries: number; timeout: number; offset: numb
 function webhookSender(webhook: { id: string; token: string }, rest: RestOptions): Sender<DiscordRequest> {
   let loaded: Promise<{ hook: WebhookClient; classes: DiscordErrorClasses }> | undefined;
   const load = () => (loaded ??= import('discord.js').then((d) => ({ hook: new d.WebhookClient(webhook, { rest }), classes: d })));
+  const warm = load().then(() => undefined, () => undefined);
   return {
+    ready: () => warm,
     async send(request: DiscordRequest, ctx: SendContext): Promise<Outcome> {
       if (ctx.signal.aborted) return { status: 'retry', reason: 'cancelled before sending' };
       const { hook, classes } = await load();
@@ -65,7 +69,7 @@ function webhookSender(webhook: { id: string; token: string }, rest: RestOptions
       }
     },
     async close() {
-      if (loaded !== undefined) (await loaded).hook.destroy();
+      (await loaded?.catch(() => undefined))?.hook.destroy();
     },
   };
 }
@@ -73,7 +77,9 @@ function webhookSender(webhook: { id: string; token: string }, rest: RestOptions
 function botSender(token: string, options: RestOptions): Sender<DiscordRequest> {
   let loaded: Promise<{ rest: REST; routes: typeof Routes; classes: DiscordErrorClasses }> | undefined;
   const load = () => (loaded ??= import('discord.js').then((d) => ({ rest: new d.REST({ version: '10', ...options }), routes: d.Routes, classes: d })));
+  const warm = load().then(() => undefined, () => undefined);
   return {
+    ready: () => warm,
     async send(request: DiscordRequest, ctx: SendContext): Promise<Outcome> {
       if (request.channel_id === undefined) return { status: 'fail', reason: 'discord bot message has no channel_id' };
       if (ctx.signal.aborted) return { status: 'retry', reason: 'cancelled before sending' };
@@ -103,11 +109,9 @@ function botSender(token: string, options: RestOptions): Sender<DiscordRequest> 
       }
     },
     async close() {
-      if (loaded !== undefined) {
-        const { rest } = await loaded;
-        rest.clearHashSweeper();
-        rest.clearHandlerSweeper();
-      }
+      const rest = (await loaded?.catch(() => undefined))?.rest;
+      rest?.clearHashSweeper();
+      rest?.clearHandlerSweeper();
     },
   };
 }

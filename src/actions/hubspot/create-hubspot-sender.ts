@@ -28,7 +28,7 @@ interface HubspotApis {
  * rejects duplicate ids in one batch), then one batch create of its notes, each associated with its
  * contact: one batching setting for both. A job whose note was already created by an earlier
  * attempt (its id is in `ctx.memos`) does not create another; a created note's id goes back as a
- * memo, which the dispatcher records with the job's outcome. `@hubspot/api-client` is loaded on the first send, without its
+ * memo, which the dispatcher records with the job's outcome. `@hubspot/api-client` is loaded when the sender is made (its import blocks the event loop), without its
  * retry decorator (`numberOfApiCallRetries: 0`) or limiter: the dispatcher owns both.
  * `now` stamps notes (`hs_timestamp`).
  */
@@ -38,6 +38,7 @@ export function createHubspotSender(_dest: HubspotDestination, deps: SenderDeps,
   const basePath = (deps.apiUrl ?? HUBSPOT_API).replace(/\/+$/, '');
   let loaded: Promise<HubspotApis> | undefined;
   const apis = () => (loaded ??= loadApis(token, basePath, deps.timeoutMs));
+  const warm = apis().then(() => undefined, () => undefined);
 
   const sendBatch = async (items: readonly { request: HubspotRequest; ctx: SendContext }[]): Promise<Outcome[]> => {
     const outcomes: Outcome[] = items.map(() => ({ status: 'retry', reason: 'not attempted' }));
@@ -89,6 +90,7 @@ export function createHubspotSender(_dest: HubspotDestination, deps: SenderDeps,
   };
 
   return {
+    ready: () => warm,
     maxBatch: MAX_BATCH,
     sendBatch,
     async send(request, ctx) {
@@ -96,7 +98,7 @@ export function createHubspotSender(_dest: HubspotDestination, deps: SenderDeps,
       return outcome ?? { status: 'fail', reason: 'hubspot: no outcome' };
     },
     async close() {
-      if (loaded !== undefined) (await loaded).close();
+      (await loaded?.catch(() => undefined))?.close();
     },
   };
 }

@@ -33,9 +33,10 @@ export function createSlackSender(_dest: SlackDestination, deps: SenderDeps): Se
         }),
     ));
   // Warm up; a failed import surfaces on the first send, which awaits the same promise.
-  web().catch(() => undefined);
+  const warm = web().then(() => undefined, () => undefined);
 
   return {
+    ready: () => warm,
     async send(request: SlackRequest, ctx: SendContext): Promise<Outcome> {
       if (ctx.signal.aborted) return { status: 'retry', reason: 'cancelled before sending' };
       if (request.channel === undefined) return { status: 'fail', reason: 'slack bot message has no channel' };
@@ -89,8 +90,9 @@ export function createSlackSender(_dest: SlackDestination, deps: SenderDeps): Se
  */
 function webhookSender(url: string, timeoutMs: number): Sender<SlackRequest> {
   const loaded: Promise<{ IncomingWebhook: typeof IncomingWebhook }> = import('@slack/webhook');
-  loaded.catch(() => undefined); // warm-up, as for the bot sender
+  const warm = loaded.then(() => undefined, () => undefined); // warm-up, as for the bot sender
   return {
+    ready: () => warm,
     async send(request: SlackRequest, ctx: SendContext): Promise<Outcome> {
       if (ctx.signal.aborted) return { status: 'retry', reason: 'cancelled before sending' };
       const { IncomingWebhook } = await loaded;

@@ -73,6 +73,13 @@ describe('discord webhook sender through discord.js', () => {
     expect((fake.calls[0]?.json as { allowed_mentions?: unknown }).allowed_mentions).toEqual({ parse: ['everyone'], users: ['42'] });
   });
 
+  it.each([['webhook', webhookSender], ['bot', botSender]] as const)('%s: loads discord.js when made, so ready() resolves with nothing sent (the bridge sends nothing before it)', async (_route, make) => {
+    const sender = make();
+    expect(sender.ready).toBeTypeOf('function');
+    await expect(sender.ready?.()).resolves.toBeUndefined();
+    expect(fake.calls).toEqual([]);
+  });
+
   it('refuses a webhook URL that is not Discord’s, and no credentials at all', () => {
     expect(() => createDiscordSender(webhookDest, { secrets: { webhook_url: 'https://evil.example/x' }, timeoutMs: 1 })).toThrow(/not a Discord webhook URL/);
     expect(() => createDiscordSender(webhookDest, { secrets: {}, timeoutMs: 1 })).toThrow('a live discord sender needs the webhook_url or bot_token credential');
@@ -237,7 +244,7 @@ describe('discord update in place through discord.js', () => {
   ];
 
   it.each(editCases)('webhook: an edit answered %s is classified, and nothing is posted', async (_name, reply, expected) => {
-    const sender = webhookSender(200);
+    const sender = webhookSender(1000);
     await sender.send(request, sendContext());
     const id = fake.messages[0]?.id ?? '';
     fake.failNext(1, reply, (c) => c.method === 'PATCH');
@@ -247,7 +254,7 @@ describe('discord update in place through discord.js', () => {
   });
 
   it.each(editCases)('bot: an edit answered %s is classified, and nothing is posted', async (_name, reply, expected) => {
-    const sender = botSender(200);
+    const sender = botSender(1000);
     await sender.send(botRequest, sendContext());
     const id = fake.messages[0]?.id ?? '';
     fake.failNext(1, reply, (c) => c.method === 'PATCH');
