@@ -11,11 +11,17 @@ export function typesLacking(path: string, types: readonly KnownEventType[]): Kn
   return types.filter((t) => !isKnownField(t, path));
 }
 
-/** A rule's `when`: field paths exist in the events it is `on`, regexes are RE2 syntax. */
+/** The conditions of a rule: `when`, and `bypass_digest` (README "Digests"). */
+export const CONDITION_KEYS = ['when', 'bypass_digest'] as const;
+
+/** A rule's `when` and `bypass_digest`: field paths exist in the events it is `on`, regexes are RE2 syntax. */
 export function checkConditions(rule: RawRecord, rulePath: readonly PathSegment[], types: readonly KnownEventType[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  walkConditions(own(rule, 'when'), [...rulePath, 'when'], (condition, path) => {
+  for (const key of CONDITION_KEYS) walkConditions(own(rule, key), [...rulePath, key], (condition, path) => {
     const field = own(condition, 'field');
+    if (typeof field === 'string' && isCrmPath(field) && key === 'bypass_digest') {
+      issues.push({ path: [...path, 'field'], message: 'bypass_digest cannot read crm.contact.* (only when can)' });
+    }
     // crm.* fields are not the event's: check-crm.ts checks them.
     if (typeof field === 'string' && !isCrmPath(field)) {
       const lacking = typesLacking(field, types);

@@ -1,6 +1,7 @@
 import type { ConfigIssue } from './config-error.js';
 import { asRecord, own, rawActions, rawRules } from './raw-data.js';
 import { walkConditions } from './walk-conditions.js';
+import { CONDITION_KEYS } from './check-conditions.js';
 
 /**
  * Names that must refer to something: each action's destination (of the action's kind), each
@@ -37,7 +38,7 @@ export function checkReferences(root: unknown, actionKinds: readonly string[]): 
       }
     }
 
-    walkConditions(own(rule, 'when'), [...path, 'when'], (condition, at) => {
+    for (const key of CONDITION_KEYS) walkConditions(own(rule, key), [...path, key], (condition, at) => {
       for (const op of ['in', 'not_in'] as const) {
         const list = own(condition, op);
         if (typeof list !== 'string') continue;

@@ -5,6 +5,7 @@ import { typesLacking } from './check-conditions.js';
 import { joinWords, type ConfigIssue, type PathSegment } from './config-error.js';
 import { errorMessage } from '../error-message.js';
 import { STATE_FIELD_NAMES } from '../rules/memory-fields.js';
+import { DIGEST_FIELD_NAMES } from '../rules/digest-fields.js';
 
 // A kind escapes event text when its escape changes markup characters; raw tags would skip that.
 const MARKUP = '<&>*_~`|@#[]()';
@@ -24,7 +25,15 @@ function templateStrings(params: unknown, path: PathSegment[], top = true): { te
 const sectionPrefixes = (sections: readonly string[]): string[] =>
   sections.reduce<string[]>((prefixes, name) => [...prefixes, ...prefixes.map((p) => `${p}.${name}`), name], []);
 
-function checkTemplate(text: string, path: PathSegment[], kind: AnyActionKind, types: readonly KnownEventType[]): ConfigIssue[] {
+/** `digest` and `digest.*` names: known only in a rule that has a digest (README "Digests"). */
+function digestIssue(name: string, digest: boolean): string | undefined {
+  if (!digest) return `template references ${JSON.stringify(name)} but the rule has no digest`;
+  const field = name.slice('digest.'.length);
+  if (name === 'digest' || (DIGEST_FIELD_NAMES as readonly string[]).includes(field)) return undefined;
+  return `template references unknown ${JSON.stringify(name)}; use one of ${DIGEST_FIELD_NAMES.map((f) => `digest.${f}`).join(', ')}`;
+}
+
+function checkTemplate(text: string, path: PathSegment[], kind: AnyActionKind, types: readonly KnownEventType[], digest: boolean): ConfigIssue[] {
   let tags: TemplateTag[];
   try {
     tags = templateTags(text);
@@ -46,7 +55,15 @@ function checkTemplate(text: string, path: PathSegment[], kind: AnyActionKind, t
         issues.push({ path, message: `template references unknown ${JSON.stringify(name)}; use one of ${STATE_FIELD_NAMES.map((f) => `state.${f}`).join(', ')}` });
       }
     }
-    if ((type === 'name' || type === '&' || type === '#' || type === '^') && name !== '.' && !reported.has(name)) {
+    const valueTag = type === 'name' || type === '&' || type === '#' || type === '^';
+    // Inside {{#digest.items}} other names are the item's: an event's fields, checked below.
+    if (valueTag && (name === 'digest' || name.startsWith('digest.')) && !reported.has(name)) {
+      reported.add(name);
+      const issue = digestIssue(name, digest);
+      if (issue !== undefined) issues.push({ path, message: issue });
+      continue;
+    }
+    if (valueTag && name !== '.' && !reported.has(name)) {
       const candidates = [name, ...sectionPrefixes(sections).map((s) => `${s}.${name}`)];
       const lacking = typesLacking(name, types).filter((t) => candidates.every((c) => typesLacking(c, [t]).length > 0));
       if (lacking.length > 0) {
@@ -58,7 +75,10 @@ function checkTemplate(text: string, path: PathSegment[], kind: AnyActionKind, t
   return issues;
 }
 
-/** Templates of one action: they parse, name fields the rule's events have, and keep escaping on. */
-export function checkTemplates(params: unknown, path: readonly PathSegment[], kind: AnyActionKind, types: readonly KnownEventType[]): ConfigIssue[] {
-  return templateStrings(params, [...path]).flatMap((t) => checkTemplate(t.text, t.path, kind, types));
+/**
+ * Templates of one action: they parse, name fields the rule's events have, and keep escaping on.
+ * `digest.*` names need `digest` (whether the rule has one).
+ */
+export function checkTemplates(params: unknown, path: readonly PathSegment[], kind: AnyActionKind, types: readonly KnownEventType[], digest = false): ConfigIssue[] {
+  return templateStrings(params, [...path]).flatMap((t) => checkTemplate(t.text, t.path, kind, types, digest));
 }

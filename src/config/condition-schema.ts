@@ -54,7 +54,7 @@ export const TimeZoneSchema = z
     if (!isTimeZone(tz)) ctx.addIssue({ code: 'custom', message: `unknown time zone ${JSON.stringify(tz)}` });
   })
   .describe('IANA time zone, e.g. Europe/Berlin, America/New_York, UTC');
-const TimeOfDaySchema = z.string().regex(TIME_OF_DAY, { message: 'expected a time of day "HH:MM", 00:00 to 23:59' });
+export const TimeOfDaySchema = z.string().regex(TIME_OF_DAY, { message: 'expected a time of day "HH:MM", 00:00 to 23:59' });
 
 /** The keys of a weekly window (rules/time-window.ts); quiet_hours adds `then`. */
 export const timeWindowShape = {

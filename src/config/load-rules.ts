@@ -58,9 +58,13 @@ function semanticIssues(data: unknown): { errors: ConfigIssue[]; warnings: Confi
     const crm = checkCrm(rule, path, data);
     errors.push(...crm.errors);
     warnings.push(...crm.warnings);
+    const digest = own(rule, 'digest') !== undefined;
+    if (!digest && own(rule, 'bypass_digest') !== undefined) {
+      errors.push({ path: [...path, 'bypass_digest'], at: 'key', message: 'bypass_digest needs a digest on the same rule' });
+    }
     for (const action of rawActions(rule, path)) {
       const kind = kindOf(action.kind);
-      if (kind !== undefined) errors.push(...checkTemplates(action.params, action.path, kind, types));
+      if (kind !== undefined) errors.push(...checkTemplates(action.params, action.path, kind, types, digest));
     }
   }
   return { errors, warnings };

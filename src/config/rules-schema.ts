@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { registry } from '../actions/registry.js';
 import { AuthSchema } from './auth-schema.js';
 import { LOOKUP_ERROR_POLICIES } from '../rules/crm-fields.js';
-import { checkTimeWindow, ConditionSchema, DurationSchema, KeySchema, onAnyMapping, timeWindowShape } from './condition-schema.js';
+import { checkTimeWindow, ConditionSchema, DurationSchema, KeySchema, onAnyMapping, TimeOfDaySchema, TimeZoneSchema, timeWindowShape } from './condition-schema.js';
+import { checkDigest } from './check-digest.js';
 
 /**
  * THE schema of rules.yaml: the TypeScript types, the loader's validation and rules.schema.json
@@ -41,6 +42,19 @@ const QuietHoursSchema = z
   .superRefine(checkTimeWindow, onAnyMapping)
   .describe('matches inside this weekly window of local time are deferred to its end or dropped, e.g. { tz: Europe/Berlin, from: "22:00", to: "08:00", then: defer }');
 
+/** A rule's digest: matches are buffered per key and window, and sent as one message when the window closes. */
+const DigestSchema = z
+  .object({
+    key: KeySchema.describe('one digest per rendered key, e.g. "{{ server.id }}"'),
+    every: DurationSchema.optional().describe('window length (at least 1s), windows aligned to the Unix epoch: 1h windows end on the hour (UTC)'),
+    at: TimeOfDaySchema.optional().describe('windows end daily at this local "HH:MM" in tz'),
+    tz: TimeZoneSchema.optional().describe('the zone of at'),
+    max_items: z.number().int().min(1).max(1000).default(25).describe('items listed in digest.items; the rest are counted in digest.more'),
+  })
+  .strict()
+  .superRefine(checkDigest, onAnyMapping)
+  .describe('buffer matches per key and send one message per window, e.g. { key: "{{ server.id }}", every: 1h } or { key: "{{ server.id }}", at: "09:00", tz: Europe/Berlin }');
+
 export const RuleSchema = z
   .object({
     name: name('rule'),
@@ -55,6 +69,8 @@ export const RuleSchema = z
       .optional()
       .describe('after the rule fires for a key, later matches of that key are suppressed until the time is up (they do not extend it)'),
     quiet_hours: QuietHoursSchema.optional(),
+    digest: DigestSchema.optional(),
+    bypass_digest: ConditionSchema.optional().describe('matches for which this condition also holds are sent at once, as without digest'),
     actions: z.array(ActionSchema).min(1),
     stop: z.boolean().default(false).describe('when this rule matches, later rules are not evaluated'),
     enabled: z.boolean().default(true),

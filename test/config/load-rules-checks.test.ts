@@ -21,6 +21,36 @@ const errorsOf = (text: string): readonly string[] => {
 
 const slack = (text: string) => `slack: { destination: alerts, text: "${text}" }`;
 
+describe('loadRulesText: digests', () => {
+  const digestRule = (digest: string, text: string, extra = '') =>
+    `${HEAD}  - name: d\n    on: user.visited\n    digest: ${digest}\n${extra}    actions:\n      - ${slack(text)}\n`;
+
+  it.each<[string, string]>([
+    ['every', digestRule('{ key: "{{ server.id }}", every: 1h }', '{{ digest.count }} visits to {{ server.name }}')],
+    ['at with tz, max_items', digestRule('{ key: server.id, at: "09:00", tz: Europe/Berlin, max_items: 1000 }', '{{ digest.key }} {{ digest.window_start }}–{{ digest.window_end }}')],
+    ['item fields inside digest.items, digest names beside them', digestRule('{ key: server.id, every: 10m }', '{{#digest.items}}{{ user.name }} ({{ digest.key }}) {{/digest.items}}{{#digest.more}}and {{ digest.more }} more{{/digest.more}}')],
+    ['bypass_digest beside a digest', digestRule('{ key: server.id, every: 10m }', '{{ digest.count }}', '    bypass_digest: { field: user.email, ends_with: "@ceo.example" }\n')],
+  ])('accepts %s', (_name, text) => {
+    expect(errorsOf(text)).toEqual([]);
+  });
+
+  it('defaults max_items to 25', () => {
+    const result = loadRulesText(digestRule('{ key: server.id, every: 1h }', '{{ digest.count }}'), 'r.yaml', env);
+    expect(result.ok && result.rules.file.rules[0]?.digest).toEqual({ key: 'server.id', every: '1h', max_items: 25 });
+  });
+
+  it.each<[string, string, string[]]>([
+    ['max_items over 1000', digestRule('{ key: server.id, every: 1h, max_items: 1001 }', 'x'), ['r.yaml:8:53 rules[0].digest.max_items: must be at most 1000']],
+    ['a fractional max_items', digestRule('{ key: server.id, every: 1h, max_items: 2.5 }', 'x'), ['r.yaml:8:53 rules[0].digest.max_items: expected a whole number, got 2.5']],
+    ['an unknown key', digestRule('{ key: server.id, every: 1h, window: 2h }', 'x'), ['r.yaml:8:42 rules[0].digest.window: unknown key "window"']],
+    ['bypass_digest reading the CRM', digestRule('{ key: server.id, every: 1h }', 'x', '    bypass_digest: { field: crm.contact.vip, equals: "true" }\n'), [
+      'r.yaml:9:29 rules[0].bypass_digest.field: bypass_digest cannot read crm.contact.* (only when can)',
+    ]],
+  ])('refuses %s', (_name, text, errors) => {
+    expect(errorsOf(text)).toEqual(errors);
+  });
+});
+
 describe('loadRulesText semantic checks', () => {
   it.each<[string, string, string[]]>([
     ['"*" checks fields against every known type', oneRule('"*"', slack('hi'), '{ field: item.name, exists: true }'), [
