@@ -14,8 +14,10 @@ header.top nav { display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
 header.top form { margin-left: auto; }
 header.top button { background: transparent; color: #fff; border: 1px solid #8c959f; }
 main { padding: 1rem; max-width: 1400px; margin: 0 auto; }
-h1 { font-size: 1.4rem; margin: .25rem 0 1rem; word-break: break-word; }
+h1 { font-size: 1.4rem; margin: .25rem 0 1rem; }
 h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
+/* Words break only when one alone is wider than the line (a long user name), never mid-word otherwise. */
+h1, h2, h3 { overflow-wrap: break-word; hyphens: none; }
 .muted { color: var(--muted); }
 .error-box { border: 1px solid var(--bad); background: #ffebe9; color: var(--bad); padding: .6rem .8rem; border-radius: 6px; margin: .5rem 0 1rem; }
 form.filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: .6rem .8rem; align-items: end;
@@ -24,11 +26,14 @@ label { display: flex; flex-direction: column; gap: .2rem; font-size: .85rem; co
 input, select, button { font: inherit; color: var(--fg); padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 6px; background: #fff; min-height: 2.2rem; }
 button { cursor: pointer; background: var(--panel); }
 button.primary { background: #1f883d; color: #fff; border-color: #1a7f37; }
-.actions { display: flex; gap: .5rem; flex-wrap: wrap; }
+.actions { display: flex; gap: .5rem .8rem; flex-wrap: wrap; align-items: center; }
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; vertical-align: top; padding: .45rem .5rem; border-bottom: 1px solid var(--line); }
 th { font-size: .8rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
-td.nowrap { white-space: nowrap; }
+.nowrap { white-space: nowrap; }
+/* Ids, refs and errors are long unbroken strings: they wrap anywhere rather than widen the page. */
+td code, dd code, .job-error { overflow-wrap: anywhere; }
+.job-error { color: var(--bad); }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85rem; }
 pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: .6rem; overflow-x: auto; white-space: pre-wrap; word-break: break-word; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 999px; font-size: .78rem; font-weight: 600; border: 1px solid currentColor; white-space: nowrap; }
@@ -39,6 +44,7 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6p
 .pager { display: flex; gap: 1rem; align-items: center; margin: 1rem 0; }
 .rule { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; margin: .6rem 0; }
 .rule h3 { font-size: 1rem; margin: 0 0 .3rem; display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
+.rule h3 .muted { font-weight: 400; font-size: .85rem; }
 ul.tree { list-style: none; margin: .3rem 0; padding-left: 1.1rem; border-left: 2px solid var(--line); }
 ul.tree > li { margin: .15rem 0; }
 .pass { color: var(--ok); font-weight: 700; }

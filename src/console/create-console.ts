@@ -4,6 +4,7 @@ import { HttpError } from '../receive/http-error.js';
 import { clientKey, createRateLimiter } from '../receive/rate-limit.js';
 import { consoleCookie, readCookies } from './cookies.js';
 import { CONSOLE_CSS } from './console-css.js';
+import { CONSOLE_FAVICON } from './console-favicon.js';
 import { eventDetail, listEvents } from './console-data.js';
 import type { ConsoleRules, ConsoleStore } from './console-deps.js';
 import { parseFilter } from './event-filter.js';
@@ -67,6 +68,7 @@ export function createConsole(opts: ConsoleOptions): Router {
   router.use(express.json({ limit: '64kb' }));
 
   router.get('/assets/console.css', (_req, res) => void res.type('css').set('Cache-Control', 'public, max-age=3600').send(CONSOLE_CSS));
+  router.get('/assets/favicon.svg', (_req, res) => void res.type('svg').set('Cache-Control', 'public, max-age=86400').send(CONSOLE_FAVICON));
 
   const showLogin = (req: Request, res: Response, status: number, error?: string): void => {
     const csrf = randomToken();

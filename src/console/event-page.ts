@@ -29,7 +29,7 @@ function jobRow(j: Job, receivedAt: number): SafeHtml {
   <td data-label="Destination">${j.destination} <span class="muted">(${j.kind})</span></td>
   <td data-label="Status"><span class="badge ${j.status}">${j.status}</span></td>
   <td data-label="Attempts">${j.attempts}</td>
-  <td class="nowrap" data-label="Timing">queued ${iso(j.createdAt)}<br>${finished ? html`finished ${iso(j.updatedAt)} (${seconds(j.updatedAt - receivedAt)} after receipt)` : html`due ${iso(j.nextAt)}`}</td>
+  <td data-label="Timing"><span class="nowrap">queued ${iso(j.createdAt)}</span><br>${finished ? html`<span class="nowrap">finished ${iso(j.updatedAt)}</span> <span class="nowrap">(${seconds(j.updatedAt - receivedAt)} after receipt)</span>` : html`<span class="nowrap">due ${iso(j.nextAt)}</span>`}</td>
   <td data-label="Result">${[j.lastError === null ? undefined : html`<span class="job-error">${j.lastError}</span>`, j.ref === null ? undefined : html`vendor ref <code>${j.ref}</code>`].filter((x) => x !== undefined).map((x, i) => html`${i > 0 ? html`<br>` : ''}${x}`)}</td>
 </tr>
 <tr><td colspan="6"><details><summary>Request sent to ${j.destination}</summary><pre>${JSON.stringify(j.request, null, 2)}</pre></details></td></tr>`;

@@ -10,7 +10,8 @@ interface Node {
 
 /**
  * A condition tree (`{ test, passed, actual?, children? }`, as the planner records it and `bridge
- * test` prints it) as nested lists: each condition, whether it held, and the value it saw.
+ * test` prints it) as nested lists: each condition, whether it held, and the value it saw, on its
+ * own line (`.cond`), its children below.
  */
 export function explanationTree(tree: unknown): SafeHtml {
   return html`<ul class="tree">${node(tree)}</ul>`;
@@ -21,5 +22,5 @@ function node(value: unknown): SafeHtml {
   const passed = n.passed === true;
   const actual = Object.hasOwn(n, 'actual') ? html` <span class="actual">(actual: <code>${JSON.stringify(n.actual)}</code>)</span>` : '';
   const children = Array.isArray(n.children) && n.children.length > 0 ? html`<ul class="tree">${n.children.map(node)}</ul>` : '';
-  return html`<li><span class="${passed ? 'pass' : 'fail'}" aria-label="${passed ? 'passed' : 'failed'}">${passed ? '✓' : '✗'}</span> ${String(n.test ?? '')}${actual}${children}</li>`;
+  return html`<li><div class="cond"><span class="${passed ? 'pass' : 'fail'}" aria-label="${passed ? 'passed' : 'failed'}">${passed ? '✓' : '✗'}</span> ${String(n.test ?? '')}${actual}</div>${children}</li>`;
 }

@@ -23,6 +23,7 @@ export function layout(opts: { readonly title: string; readonly page?: ConsolePa
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${opts.csrf === undefined ? '' : html`<meta name="csrf-token" content="${opts.csrf}">`}
 <title>${opts.title} · returning-bridge console</title>
+<link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/console/assets/console.css">
 </head>
 <body>

@@ -1,0 +1,83 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startConsoleBridge, XSS_NAME, type ConsoleBridge } from './console-bridge.js';
+import { colorOf, isFocused, launchConsoleBrowser, screenshotBothWidths, type ConsoleBrowser } from './console-browser.js';
+
+// One bridge and one browser for the file: chromium takes seconds to start on a shared machine.
+let t: ConsoleBridge;
+let b: ConsoleBrowser;
+let page: Page;
+beforeAll(async () => {
+  [t, b] = await Promise.all([startConsoleBridge(), launchConsoleBrowser()]);
+  page = await b.newPage();
+}, 60_000);
+afterAll(async () => {
+  await b?.close();
+  await t?.close();
+});
+
+/** The text of each condition line of a rule's explanation tree. */
+const conditionLines = (rule: string): Promise<string[]> => page.getByRole('region', { name: `Rule ${rule}` }).locator('.cond').allInnerTexts();
+
+describe('console in a browser', () => {
+  it('logs in with the keyboard alone: the password field has the focus, Tab reaches the button, Enter submits', async () => {
+    await page.goto(`${t.consoleUrl}/events`);
+    expect(page.url()).toContain('/console/login?next=');
+    const password = page.getByLabel('Password');
+    expect(await isFocused(password)).toBe(true);
+    expect(await screenshotBothWidths(page, 'login')).toEqual({ desktop: 0, phone: 0 });
+    await page.keyboard.type('console-password-for-tests');
+    await page.keyboard.press('Tab');
+    expect(await isFocused(page.getByRole('button', { name: 'Log in' }))).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${t.consoleUrl}/events`);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Events');
+    expect(await page.getByRole('table', { name: 'Events' }).locator('tbody tr').count()).toBe(3);
+    expect(await screenshotBothWidths(page, 'events')).toEqual({ desktop: 0, phone: 0 });
+  });
+
+  it('filters to one user and explains why the VIP rule missed them', async () => {
+    await page.getByLabel('User email or id').fill('BOB@example.org');
+    await page.getByLabel('User email or id').press('Enter');
+    await page.waitForURL(/user=BOB%40example\.org/);
+    const rows = page.getByRole('table', { name: 'Events' }).locator('tbody tr');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.locator('td[data-label="User"]').innerText()).toBe('Bob Smith\nbob@example.org');
+    expect(await screenshotBothWidths(page, 'events-filtered')).toEqual({ desktop: 0, phone: 0 });
+    await rows.getByRole('link').click();
+    await page.waitForURL(`${t.consoleUrl}/events/${t.ids.bob}`);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('user.visited · Bob Smith');
+    expect(await conditionLines('vip-visit-slack')).toEqual([
+      '✗ any',
+      '✗ user.email in list vip_emails (ignore case) (actual: "bob@example.org")',
+      '✗ user.email_domain in list vip_domains (ignore case) (actual: "example.org")',
+    ]);
+    expect(await screenshotBothWidths(page, 'event-missed')).toEqual({ desktop: 0, phone: 0 });
+  });
+
+  it("shows a dead letter's error in red on its event", async () => {
+    await page.goto(`${t.consoleUrl}/events/${t.ids.vip}`);
+    const jobs = page.getByRole('table', { name: 'Jobs' });
+    const dead = jobs.locator('tr', { has: page.locator('.badge.dead') });
+    expect(await dead.locator('td[data-label="Destination"]').innerText()).toBe('vip-alerts (slack)');
+    const error = dead.locator('.job-error');
+    expect(await error.innerText()).toBe('slack error: channel_not_found');
+    expect(await colorOf(error)).toBe('rgb(164, 14, 38)');
+    expect(await conditionLines('vip-visit-slack')).toEqual(['✓ any', '✓ user.email in list vip_emails (ignore case) (actual: "janedoe@example.com")']);
+    expect(await screenshotBothWidths(page, 'event-dead')).toEqual({ desktop: 0, phone: 0 });
+  });
+
+  it('shows a user named with an XSS payload as text, on the list and on the event', async () => {
+    await page.goto(`${t.consoleUrl}/events?type=user.joined`);
+    expect(await page.getByRole('table', { name: 'Events' }).locator('td[data-label="User"]').innerText()).toBe(`${XSS_NAME}\nmallory@example.net`);
+    await page.goto(`${t.consoleUrl}/events/${t.ids.xss}`);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(`user.joined · ${XSS_NAME}`);
+    expect(await page.locator('main img').count()).toBe(0);
+    expect(await screenshotBothWidths(page, 'event-xss')).toEqual({ desktop: 0, phone: 0 });
+  });
+
+  it('logs no CSP violation, script error, dialog or failed request on any page', () => {
+    expect(b.problems).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], failedRequests: [] });
+  });
+});
+
