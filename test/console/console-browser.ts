@@ -14,7 +14,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Where the tests write screenshots (gitignored; look at them after a run). */
-export const SCREENSHOT_DIR = process.env.CONSOLE_SCREENSHOTS ?? join(process.cwd(), 'test-output', 'console-screenshots');
+export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'console-screenshots');
 
 export const WIDTHS = { desktop: 1280, phone: 390 } as const;
 
