@@ -117,6 +117,8 @@ export interface ActionKind<Dest extends { kind: string }, Params, Req> {
   memoKeys?(dest: Dest, request: Req, idempotencyKey: string): readonly string[];
   /** Requests with the same non-undefined key may go out together through `sendBatch`. */
   batchKey?(dest: Dest, request: Req): string | undefined;
+  /** Most requests one `sendBatch` call carries (the live sender's `maxBatch`); a dry run batches the same. */
+  readonly maxBatch?: number;
   /**
    * Problems with the resolved credential values' shape, as the vendor documents them, by field
    * (checked by `bridge check`, at start-up and on reload). Messages never quote the value.

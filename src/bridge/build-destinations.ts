@@ -72,7 +72,7 @@ export function buildDestinations(loaded: LoadedRules, opts: BuildOptions): { ok
     const apiUrl = kind.apiUrlEnv === undefined ? undefined : settings.apiUrls[kind.apiUrlEnv];
     const sender = d.live
       ? kind.createSender(d.config as never, { ...(apiUrl !== undefined && { apiUrl }), secrets: d.secrets, timeoutMs: settings.ACTION_TIMEOUT_MS })
-      : createDryRunSender();
+      : createDryRunSender(kind.maxBatch);
     return { kind, config: d.config, sender };
   };
 

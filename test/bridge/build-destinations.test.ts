@@ -52,3 +52,28 @@ it('stages a reload without touching the senders in use until it is applied', as
   expect(destinations.map.get('alerts')).toBeDefined();
   await destinations.close();
 });
+
+it('a destination without credentials runs dry in the batches its live sender would take (HubSpot: 100), and is ready at once', async () => {
+  const r = loadRulesText(
+    `version: 1
+destinations:
+  crm: { kind: hubspot, access_token: "\${HUBSPOT_ACCESS_TOKEN}" }
+  alerts: { kind: slack, token: "\${SLACK_BOT_TOKEN}", channel: "#a" }
+rules:
+  - { name: r, on: user.joined, actions: [{ slack: { destination: alerts, text: hi } }] }
+`,
+    'rules.yaml',
+    {},
+  );
+  if (!r.ok) throw new Error(r.errors.join('\n'));
+  const built = buildDestinations(r.rules, opts);
+  if (!built.ok) throw new Error(built.errors.join('\n'));
+  const crm = built.destinations.map.get('crm')?.sender;
+  const alerts = built.destinations.map.get('alerts')?.sender;
+  expect(built.destinations.summary().map((d) => d.mode)).toEqual(['dry run', 'dry run']);
+  expect([crm?.maxBatch, alerts?.maxBatch]).toEqual([100, undefined]);
+  expect(await crm?.sendBatch?.([{}, {}, {}] as never)).toEqual([0, 1, 2].map(() => ({ status: 'ok', ref: 'dry-run' })));
+  expect(alerts?.sendBatch).toBeUndefined();
+  await expect(built.destinations.ready()).resolves.toBeUndefined();
+  await built.destinations.close();
+});

@@ -1,3 +1,4 @@
+import { HUBSPOT_MAX_BATCH } from './hubspot-limits.js';
 import type { Outcome, SendContext, Sender, SenderDeps } from '../action.js';
 import type { HubspotDestination } from './hubspot-config.js';
 import type { HubspotRequest } from './hubspot-request.js';
@@ -8,11 +9,6 @@ import { NOTE_MEMO_TTL_MS, noteMemoKey } from './hubspot-memo.js';
 import { withDeadline } from './with-deadline.js';
 
 const HUBSPOT_API = 'https://api.hubapi.com';
-/**
- * Contacts per batch upsert (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/contacts/batch/upsert-contacts),
- * and so notes per batch create too: one job carries at most one note.
- */
-const MAX_BATCH = 100;
 /** Loose on purpose: HubSpot validates properly; this only keeps obvious junk out of a shared batch. */
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
@@ -91,7 +87,7 @@ export function createHubspotSender(_dest: HubspotDestination, deps: SenderDeps,
 
   return {
     ready: () => warm,
-    maxBatch: MAX_BATCH,
+    maxBatch: HUBSPOT_MAX_BATCH,
     sendBatch,
     async send(request, ctx) {
       const [outcome] = await sendBatch([{ request, ctx }]);

@@ -6,6 +6,7 @@ import { createHubspotSender } from './create-hubspot-sender.js';
 import { checkCredentialFields } from '../credential-shape.js';
 import { hubspotWhoAmI } from './hubspot-who-am-i.js';
 import { noteMemoKey } from './hubspot-memo.js';
+import { HUBSPOT_MAX_BATCH } from './hubspot-limits.js';
 
 /** HubSpot: upsert a contact by email (private app token), optionally with a note. */
 export const hubspotKind: ActionKind<HubspotDestination, HubspotParams, HubspotRequest> = {
@@ -25,6 +26,7 @@ export const hubspotKind: ActionKind<HubspotDestination, HubspotParams, HubspotR
   memoKeys: (_dest, request, idempotencyKey) => (request.note === undefined ? [] : [noteMemoKey(idempotencyKey)]),
   // Upserts batch (up to 100 per call), their notes with them; never across tokens.
   batchKey: (dest) => `hubspot-upsert:${tokenRef(dest)}`,
+  maxBatch: HUBSPOT_MAX_BATCH,
   // A private app token (pat-…) or an OAuth access token, sent as `Authorization: Bearer <token>`;
   // HubSpot says to allow up to 300 characters for either.
   // https://developers.hubspot.com/docs/apps/legacy-apps/authentication/intro-to-auth

@@ -1,4 +1,10 @@
 /**
+ * Contacts per batch upsert (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/contacts/batch/upsert-contacts),
+ * and so notes per batch create too: one job carries at most one note.
+ */
+export const HUBSPOT_MAX_BATCH = 100;
+
+/**
  * HubSpot stores text property values up to 65,536 characters
  * (https://knowledge.hubspot.com/properties/create-and-edit-properties) and a note's `hs_note_body`
  * up to the same (https://developers.hubspot.com/docs/api-reference/crm-notes-v3/guide). A longer
