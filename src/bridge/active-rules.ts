@@ -4,6 +4,7 @@ import type { PlanningRules } from '../planner/planning-rules.js';
 import { compileRules } from '../rules/compile-rules.js';
 import { planEvent, stateKeysOf } from '../rules/plan.js';
 import { crmLookupsOf } from '../rules/crm-lookups.js';
+import { renderDigest } from '../rules/render-digest.js';
 
 /** The rules in force as the planner and the CLI use them. */
 export type ActiveRules = PlanningRules;
@@ -17,5 +18,6 @@ export function activeRules(loaded: LoadedRules): ActiveRules {
     stateKeys: (event, now) => stateKeysOf(compiled, event, now),
     plan: (event, ctx) => planEvent(compiled, event, ctx),
     crmLookups: (event, now) => crmLookupsOf(compiled, event, now),
+    renderDigest: (digest) => renderDigest(compiled, digest),
   };
 }

@@ -26,6 +26,7 @@ import { deadLetterOrphans } from './dead-letter-orphans.js';
 import { scheduleHistoryPruning } from './schedule-history-pruning.js';
 import { createIntake } from './create-intake.js';
 import { createPlanner, type Planner } from '../planner/create-planner.js';
+import { createDigestFlusher } from '../planner/create-digest-flusher.js';
 import { createDrainer } from './drain-server.js';
 import { listenHost } from './listen-host.js';
 import { withRequestMetrics } from './metrics-middleware.js';
@@ -178,6 +179,16 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       }
     },
   });
+  const digests = createDigestFlusher({
+    store: store.digests,
+    rules: () => holder.current().value.active,
+    now,
+    log,
+    onFlushed: ({ rule, items }) => {
+      dispatcher.wake();
+      metrics.digestSent(rule, items);
+    },
+  });
   const intake = createIntake({
     rulesVersion: () => holder.current().version,
     store,
@@ -247,6 +258,8 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   // event loop for seconds, which would time out a request already in flight.
   await destinations.ready();
   planner.start();
+  // After the planner: a window that closed while the bridge was down is sent once its events are planned.
+  digests.start();
   dispatcher.start();
   const stopPruning = scheduleHistoryPruning(store, settings.HISTORY_RETENTION_DAYS, now, log);
 
@@ -310,6 +323,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       const [drained] = await Promise.all([drainer.drain(timeoutMs), dispatcher.stop({ timeoutMs })]);
       if (!drained) log.warn({ timeoutMs }, 'requests still in flight at the shutdown timeout were cut off');
       await planner.stop();
+      await digests.stop();
       crmReader.close();
       await destinations.close();
       store.close();

@@ -12,7 +12,8 @@ export const BACKTEST_USAGE = `usage: bridge backtest --since 7d|ISO [--until 1d
   Runs the events stored in that window through the rules in FILE (default RULES_FILE, ./rules.yaml)
   with fresh memory and no network, and prints per rule and destination what the rules in force
   sent (the jobs they planned) against what FILE would have sent, with example events for each
-  difference. A duration counts back from now. Reads the store without disturbing a running bridge.`;
+  difference (a digest counts once, under its newest item's event; windows still open at --until
+  send nothing). A duration counts back from now. Reads the store without disturbing a running bridge.`;
 
 /** `7d` (that long before `now`) or an ISO time. */
 function timeOf(text: string, option: string, now: number): number {
@@ -75,7 +76,7 @@ export async function runBacktest(argv: readonly string[], io: CliIo, now = Date
   } finally {
     store.close();
   }
-  const candidate = await planHistory(activeRules(loaded.rules), events);
+  const candidate = await planHistory(activeRules(loaded.rules), events, until);
   const rows = compareBacktest(inForce, candidate, examples);
   const summary = { since: iso(since), until: iso(until), events: events.length, candidate: { file: rulesFile, version: loaded.rules.version } };
   if (values.json) {

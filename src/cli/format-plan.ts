@@ -1,4 +1,5 @@
 import type { Explanation, Plan, QuietHoursCheck } from '../rules/plan-types.js';
+import { bufferedLine } from '../rules/buffered-line.js';
 
 const quietLine = (q: QuietHoursCheck): string => `    quiet hours ${q.window}: ${q.inside ? 'inside' : 'outside'} at ${q.local}`;
 
@@ -14,7 +15,8 @@ export function formatPlan(plan: Plan): string {
   const out = [`event ${plan.event.type} ${plan.event.id} (${JSON.stringify(plan.event.name)})`, ''];
   for (const m of plan.matches) {
     const head = m.shadow === true ? `SHADOW ${m.rule}: would have sent (mode: shadow; nothing is delivered)` : `MATCH ${m.rule}`;
-    out.push(m.until === undefined ? head : `${head}: deferred by quiet hours until ${new Date(m.until).toISOString()}`);
+    if (m.digest !== undefined) out.push(`${head.replace(/: would have sent .*$/, '')}: ${bufferedLine(m.digest, m.shadow === true)}${m.shadow === true ? ' (mode: shadow; nothing is buffered)' : ''}`);
+    else out.push(m.until === undefined ? head : `${head}: deferred by quiet hours until ${new Date(m.until).toISOString()}`);
     if (m.explanation) out.push(...explanationLines(m.explanation, 1));
     if (m.quietHours) out.push(quietLine(m.quietHours));
     for (const a of m.actions) {
@@ -46,6 +48,7 @@ export function planJson(plan: Plan): unknown {
       actions: m.actions.map((a) => ({ destination: a.destination, kind: a.kind, key: a.key, request: a.request })),
       explanation: m.explanation,
       ...(m.until !== undefined && { deferred_until: new Date(m.until).toISOString() }),
+      ...(m.digest && { digest: { key: m.digest.key, window_start: new Date(m.digest.windowStart).toISOString(), window_end: new Date(m.digest.windowEnd).toISOString() } }),
       ...(m.quietHours && { quiet_hours: m.quietHours }),
     })),
     suppressed: plan.suppressed.map((x) => ({ rule: x.rule, reason: x.reason, until: new Date(x.until).toISOString(), ...(x.quietHours && { quiet_hours: x.quietHours }) })),

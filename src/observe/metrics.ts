@@ -19,6 +19,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * | bridge_rules_reloads_total           | counter   | outcome                      | ok, error                                                    |
  * | bridge_rules_info                    | gauge     | version                      | 1 for the rules version in force                             |
  * | bridge_crm_lookups_total             | counter   | destination, outcome         | hit (cached answer), miss (HubSpot was asked), error: one per event lookup of crm.contact.* |
+ * | bridge_rule_shadow_matches_total     | counter   | rule                         | matches of mode: shadow rules (nothing sent)                 |
+ * | bridge_digests_sent_total            | counter   | rule                         | digest windows flushed into jobs                             |
+ * | bridge_digest_items                  | histogram | -                            | items per digest flushed                                     |
  *
  * Plus Node's default process metrics (`process_*`, `nodejs_*`) when created with `defaults: true`.
  */
@@ -53,6 +56,8 @@ export interface Metrics {
   setRulesVersion(version: string): void;
   /** One event's CRM lookup in a HubSpot destination: answered by the cache, by a call, or not at all. */
   crmLookup(destination: string, outcome: CrmLookupOutcome): void;
+  /** A digest window of `rule` holding `items` items was flushed into its jobs. */
+  digestSent(rule: string, items: number): void;
   /** Sets where `bridge_queue_depth` is read from on each scrape. */
   setQueueDepthSource(source: QueueDepthSource): void;
   /** Serves the exposition text; mount as `app.get('/metrics', metrics.handler)`. */
@@ -62,6 +67,8 @@ export interface Metrics {
 /** Acks should take a few ms (SLO: p99 < 50 ms); buckets resolve 1–100 ms and show the tail. */
 const ACK_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 /** Deliveries include vendor round trips and retry backoff, so seconds up to an hour. */
+/** Items per digest: max_items is 1 to 1,000, but a window can hold more (counted as digest.more). */
+const DIGEST_ITEM_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 1000, 10000];
 const DELIVERY_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 
 /**
@@ -91,6 +98,13 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
   const dead = counter('bridge_dead_letters_total', 'Jobs given up on, by destination.', ['destination']);
   const reloads = counter('bridge_rules_reloads_total', 'Rules reloads, by outcome.', ['outcome']);
   const lookups = counter('bridge_crm_lookups_total', 'CRM contact lookups of crm.contact.* conditions, by HubSpot destination and outcome (hit: cached, miss: HubSpot asked, error).', ['destination', 'outcome']);
+  const digests = counter('bridge_digests_sent_total', 'Digest windows flushed into jobs (one message per action), by rule.', ['rule']);
+  const digestItems = new Histogram({
+    name: 'bridge_digest_items',
+    help: 'Items per digest flushed.',
+    buckets: DIGEST_ITEM_BUCKETS,
+    registers,
+  });
   const ack = new Histogram({
     name: 'bridge_ack_latency_seconds',
     help: 'Time to answer a webhook.',
@@ -140,6 +154,10 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
     observeDelivery: (destination, seconds) => delivery.observe({ destination }, seconds),
     rulesReloaded: (ok) => reloads.inc({ outcome: ok ? 'ok' : 'error' }),
     crmLookup: (destination, outcome) => lookups.inc({ destination, outcome }),
+    digestSent(rule, items) {
+      digests.inc({ rule });
+      digestItems.observe(items);
+    },
     setRulesVersion(version) {
       info.reset();
       info.set({ version }, 1);

@@ -7,6 +7,7 @@ import type { EventDecision, PlannedEvent, PlannerStore, StateKey, UnplannedEven
 import { decisionOf, failedDecision, mergeDecision } from './decision-of.js';
 import { dueRetries, nextRetry, noteRetries, RETRY_SCOPE, retryKey, type RetryRecord } from './crm-retries.js';
 import { jobsOf } from './jobs-of.js';
+import { digestItemsOf } from './digest-items-of.js';
 import type { CrmLookup } from '../rules/crm-lookups.js';
 import { crmStateKeys, gatherCrmAnswers } from './crm-answers.js';
 import type { CrmReader, LookupOutcome } from './crm-reader.js';
@@ -153,7 +154,8 @@ export function createPlanner(opts: PlannerOptions): Planner {
         else if (retry !== undefined) deleted.push({ scope: RETRY_SCOPE, key: retryKey(row.seq) });
         const old = retry === undefined || only === undefined ? undefined : await store.decisionOf(row.id);
         const decision = noteRetries(old !== undefined && only !== undefined ? mergeDecision(old, plan, only, plannedAt) : decisionOf(plan, rules.version, plannedAt), plan, next.note);
-        (retry === undefined ? planned : replanned).push({ seq: row.seq, eventId: row.id, decision, jobs });
+        const digestItems = digestItemsOf(plan);
+        (retry === undefined ? planned : replanned).push({ seq: row.seq, eventId: row.id, decision, jobs, ...(digestItems.length > 0 && { digestItems }) });
         outcomes.push({ event, eventId: row.id, plan, decision, jobs: jobs.length });
       } catch (err) {
         const decision = failedDecision(errorText(err), rules.version, plannedAt);

@@ -1,5 +1,6 @@
 import type { Json } from '../events/event.js';
 import type { Plan } from '../rules/plan-types.js';
+import { bufferedLine } from '../rules/buffered-line.js';
 import type { EventDecision, RuleDecision } from '../store/planner-store.js';
 
 /** Misses not worth a row per event: rules that never looked at it. */
@@ -16,7 +17,10 @@ const tree = (e: unknown): Json => e as Json;
 export function decisionOf(plan: Plan, rulesVersion: string, plannedAt: number): EventDecision {
   const rules: RuleDecision[] = [];
   for (const m of plan.matches) {
-    rules.push({ rule: m.rule, outcome: 'matched', ...(m.shadow && { shadow: true as const }), ...(m.until !== undefined && { until: m.until }), ...(m.explanation && { explanation: tree(m.explanation) }) });
+    rules.push({
+      rule: m.rule, outcome: 'matched', ...(m.shadow && { shadow: true as const }), ...(m.until !== undefined && { until: m.until }),
+      ...(m.digest && { reason: bufferedLine(m.digest, m.shadow === true) }), ...(m.explanation && { explanation: tree(m.explanation) }),
+    });
   }
   for (const s of plan.suppressed) {
     rules.push({ rule: s.rule, outcome: 'suppressed', reason: s.reason, until: s.until, ...(s.explanation && { explanation: tree(s.explanation) }) });
@@ -36,7 +40,8 @@ export function failedDecision(message: string, rulesVersion: string, plannedAt:
 /** `unlisted`: rules that missed on the event's own fields, counted but not recorded one by one (see Plan). */
 function summaryOf(rules: readonly RuleDecision[], unlisted: number): string {
   const of = (o: RuleDecision['outcome']) => rules.filter((r) => r.outcome === o);
-  const matched = of('matched').filter((r) => r.shadow !== true).map((r) => (r.until === undefined ? r.rule : `${r.rule} (deferred)`));
+  // A matched rule has a reason only when it was buffered into a digest.
+  const matched = of('matched').filter((r) => r.shadow !== true).map((r) => (r.until !== undefined ? `${r.rule} (deferred)` : r.reason !== undefined ? `${r.rule} (digest)` : r.rule));
   const shadow = of('matched').filter((r) => r.shadow === true).map((r) => r.rule);
   const suppressed = of('suppressed').map((r) => `${r.rule} (${r.reason})`);
   const missed = new Set(of('missed').map((r) => r.rule)).size + unlisted;

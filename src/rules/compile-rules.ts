@@ -11,6 +11,8 @@ import type { TimeWindow } from './condition.js';
 import { compileTimeWindow, type CompiledWindow } from './time-window.js';
 import { createRuleIndex, type RuleIndex } from './rule-index.js';
 import { DEFAULT_LOOKUP_TTL, type LookupErrorPolicy } from './crm-fields.js';
+import { minutesOf } from './time-window.js';
+import type { DigestSchedule } from './digest-window.js';
 
 /** What planning needs of a destination kind (tests pass fakes; the server passes the registry). */
 export type PlanKind = Pick<AnyActionKind, 'kind' | 'escape' | 'buildRequest'>;
@@ -29,6 +31,8 @@ export interface RulesInput {
     readonly mode?: 'live' | 'shadow' | undefined;
     readonly cooldown?: { readonly key: string; readonly for: string } | undefined;
     readonly quiet_hours?: (TimeWindow & { readonly then?: 'defer' | 'drop' | undefined }) | undefined;
+    readonly digest?: { readonly key: string; readonly every?: string | undefined; readonly at?: string | undefined; readonly tz?: string | undefined; readonly max_items?: number | undefined } | undefined;
+    readonly bypass_digest?: Condition | undefined;
     /** The HubSpot destination its `crm.contact.*` fields are looked up in (default: the only one). */
     readonly crm?: string | undefined;
     readonly on_lookup_error?: LookupErrorPolicy | undefined;
@@ -70,6 +74,16 @@ export interface CompiledRule {
   readonly quietHours: { readonly window: CompiledWindow; readonly then: 'defer' | 'drop'; readonly describe: string } | undefined;
   /** Its condition reads `crm.contact.*`: where the planner looks the contact up, and what it needs. */
   readonly crm: CompiledCrm | undefined;
+  /** Matches are buffered per rendered key and window, and sent as one message per window (README "Digests"). */
+  readonly digest: CompiledDigest | undefined;
+}
+
+export interface CompiledDigest {
+  readonly key: string;
+  readonly schedule: DigestSchedule;
+  readonly maxItems: number;
+  /** Matches for which this holds too are sent at once, as without a digest. */
+  readonly bypass: CompiledCondition | undefined;
 }
 
 /** A rule's CRM lookup: the HubSpot destination, the properties its condition reads, the answer's TTL, the failure policy. */
@@ -171,6 +185,21 @@ function compileAction(rule: string, action: Record<string, unknown>, index: num
   return { index, kind, destination, destinationConfig: dest.config, params, impl };
 }
 
+const DEFAULT_MAX_ITEMS = 25;
+
+function compileDigest(rule: RulesInput['rules'][number], lists: ListSets, tracking: Map<string, TrackedKey>): CompiledDigest | undefined {
+  const d = rule.digest;
+  if (d === undefined) return undefined;
+  const everyMs = d.every === undefined ? undefined : parseDuration(d.every);
+  const atMinutes = d.at === undefined ? undefined : minutesOf(d.at);
+  let schedule: DigestSchedule;
+  if (everyMs !== undefined && d.at === undefined) schedule = { everyMs };
+  else if (atMinutes !== undefined && d.tz !== undefined && d.every === undefined) schedule = { atMinutes, tz: d.tz };
+  else throw new Error(`rule "${rule.name}": a digest needs every, or at with tz`);
+  const bypass = rule.bypass_digest === undefined ? undefined : compileCondition(rule.bypass_digest, lists, tracking);
+  return { key: d.key, schedule, maxItems: d.max_items ?? DEFAULT_MAX_ITEMS, bypass };
+}
+
 function compileQuietHours(q: TimeWindow & { readonly then?: 'defer' | 'drop' | undefined }): CompiledRule['quietHours'] {
   const window = compileTimeWindow(q);
   const then = q.then ?? 'defer';
@@ -200,6 +229,7 @@ export function compileRules(input: CompileInput, kinds: PlanKinds, options: Com
       cooldown: rule.cooldown === undefined || forMs === undefined ? undefined : { key: rule.cooldown.key, forMs },
       quietHours: rule.quiet_hours === undefined ? undefined : compileQuietHours(rule.quiet_hours),
       crm: compileCrm(rule, when, input),
+      digest: compileDigest(rule, lists, tracking),
     };
   });
   const stateTemplates = rules.some((r) => r.actions.some((a) => usesState(a.params)));

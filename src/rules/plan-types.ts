@@ -1,4 +1,4 @@
-import type { Json } from '../events/event.js';
+import type { Json, JsonObject } from '../events/event.js';
 
 /** Why a condition held or not: the tree `bridge test` prints. */
 export interface Explanation {
@@ -40,6 +40,16 @@ export interface PlanMatch {
   /** Quiet hours with `then: defer`: the actions are due at this time (ms), the end of the window. */
   readonly until?: number;
   readonly quietHours?: QuietHoursCheck;
+  /** A digest rule: the match is buffered as this item (no actions now), sent when its window ends. */
+  readonly digest?: BufferedItem;
+}
+
+/** A match buffered into a digest: its key, its window [start, end) (ms), and the event view it renders as. */
+export interface BufferedItem {
+  readonly key: string;
+  readonly windowStart: number;
+  readonly windowEnd: number;
+  readonly item: JsonObject;
 }
 
 /** A rule whose condition held but which sends nothing now (see README "Memory"). */

@@ -13,20 +13,22 @@ import { canMatch } from './can-match.js';
 import type { CompiledCondition } from './compile-condition.js';
 import type { CompiledCrm } from './compile-rules.js';
 import type { CrmAnswer } from './crm-fields.js';
+import { digestWindow } from './digest-window.js';
+import { withDigest } from './digest-view.js';
 
-type Built = { ok: true; action: PlannedAction } | { ok: false; miss: PlanMiss };
+export type Built = { ok: true; action: PlannedAction } | { ok: false; miss: PlanMiss };
 
 /**
  * Builds one action's request. A kind that refuses the rendered values (say, a HubSpot property
  * over its limit) must not stop the event's other actions or the intake, so its error becomes a
  * miss of this rule, reported beside the rule's actions that did build.
  */
-function buildAction(event: BridgeEvent, rule: CompiledRule, action: CompiledAction, view: JsonObject): Built {
+export function buildAction(eventId: string, rule: CompiledRule, action: CompiledAction, view: JsonObject): Built {
   const { impl, index, kind, destination } = action;
   const render = (template: string): string => renderTemplate(template, view, impl.escape);
   try {
     const request = impl.buildRequest(action.destinationConfig, action.params, render) as Json;
-    return { ok: true, action: { destination, kind, index, key: `${event.id}:${rule.name}:${index}`, request } };
+    return { ok: true, action: { destination, kind, index, key: `${eventId}:${rule.name}:${index}`, request } };
   } catch (err) {
     const message = errorMessage(err);
     return { ok: false, miss: { rule: rule.name, reason: `action ${index} (${kind} to ${destination}) not built: ${message}` } };
@@ -186,6 +188,17 @@ function planRule(p: Planning, rule: CompiledRule): RuleOutcome {
   const stops: RuleOutcome = rule.stop ? 'stops' : 'listed';
   // A replay (an operator asked for it) neither checks nor starts cooldowns, and sends now.
   const replay = ctx.replay === true;
+  // A digest rule buffers the match, unless bypass_digest holds too (or an operator replays it): then it sends at once.
+  const digest = rule.digest;
+  const buffered = digest !== undefined && !replay && (digest.bypass === undefined || !decideCondition(digest.bypass, view, memory));
+  let digestKey: string | undefined;
+  if (digest !== undefined) {
+    digestKey = renderKey(digest.key, view);
+    if (digestKey === '') {
+      p.misses.push({ rule: rule.name, reason: `digest key ${digest.key} is empty for this event`, ...(explanation && { explanation }) });
+      return 'listed';
+    }
+  }
   let cooldownId: string | undefined;
   if (rule.cooldown !== undefined && !replay) {
     const key = renderKey(rule.cooldown.key, view);
@@ -196,7 +209,7 @@ function planRule(p: Planning, rule: CompiledRule): RuleOutcome {
     cooldownId = `${rule.name}|${key}`;
     const until = cooldownUntil(ctx.state.get(stateId('cooldown', cooldownId))?.value);
     if (until !== undefined && until > ctx.now) {
-      // Repeats inside the cooldown are suppressed and do not extend it.
+      // Repeats inside the cooldown are suppressed and do not extend it (a digest item too: it is not buffered).
       p.suppressed.push({ rule: rule.name, reason: 'cooldown', until, ...(explanation && { explanation }) });
       return stops;
     }
@@ -211,20 +224,31 @@ function planRule(p: Planning, rule: CompiledRule): RuleOutcome {
       p.suppressed.push({ rule: rule.name, reason: 'quiet_hours', until: at.end, ...(explanation && { explanation }), quietHours });
       return stops;
     }
-    dueAt = at.end;
+    // A buffered item waits for its window; the digest's send is what quiet hours defer (render-digest.ts).
+    if (!buffered) dueAt = at.end;
   }
   if (rule.cooldown !== undefined && cooldownId !== undefined) {
     // A deferred match's cooldown runs from when its actions are due: the night's repeats are suppressed.
     const ends = (dueAt ?? ctx.now) + rule.cooldown.forMs;
     p.updates.push({ scope: 'cooldown', key: cooldownId, value: { until: ends }, expiresAt: ends });
   }
+  const shadow = rule.shadow && { shadow: true as const };
+  if (buffered && digest !== undefined && digestKey !== undefined) {
+    const window = digestWindow(digest.schedule, ctx.now);
+    // A copy: later rules change the view (their CRM values), and the item is written after all are planned.
+    const item = structuredClone({ ...view }) as JsonObject;
+    p.matches.push({ rule: rule.name, ...shadow, actions: [], ...(explanation && { explanation }), digest: { key: digestKey, windowStart: window.start, windowEnd: window.end, item }, ...(quietHours && { quietHours }) });
+    return stops;
+  }
+  // A digest rule's match sent at once renders as a digest of this one item.
+  const actionView = digest === undefined || digestKey === undefined ? view : withDigest(view, { key: digestKey, windowStart: ctx.now, windowEnd: ctx.now, items: [view], maxItems: digest.maxItems });
   const actions: PlannedAction[] = [];
   for (const action of rule.actions) {
-    const built = buildAction(event, rule, action, view);
+    const built = buildAction(event.id, rule, action, actionView);
     if (built.ok) actions.push(built.action);
     else p.misses.push(built.miss);
   }
-  p.matches.push({ rule: rule.name, ...(rule.shadow && { shadow: true as const }), actions, ...(explanation && { explanation }), ...(dueAt !== undefined && { until: dueAt }), ...(quietHours && { quietHours }) });
+  p.matches.push({ rule: rule.name, ...shadow, actions, ...(explanation && { explanation }), ...(dueAt !== undefined && { until: dueAt }), ...(quietHours && { quietHours }) });
   return stops;
 }
 

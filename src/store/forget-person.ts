@@ -13,6 +13,8 @@ export interface ForgetResult {
   readonly decisions: number;
   readonly state: number;
   readonly dedupe: number;
+  /** Their matches still buffered in digest windows (never sent). */
+  readonly digestItems: number;
 }
 
 /** Deletes everything stored about one person, in one transaction. */

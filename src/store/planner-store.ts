@@ -24,7 +24,7 @@ export interface RuleDecision {
   readonly outcome: 'matched' | 'suppressed' | 'missed' | 'error';
   /** Matched by a `mode: shadow` rule: would have sent, sent nothing. */
   readonly shadow?: true;
-  /** Why it missed or was suppressed (`cooldown`, `quiet_hours`), or the planning error. */
+  /** Why it missed or was suppressed (`cooldown`, `quiet_hours`), the planning error, or (matched) `buffered into digest "<key>" until <ISO>`. */
   readonly reason?: string;
   /** Suppressed: when the cooldown ends or quiet hours end (ms). Matched under `defer`: when its jobs are due. */
   readonly until?: number;
@@ -46,11 +46,22 @@ export interface PlannedJob extends NewJob {
   readonly dueAt?: number;
 }
 
+/** A match buffered into a digest window (README "Digests"), written instead of a job. */
+export interface NewDigestItem {
+  readonly rule: string;
+  readonly key: string;
+  readonly windowStart: number;
+  readonly windowEnd: number;
+  /** The event view the digest renders the item as. */
+  readonly item: Json;
+}
+
 export interface PlannedEvent {
   readonly seq: number;
   readonly eventId: string;
   readonly decision: EventDecision;
   readonly jobs: readonly PlannedJob[];
+  readonly digestItems?: readonly NewDigestItem[];
 }
 
 /** One planner batch: every event planned, in order, and the state records as they ended. */
@@ -72,7 +83,7 @@ export interface PlanCommit {
  * later issue, implements the same contract). One planner runs per store: it reads the next
  * unplanned events, reads the state they name, and commits their plans in one transaction.
  *
- * `commitPlans` is all or nothing: the jobs, the state upserts, each event's decision, and the mark
+ * `commitPlans` is all or nothing: the jobs, the digest items, the state upserts, each event's decision, and the mark
  * that the events are planned. It refuses (rejects, storing nothing) a batch holding an event that
  * is already planned, or one that skips an unplanned event before its last one, so nothing is
  * planned twice or passed over.

@@ -19,7 +19,7 @@ export function keyNames(key: string, value: string): boolean {
 
 /**
  * Forgets a person on SQLite: their events (by `user.email`, any case, or `user.id`), those
- * events' jobs (whose stored requests hold their data), decisions and dedupe rows, and every
+ * events' jobs (whose stored requests hold their data), decisions, dedupe rows and digest items, and every
  * state record (counts, cooldowns, thread and note memos) whose key names one of their emails or
  * ids. One IMMEDIATE transaction; the planner's cursor is lowered as history pruning does, so a
  * new event's reused seq is never behind it.
@@ -35,6 +35,7 @@ export function createSqliteForgetPerson(db: Database): ForgetPerson {
   const deleteDecision = db.prepare('DELETE FROM decisions WHERE event_seq = ?');
   const deleteEvent = db.prepare('DELETE FROM events WHERE seq = ?');
   const deleteDedupe = db.prepare('DELETE FROM dedupe WHERE event_id = ?');
+  const deleteItems = db.prepare('DELETE FROM digest_items WHERE event_seq = ?');
   const stateKeys = db.prepare<[], { scope: string; key: string }>('SELECT scope, key FROM state');
   const deleteState = db.prepare('DELETE FROM state WHERE scope = ? AND key = ?');
   const lowerCursor = db.prepare('UPDATE planner SET planned_seq = MIN(planned_seq, COALESCE((SELECT MAX(seq) FROM events), 0))');
@@ -54,7 +55,9 @@ export function createSqliteForgetPerson(db: Database): ForgetPerson {
     let jobs = 0;
     let decisions = 0;
     let dedupe = 0;
+    let digestItems = 0;
     for (const [seq, { id }] of rows) {
+      digestItems += deleteItems.run(seq).changes;
       jobs += deleteJobs.run(seq).changes;
       decisions += deleteDecision.run(seq).changes;
       deleteEvent.run(seq);
@@ -65,7 +68,7 @@ export function createSqliteForgetPerson(db: Database): ForgetPerson {
     for (const { scope, key } of stateKeys.all()) {
       if ([...identities].some((v) => keyNames(key, v))) state += deleteState.run(scope, key).changes;
     }
-    return { identities: [...identities], events: rows.size, jobs, decisions, state, dedupe };
+    return { identities: [...identities], events: rows.size, jobs, decisions, state, dedupe, digestItems };
   });
   return (person) => Promise.resolve(forget.immediate(person));
 }

@@ -8,7 +8,8 @@ export interface HistoryPrunerOptions {
 
 /**
  * Deletes history older than the retention: events received before `cutoff` that are planned and
- * none of whose jobs is still live (pending or running), with their jobs and decisions. SQLite gives
+ * none of whose jobs is still live (pending or running) and that have no item in a digest window
+ * still open (the digest's job hangs on its newest item's event), with their jobs and decisions. SQLite gives
  * a new row the largest seq + 1, so after deleting the newest events the planner's cursor comes down
  * to the newest one left: a new event's seq is never behind it. At most `limit` events per call, so a large
  * backlog is deleted in short transactions between requests rather than one long one. An event
@@ -20,6 +21,7 @@ export function createHistoryPruner(db: Database, opts: HistoryPrunerOptions): (
     `SELECT e.seq, e.id, e.received_at FROM events e WHERE e.received_at < ?
        AND e.seq <= (SELECT planned_seq FROM planner)
        AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.event_seq = e.seq AND j.status IN ('pending', 'running'))
+       AND NOT EXISTS (SELECT 1 FROM digest_items d WHERE d.event_seq = e.seq)
      ORDER BY e.received_at LIMIT ?`,
   );
   const deleteJobs = db.prepare('DELETE FROM jobs WHERE event_seq = ?');

@@ -131,6 +131,25 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX state_expires_at ON state (expires_at) WHERE expires_at IS NOT NULL;
   `,
+  // 4: digests. A match of a digest rule is buffered here (in the planning transaction, instead of a
+  // job) as the event view it renders as; when its window has closed, one transaction turns a
+  // window's items (rule, key, window_end) into the digest's jobs and deletes them. event_seq ties an
+  // item to its event (forget, history pruning, and the job, which hangs on the newest item's event).
+  `
+  CREATE TABLE digest_items (
+    seq          INTEGER PRIMARY KEY,
+    rule         TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    window_start INTEGER NOT NULL,
+    window_end   INTEGER NOT NULL,
+    event_seq    INTEGER NOT NULL,
+    event_id     TEXT NOT NULL,
+    item         TEXT NOT NULL,
+    created_at   INTEGER NOT NULL
+  );
+  CREATE INDEX digest_items_window ON digest_items (window_end, rule, key);
+  CREATE INDEX digest_items_event ON digest_items (event_seq);
+  `,
 ];
 
 /** Brings the schema up to date in one transaction; returns the version it ended at. */

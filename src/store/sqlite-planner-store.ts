@@ -62,11 +62,17 @@ export function createSqlitePlannerStore(db: Database): PlannerStore {
   const replaceDecision = db.prepare('UPDATE decisions SET summary = ?, rules = ? WHERE event_seq = ?');
   const deleteState = db.prepare('DELETE FROM state WHERE scope = ? AND key = ?');
 
+  const insertItem = db.prepare(
+    `INSERT INTO digest_items (rule, key, window_start, window_end, event_seq, event_id, item, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+
   const insertJobs = (e: PlannedEvent, now: number): void => {
     for (const j of e.jobs) {
       const due = j.dueAt ?? now;
       insertJob.run(j.id, e.seq, j.id, j.eventId, j.rule, j.actionIndex, j.destination, j.kind, JSON.stringify(j.request), due, now, now);
     }
+    for (const d of e.digestItems ?? []) insertItem.run(d.rule, d.key, d.windowStart, d.windowEnd, e.seq, e.eventId, JSON.stringify(d.item), now);
   };
 
   const commit = db.transaction((batch: PlanCommit) => {

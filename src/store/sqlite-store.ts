@@ -17,6 +17,8 @@ import { createSqliteJobQueue } from './sqlite-job-queue.js';
 import { createSqliteDeliveryQueries } from './sqlite-delivery-queries.js';
 import { createSqlitePlannerStore } from './sqlite-planner-store.js';
 import { createHistoryPruner } from './sqlite-history.js';
+import type { DigestStore } from './digest-store.js';
+import { createSqliteDigestStore } from './sqlite-digest-store.js';
 
 /** The store's file name inside DATA_DIR. */
 export const STORE_FILE = 'bridge.db';
@@ -40,6 +42,8 @@ export interface SqliteStoreOptions {
 export interface SqliteStore extends IntakeStore {
   readonly file: string;
   readonly planner: PlannerStore;
+  /** Buffered digest items, flushed into jobs when their window closes. */
+  readonly digests: DigestStore;
   readonly queue: JobQueue;
   readonly deliveries: DeliveryQueries;
   readonly history: HistoryReader;
@@ -96,6 +100,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
   return {
     file,
     planner: createSqlitePlannerStore(db),
+    digests: createSqliteDigestStore(db),
     queue: createSqliteJobQueue(db),
     deliveries: createSqliteDeliveryQueries(db),
     history: createSqliteHistoryReader(db),

@@ -33,6 +33,15 @@ ${SLACK}  - name: guest-welcome
     when: { field: user.email, starts_with: guest }
 ${SLACK}`;
 
+// A daily digest of VIP visits instead of one alert each.
+const DIGEST = `${HEAD}  - name: vip-digest
+    on: user.visited
+    when: { field: user.email, starts_with: vip }
+    digest: { key: "{{ server.id }}", every: 1d }
+    actions:
+      - slack: { destination: alerts, text: "{{ digest.count }} VIP visits" }
+`;
+
 const START = Date.parse('2026-11-23T00:00:00.000Z');
 const HOUR = 3_600_000;
 let dir: string;
@@ -44,6 +53,7 @@ const emailOf = (i: number) => (i % 4 === 3 ? `guest${i}@x.test` : `vip${i % 3}@
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bridge-backtest-test-'));
   writeFileSync(join(dir, 'candidate.yaml'), CANDIDATE);
+  writeFileSync(join(dir, 'digest.yaml'), DIGEST);
   const seeded = Array.from({ length: 168 }, (_, i) => ({ body: visitBy(emailOf(i), new Date(START + i * HOUR).toISOString()), at: START + i * HOUR }));
   ids.push(...(await seedStore(dir, IN_FORCE, seeded)));
 });
@@ -91,6 +101,18 @@ describe('bridge backtest', () => {
         { rule: 'guest-welcome', destination: 'alerts', inForce: 0, candidate: 6, onlyInForce: [], onlyCandidate: [ids[3]] },
       ],
     });
+  });
+
+  it('counts a digest once per window closed by --until, under its newest item\'s event', async () => {
+    const digest = async (until: string) => {
+      const r = await runCli(['backtest', '--since', '2026-11-23T00:00:00Z', '--until', until, '--rules', join(dir, 'digest.yaml'), '--data', dir, '--json', '--examples', '1']);
+      return (JSON.parse(r.stdout) as { rows: { rule: string; candidate: number; onlyCandidate: string[] }[] }).rows.find((row) => row.rule === 'vip-digest');
+    };
+    // Seven daily windows over the week; the newest VIP visit of day 0 is visit 22 (23 is a guest's).
+    expect(await digest('2026-11-30T00:00:00Z')).toMatchObject({ rule: 'vip-digest', candidate: 7, onlyCandidate: [ids[22]] });
+    // A window ending exactly at --until has closed; one still open at --until sends nothing.
+    expect(await digest('2026-11-24T00:00:00Z')).toMatchObject({ candidate: 1 });
+    expect(await digest('2026-11-23T23:00:00Z')).toBeUndefined();
   });
 
   it.each<[string[], string]>([

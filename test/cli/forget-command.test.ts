@@ -56,7 +56,7 @@ describe('bridge forget', () => {
     expect(before.state.filter((s) => s.endsWith('|1234')).length).toBeGreaterThan(0);
 
     const r = await runCli(['forget', '--email', 'JaneDoe@Example.com', '--data', dir]);
-    expect(r.stdout.split('\n')[0]).toMatch(/^forgot janedoe@example\.com, 1234: 3 events, \d+ jobs, 3 decisions, \d+ memory records, 0 dedupe rows$/);
+    expect(r.stdout.split('\n')[0]).toMatch(/^forgot janedoe@example\.com, 1234: 3 events, \d+ jobs, 3 decisions, \d+ memory records, 0 dedupe rows, 0 digest items$/);
     expect(r.code).toBe(0);
 
     const after = contents();
@@ -77,9 +77,40 @@ describe('bridge forget', () => {
     expect(contents().state.some((s) => s.endsWith('|77'))).toBe(false);
   });
 
+  it('deletes their items buffered in digest windows, and says how many', async () => {
+    const digestDir = mkdtempSync(join(tmpdir(), 'bridge-forget-digest-'));
+    try {
+      const rules = `version: 1
+destinations:
+  alerts: { kind: slack, token: "\${SLACK_BOT_TOKEN}", channel: "#vip" }
+rules:
+  - name: visit-digest
+    on: user.visited
+    digest: { key: "{{ server.id }}", every: 1d }
+    actions:
+      - slack: { destination: alerts, text: "{{ digest.count }} visits: {{#digest.items}}{{ user.name }} {{/digest.items}}" }
+`;
+      const visits = [['janedoe@example.com', 'Jane Doe'], ['alex@bigcustomer.com', 'Alex Big'], ['janedoe@example.com', 'Jane Doe']].map(([email, name], i) => {
+        const at = START + i * 3_600_000;
+        return { body: visitBy(email as string, new Date(at).toISOString(), name), at };
+      });
+      await seedStore(digestDir, rules, visits);
+      const r = await runCli(['forget', '--email', 'janedoe@example.com', '--data', digestDir]);
+      expect(r.stdout).toBe('forgot janedoe@example.com, 1234: 2 events, 0 jobs, 2 decisions, 0 memory records, 0 dedupe rows, 2 digest items\n');
+      const db = new Database(join(digestDir, 'bridge.db'), { readonly: true });
+      try {
+        expect(db.prepare('SELECT event_id FROM digest_items').pluck().all()).toHaveLength(1);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(digestDir, { recursive: true, force: true });
+    }
+  });
+
   it('says so when nobody matches, and needs someone to forget', async () => {
     expect((await runCli(['forget', '--email', 'nobody@example.com', '--data', dir])).stdout).toBe(
-      'forgot nobody@example.com: 0 events, 0 jobs, 0 decisions, 0 memory records, 0 dedupe rows\n',
+      'forgot nobody@example.com: 0 events, 0 jobs, 0 decisions, 0 memory records, 0 dedupe rows, 0 digest items\n',
     );
     const r = await runCli(['forget', '--data', dir]);
     expect([r.code, r.stderr.split('\n')[0]]).toEqual([2, 'bridge forget: give --email ADDR or --user-id ID']);

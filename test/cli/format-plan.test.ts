@@ -37,3 +37,32 @@ describe('formatPlan with quiet hours', () => {
     });
   });
 });
+
+describe('formatPlan with digests', () => {
+  const WINDOW_END = Date.parse('2026-12-02T15:00:00Z');
+  const digest = { key: 'srv-1', windowStart: WINDOW_END - 3_600_000, windowEnd: WINDOW_END, item: {} };
+  const buffered: Plan = {
+    event: { type: 'user.visited', id: 'd-1', name: 'User Visits Server' },
+    matches: [{ rule: 'vip-digest', actions: [], digest }, { rule: 'new-digest', shadow: true, actions: [], digest }],
+    suppressed: [],
+    misses: [],
+  };
+
+  it('says a match is buffered into its digest and until when, as the decision does', () => {
+    expect(formatPlan(buffered).split('\n')).toEqual([
+      'event user.visited d-1 ("User Visits Server")',
+      '',
+      'MATCH vip-digest: buffered into digest "srv-1" until 2026-12-02T15:00:00.000Z',
+      '',
+      'SHADOW new-digest: would have buffered into digest "srv-1" until 2026-12-02T15:00:00.000Z (mode: shadow; nothing is buffered)',
+      '',
+      '',
+    ]);
+  });
+
+  it('puts the digest key and window in the --json output', () => {
+    expect(planJson(buffered)).toMatchObject({
+      matches: [{ rule: 'vip-digest', actions: [], digest: { key: 'srv-1', window_start: '2026-12-02T14:00:00.000Z', window_end: '2026-12-02T15:00:00.000Z' } }, { rule: 'new-digest', shadow: true }],
+    });
+  });
+});

@@ -89,6 +89,24 @@ describe('createMetrics', () => {
     ]));
   });
 
+  it('counts digests sent per rule and buckets their items', async () => {
+    const m = createMetrics();
+    m.digestSent('vip-digest', 3);
+    m.digestSent('vip-digest', 40);
+    m.digestSent('daily', 1);
+    expect(await lines(m)).toEqual(expect.arrayContaining([
+      'bridge_digests_sent_total{rule="vip-digest"} 2',
+      'bridge_digests_sent_total{rule="daily"} 1',
+      '# TYPE bridge_digest_items histogram',
+      'bridge_digest_items_bucket{le="1"} 1',
+      'bridge_digest_items_bucket{le="5"} 2',
+      'bridge_digest_items_bucket{le="25"} 2',
+      'bridge_digest_items_bucket{le="50"} 3',
+      'bridge_digest_items_sum 44',
+      'bridge_digest_items_count 3',
+    ]));
+  });
+
   it('reads queue depth from the injected source on every scrape', async () => {
     const m = createMetrics();
     expect((await lines(m)).filter((l) => l.startsWith('bridge_queue_depth'))).toEqual([]);
