@@ -30,7 +30,7 @@ import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { freePort } from '../test/e2e/free-port.js';
 import { pacedLoad, percentile } from './paced-load.js';
 import { newerSources } from '../src/cli/stale-build.js';
-import { REPO_ROOT, buildBridge, spawnServer, stopAll } from './spawn-server.js';
+import { BUNDLED_BRIDGE, REPO_ROOT, buildBridge, spawnServer, stopAll } from './spawn-server.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -137,7 +137,7 @@ async function plannerPart(dir: string): Promise<string[]> {
 
 async function ackPart(dir: string): Promise<string[]> {
   // The bridge as `npm start` runs it, compiled; building costs ~20 s on a busy 2-core machine, so only when stale.
-  const script = newerSources(join(REPO_ROOT, 'src'), join(REPO_ROOT, 'dist', '.build-stamp')).length > 0 ? buildBridge() : 'dist/cli/bridge.js';
+  const script = newerSources(join(REPO_ROOT, 'src'), join(REPO_ROOT, 'dist', '.build-stamp')).length > 0 ? buildBridge() : BUNDLED_BRIDGE;
   const lines = [`ack latency at a fixed ${RATE} events/s over HTTP (${SECONDS} s after 1 s of warm-up, open loop), built bridge, durable store, dry-run destinations:`];
   const targets = [
     { name: `${RULES} stateful rules`, rules: rulesYaml(true) },

@@ -81,11 +81,16 @@ export async function spawnServer(opts: {
   }
 }
 
+/** What `npm start` and `npx bridge` run: the esbuild bundle of dist/ (scripts/bundle.mjs). */
+export const BUNDLED_BRIDGE = 'dist/bundle/bridge.js';
+/** What tsc writes, one file per module (bench:start prints it beside the bundle). */
+export const UNBUNDLED_BRIDGE = 'dist/cli/bridge.js';
+
 /**
- * Builds dist/ (as `npm start` does) so the bridge is measured as it runs in production, compiled,
- * not through tsx. Returns the script to spawn.
+ * Builds dist/ and its bundle (as `npm install` does) so the bridge is measured as it runs in
+ * production, compiled and bundled, not through tsx. Returns the script to spawn.
  */
 export function buildBridge(): string {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  return 'dist/cli/bridge.js';
+  return BUNDLED_BRIDGE;
 }

@@ -19,7 +19,7 @@ let pkg: string;
 let files: string[];
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/cli/bridge.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (!existsSync(join(ROOT, 'dist/bundle/bridge.js'))) throw new Error('dist/bundle/ is missing: run `npm run build` first');
   dir = mkdtempSync(join(tmpdir(), 'bridge-pack-'));
   const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT });
   const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
@@ -34,11 +34,11 @@ afterAll(() => {
 });
 
 describe('the packed package', () => {
-  it('ships the build, the docs, the licence and the bundled rules, not the tests or sources', () => {
-    for (const f of ['dist/cli/bridge.js', 'bin/bridge.js', 'README.md', 'LICENSE', 'rules.yaml', 'rules.schema.json', '.env.example', 'package.json']) {
+  it('ships the bundle and its build stamp, the docs, the licence and the bundled rules, not the tests, sources or unbundled build', () => {
+    for (const f of ['dist/bundle/bridge.js', 'dist/.build-stamp', 'bin/bridge.js', 'README.md', 'LICENSE', 'rules.yaml', 'rules.schema.json', '.env.example', 'package.json']) {
       expect(files).toContain(f);
     }
-    expect(files.filter((f) => /^(test|src|bench|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.tsbuildinfo'))).toEqual([]);
+    expect(files.filter((f) => /^(test|src|bench|scripts|\.ci)\//.test(f) || (f.startsWith('dist/') && !f.startsWith('dist/bundle/') && f !== 'dist/.build-stamp') || f.endsWith('.map'))).toEqual([]);
   });
 
   it('names returning-bridge and bridge as executables, so `npx returning-bridge serve` finds one', () => {

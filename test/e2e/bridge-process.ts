@@ -30,16 +30,22 @@ export interface BridgeProcessOptions {
   readonly nodeArgs?: readonly string[];
   /** Run the child in a process group of its own, and signal the whole group (`kill -9 -<pgid>`). */
   readonly group?: boolean;
+  /**
+   * What runs: the current sources through tsx (default), or `bin/bridge.js`, the built bundle
+   * (dist/bundle/) that `npx bridge` and `npm start` run.
+   */
+  readonly entry?: 'sources' | 'bundle';
 }
 
 /**
- * Runs the real bridge (`bridge serve`, current sources through tsx) as a child process and
- * resolves once it answers /healthz. Rejects, with the child killed, if it exits or is not ready
- * in time.
+ * Runs the real bridge (`bridge serve`, current sources through tsx unless `entry` is 'bundle') as
+ * a child process and resolves once it answers /healthz. Rejects, with the child killed, if it
+ * exits or is not ready in time.
  */
 export async function spawnBridge(opts: BridgeProcessOptions): Promise<BridgeProcess> {
   const url = `http://127.0.0.1:${opts.port}`;
-  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'src/cli/bridge.ts', 'serve'], {
+  const script = opts.entry === 'bundle' ? ['bin/bridge.js'] : ['--import', 'tsx', 'src/cli/bridge.ts'];
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...script, 'serve'], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...opts.env, PORT: String(opts.port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
