@@ -226,6 +226,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
           },
           now,
           log,
+          onReplayed: () => dispatcher.wake(),
         }));
       }
       a.get('/metrics', (req, res) => void metrics.handler(req, res));

@@ -54,6 +54,10 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1re
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; word-break: break-word; }
 .login { max-width: 22rem; margin: 10vh auto; border: 1px solid var(--line); border-radius: 8px; padding: 1.2rem; display: flex; flex-direction: column; gap: .8rem; }
+fieldset.choices { border: 1px solid var(--line); border-radius: 6px; padding: .4rem .8rem .6rem; margin: 0 0 1rem; display: flex; flex-wrap: wrap; gap: .3rem 1.5rem; }
+fieldset.choices legend { color: var(--muted); font-size: .85rem; padding: 0 .3rem; }
+label.choice { flex-direction: row; align-items: center; gap: .4rem; color: var(--fg); font-size: 1rem; }
+input[type=checkbox], input[type=radio] { min-height: 0; width: 1.1rem; height: 1.1rem; margin: .15rem 0; vertical-align: middle; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 700px) {
   main { padding: .6rem; }

@@ -136,3 +136,23 @@ export async function eventDetail(store: ConsoleStore, rules: ConsoleRules, id: 
     jobs: store.deliveries.jobsForEvent(id),
   };
 }
+
+/** One dead letter as the dead-letters page lists it: the job and who its event was about. */
+export interface DeadLetter {
+  readonly job: Job;
+  readonly user: EventUser;
+}
+
+/** Dead letters not yet replayed, newest first, with their event's user. */
+export function deadLetters(store: ConsoleStore, limit: number): DeadLetter[] {
+  const users = new Map<string, EventUser>();
+  return store.deliveries.listDead({ limit }).map((job) => {
+    let user = users.get(job.eventId);
+    if (user === undefined) {
+      const stored = store.deliveries.getEvent(job.eventId);
+      user = stored === undefined ? {} : userOf(JSON.parse(stored.payload) as Json);
+      users.set(job.eventId, user);
+    }
+    return { job, user };
+  });
+}

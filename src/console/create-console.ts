@@ -5,13 +5,17 @@ import { clientKey, createRateLimiter } from '../receive/rate-limit.js';
 import { consoleCookie, readCookies } from './cookies.js';
 import { CONSOLE_CSS } from './console-css.js';
 import { CONSOLE_FAVICON } from './console-favicon.js';
-import { eventDetail, listEvents } from './console-data.js';
+import { deadLetters, eventDetail, listEvents } from './console-data.js';
 import type { ConsoleRules, ConsoleStore } from './console-deps.js';
 import { parseFilter } from './event-filter.js';
+import { consoleReplay, type ReplayRequest } from './console-replay.js';
+import { deadLettersPage } from './dead-letters-page.js';
 import { eventPage } from './event-page.js';
 import { eventsPage } from './events-page.js';
 import type { SafeHtml } from './html.js';
 import { loginPage, messagePage } from './login-page.js';
+import { createReplayOutcomes } from './replay-outcomes.js';
+import { replayPage } from './replay-page.js';
 import { sameSecret } from './same-secret.js';
 import { createSessions, randomToken, type Session } from './sessions.js';
 
@@ -28,6 +32,8 @@ export interface ConsoleOptions {
   readonly loginPerMinute?: number;
   /** How long a login lasts (default 12 h). */
   readonly sessionTtlMs?: number;
+  /** Called after a replay queued jobs (the bridge wakes its dispatcher, so they go out now, not at the next poll). */
+  readonly onReplayed?: () => void;
 }
 
 export const CONSOLE_PATH = '/console';
@@ -163,6 +169,53 @@ export function createConsole(opts: ConsoleOptions): Router {
     const detail = await eventDetail(opts.store, opts.rules(), String(req.params.id));
     if (detail === undefined) throw new HttpError(404, 'not_found', `no event "${String(req.params.id)}"`);
     res.json(detail);
+  });
+
+  const outcomes = createReplayOutcomes();
+  const DEAD_LIMIT = 200;
+  const replay = async (req: ReplayRequest) => {
+    const outcome = await consoleReplay(opts.store, opts.rules, req, opts.now());
+    if (outcome.requeued.length > 0) opts.onReplayed?.();
+    opts.log.info({ requeued: outcome.requeued.length, skipped: outcome.skipped.length, rulesNow: outcome.rulesNow }, 'console replay');
+    return outcome;
+  };
+  const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+  router.get('/dead', (_req, res) => sendPage(res, 200, deadLettersPage({ ...csrfOf(res), dead: deadLetters(opts.store, DEAD_LIMIT), limit: DEAD_LIMIT })));
+  // The dead-letters form: a row's Replay button sends `one`, Replay selected the checked `job`s.
+  router.post('/dead/replay', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const one = strings(body.one);
+    const ids = one.length > 0 ? one : strings(body.job);
+    if (ids.length === 0) return sendPage(res, 400, deadLettersPage({ ...csrfOf(res), dead: deadLetters(opts.store, DEAD_LIMIT), limit: DEAD_LIMIT, errors: ['Select at least one dead letter to replay.'] }));
+    const outcome = await replay({ ids, rulesNow: body.rules === 'now' });
+    res.redirect(303, `/console/replays/${outcomes.add(outcome)}`);
+  });
+  router.get('/replays/:id', (req, res) => {
+    const outcome = outcomes.get(String(req.params.id));
+    if (outcome === undefined) return sendPage(res, 404, messagePage({ ...csrfOf(res), title: 'No such replay', message: 'This replay is not known (the bridge keeps the last 100 until it restarts).' }));
+    const jobs = outcome.requeued.map((q) => opts.store.deliveries.getJob(q.to)).filter((j) => j !== undefined);
+    sendPage(res, 200, replayPage({ ...csrfOf(res), outcome, jobs }));
+  });
+
+  router.get('/api/dead', (req, res) => {
+    const limit = Number(req.query.limit ?? 100);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new HttpError(400, 'bad_limit', 'limit must be a whole number from 1 to 10000');
+    res.json({ dead: opts.store.deliveries.listDead({ limit }) });
+  });
+  router.get('/api/jobs/:id', (req, res) => {
+    const job = opts.store.deliveries.getJob(String(req.params.id));
+    if (job === undefined) throw new HttpError(404, 'not_found', `no job "${String(req.params.id)}"`);
+    res.json(job);
+  });
+  // `bridge replay --url`: { ids: [job or event ids], dead?: true, rulesNow?: true }.
+  router.post('/api/replay', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const raw: unknown = body.ids ?? [];
+    if (!Array.isArray(raw) || !raw.every((x) => typeof x === 'string')) throw new HttpError(400, 'bad_request', 'ids must be an array of job or event ids');
+    const ids = raw as string[];
+    if ((body.dead === true) === ids.length > 0) throw new HttpError(400, 'bad_request', 'give job or event ids, or dead: true');
+    res.json(await replay({ ids, dead: body.dead === true, rulesNow: body.rulesNow === true }));
   });
 
   router.use((req, _res, next) => next(new HttpError(404, 'not_found', isApi(req) ? 'no such console API route' : 'no such console page')));

@@ -4,10 +4,14 @@ export type ConsolePage = 'events' | 'why' | 'dead' | 'rules';
 
 const NAV: readonly { readonly page: ConsolePage; readonly href: string; readonly label: string }[] = [
   { page: 'events', href: '/console/events', label: 'Events' },
+  { page: 'dead', href: '/console/dead', label: 'Dead letters' },
 ];
 
-/** The page shell: stylesheet and script from the bridge itself, navigation, logout (with its CSRF token). */
-export function layout(opts: { readonly title: string; readonly page?: ConsolePage; readonly csrf?: string; readonly body: SafeHtml }): SafeHtml {
+/**
+ * The page shell: stylesheet and script from the bridge itself, navigation, logout (with its CSRF
+ * token); `refreshSeconds` reloads the page by itself (a meta refresh, no script).
+ */
+export function layout(opts: { readonly title: string; readonly page?: ConsolePage; readonly csrf?: string; readonly refreshSeconds?: number; readonly body: SafeHtml }): SafeHtml {
   const header =
     opts.csrf === undefined
       ? ''
@@ -21,6 +25,7 @@ export function layout(opts: { readonly title: string; readonly page?: ConsolePa
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+${opts.refreshSeconds === undefined ? '' : html`<meta http-equiv="refresh" content="${opts.refreshSeconds}">`}
 ${opts.csrf === undefined ? '' : html`<meta name="csrf-token" content="${opts.csrf}">`}
 <title>${opts.title} · returning-bridge console</title>
 <link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml">

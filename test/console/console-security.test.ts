@@ -10,8 +10,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const pages = (): string[] => ['', '/', '/events', `/events/${t.ids.vip}`, `/events?user=bob@example.org`, '/events/no-such-event'];
-const apis = (): string[] => ['/api/events', `/api/events/${t.ids.vip}`, '/api/events?outcome=failed', '/api/nothing'];
+const pages = (): string[] => ['', '/', '/events', `/events/${t.ids.vip}`, `/events?user=bob@example.org`, '/events/no-such-event', '/dead', '/replays/no-such-replay'];
+const apis = (): string[] => ['/api/events', `/api/events/${t.ids.vip}`, '/api/events?outcome=failed', '/api/dead', `/api/jobs/${t.ids.vip}:vip-visit-slack:0`, '/api/nothing'];
 
 describe('console: without a login', () => {
   it('sends every page to the login form', async () => {
@@ -31,8 +31,11 @@ describe('console: without a login', () => {
   });
 
   it('refuses a state-changing request with no session', async () => {
-    const r = await fetch(`${t.consoleUrl}/logout`, { method: 'POST', redirect: 'manual' });
-    expect(r.status).toBe(401);
+    for (const p of ['/logout', '/dead/replay', '/api/replay']) {
+      const r = await fetch(`${t.consoleUrl}${p}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids: [`${t.ids.vip}:vip-visit-slack:0`] }) });
+      expect([p, r.status]).toEqual([p, 401]);
+    }
+    expect(t.bridge.store.deliveries.listDead().map((j) => j.id)).toEqual([`${t.ids.vip}:vip-visit-slack:0`]);
   });
 
   it('serves the stylesheet and login form with a strict CSP and no inline script or style', async () => {

@@ -67,6 +67,27 @@ describe('console in a browser', () => {
     expect(await screenshotBothWidths(page, 'event-dead')).toEqual({ desktop: 0, phone: 0 });
   });
 
+  it('replays the dead letter from the dead-letters page and shows it delivered at the fake Slack', async () => {
+    const jobId = `${t.ids.vip}:vip-visit-slack:0`;
+    expect(t.slack.messages).toEqual([]);
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Dead letters' }).click();
+    await page.waitForURL(`${t.consoleUrl}/dead`);
+    const rows = page.getByRole('table', { name: 'Dead letters' }).locator('tbody tr');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.locator('td[data-label="Last error"]').innerText()).toBe('slack error: channel_not_found');
+    expect(await screenshotBothWidths(page, 'dead-letters')).toEqual({ desktop: 0, phone: 0 });
+    await page.getByRole('button', { name: `Replay ${jobId}` }).click();
+    await page.waitForURL(/\/console\/replays\//);
+    // The outcome page reloads itself until the replay is delivered.
+    await page.locator('table[aria-label="Replayed jobs"] .badge.done').waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('status').innerText()).toBe('1 of 1 delivered');
+    expect(await page.getByRole('table', { name: 'Replayed jobs' }).locator('td[data-label="Job"]').innerText()).toBe(`${jobId}#r1\nreplays ${jobId}`);
+    expect(t.slack.messages.map((m) => [m.channel, m.text])).toEqual([['#vip-visits', "VIP visit: Jane Doe (janedoe@example.com) is in John's community"]]);
+    expect(await screenshotBothWidths(page, 'replay')).toEqual({ desktop: 0, phone: 0 });
+    await page.goto(`${t.consoleUrl}/dead`);
+    expect(await page.locator('main p.muted').last().innerText()).toBe('No dead letters: every action was delivered, is still being tried, or was replayed.');
+  });
+
   it('shows a user named with an XSS payload as text, on the list and on the event', async () => {
     await page.goto(`${t.consoleUrl}/events?type=user.joined`);
     expect(await page.getByRole('table', { name: 'Events' }).locator('td[data-label="User"]').innerText()).toBe(`${XSS_NAME}\nmallory@example.net`);
