@@ -4,6 +4,7 @@ import { startFakeDiscord } from '../fakes/fake-discord.js';
 import { startFakeHubspot } from '../fakes/fake-hubspot.js';
 import { startFakeSlack } from '../fakes/fake-slack.js';
 import { visitBy } from '../observe/sample-events.js';
+import { waitUntil } from '../observe/wait-until.js';
 import { BUNDLED_RULES, SLACK_BOT_TOKEN, startOpsBridge, type OpsBridge } from '../observe/start-ops-bridge.js';
 
 /** Issue 5, /status and /readyz through the real bridge. */
@@ -31,6 +32,8 @@ describe('/status', () => {
     expect(posted.status).toBe(202);
     await b.slack.waitFor(() => b.slack.messages.length === 1);
     await b.bridge.idle();
+    // The dry HubSpot upsert waits for a batch as a live one would (batchWaitMs), which idle() does not wait out.
+    await waitUntil(() => b.bridge.store.deliveries.counts().done === 2, 'both jobs done');
     await b.bridge.credentialsChecked();
 
     const { status, body } = await json(b, '/status');
