@@ -29,7 +29,7 @@ describe('the bundled bridge (bin/bridge.js)', () => {
     const bridge = await spawnBridge({
       entry: 'bundle',
       port: await freePort(),
-      env: { RULES_FILE: rulesFile, DATA_DIR: join(dir, 'data'), WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'warn' },
+      env: { RULES_FILE: rulesFile, DATA_DIR: join(dir, 'data'), WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'warn', CONSOLE_PASSWORD: 'bundle-console-password-0123' },
       onOutput: (text) => (output += text),
       readyTimeoutMs: 30_000,
     });
@@ -46,6 +46,13 @@ describe('the bundled bridge (bin/bridge.js)', () => {
         'webhook-signature': signStandardWebhook(SECRET, 'msg_bundle_1', ts, body),
       });
       expect(signed).toEqual({ status: 202, json: expect.objectContaining({ id: 'msg_bundle_1' }) });
+
+      // The console's form and JSON parsers and content types go through what the bundle loads on
+      // first use (iconv-lite, mime-types: scripts/bundle.mjs).
+      const page = await fetch(`${bridge.url}/console/login`);
+      expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+      const form = await fetch(`${bridge.url}/console/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body: 'password=wrong' });
+      expect(form.status).toBe(403);
 
       expect(await bridge.stop('SIGTERM')).toEqual({ code: 0, signal: null });
       const listed = await runCli(['deliveries', '--json', '--data', join(dir, 'data')]);
