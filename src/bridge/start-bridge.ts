@@ -201,6 +201,8 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     onDuplicate: (event) => metrics.eventReceived(event.type, 'duplicate'),
   });
 
+  // Aborted at shutdown: the console's live streams end instead of holding the drain up.
+  const consoleClosing = new AbortController();
   const app = createApp({
     intake,
     auth: () => holder.current().value.auth,
@@ -227,6 +229,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
           now,
           log,
           onReplayed: () => dispatcher.wake(),
+          closing: consoleClosing.signal,
         }));
       }
       a.get('/metrics', (req, res) => void metrics.handler(req, res));
@@ -317,6 +320,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       watcher.close();
       stopPruning();
       credentials.close();
+      consoleClosing.abort();
       // Both within the one timeout: requests in flight are answered (their events and jobs are
       // stored, and run on the next start), and running actions finish; nothing new starts.
       // (The dispatcher logs the actions it had to abandon; their jobs stay `running` and run again on start.)

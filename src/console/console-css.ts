@@ -3,6 +3,7 @@ export const CONSOLE_CSS = `
 :root { --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --bg: #ffffff; --panel: #f6f8fa; --accent: #0550ae;
   --ok: #116329; --bad: #a40e26; --warn: #7d4e00; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; color: var(--fg); background: var(--bg); font-size: 15px; line-height: 1.45; }
 a { color: var(--accent); }
 a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible { outline: 3px solid #0969da; outline-offset: 2px; }
@@ -58,6 +59,9 @@ fieldset.choices { border: 1px solid var(--line); border-radius: 6px; padding: .
 fieldset.choices legend { color: var(--muted); font-size: .85rem; padding: 0 .3rem; }
 label.choice { flex-direction: row; align-items: center; gap: .4rem; color: var(--fg); font-size: 1rem; }
 input[type=checkbox], input[type=radio] { min-height: 0; width: 1.1rem; height: 1.1rem; margin: .15rem 0; vertical-align: middle; }
+section.person-event { border-top: 1px solid var(--line); padding-top: .4rem; margin-top: 1rem; }
+section.person-event h2 { font-size: 1rem; margin: .3rem 0 .5rem; }
+.live:empty { display: none; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 700px) {
   main { padding: .6rem; }

@@ -156,3 +156,27 @@ export function deadLetters(store: ConsoleStore, limit: number): DeadLetter[] {
     return { job, user };
   });
 }
+
+/** One event of a person as "Why didn't it fire?" shows it: every rule's decision and the event's jobs. */
+export interface PersonEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly name: string;
+  readonly receivedAt: string;
+  readonly user: EventUser;
+  readonly summary: string | null;
+  readonly rules: readonly RuleView[];
+  readonly jobs: readonly Job[];
+}
+
+/** Every event of one person (`user.email` in any case, or `user.id`), newest first, a page at a time, each with what every rule decided. */
+export async function personEvents(store: ConsoleStore, rules: ConsoleRules, user: string, page: number): Promise<{ readonly events: readonly PersonEvent[]; readonly page: number; readonly more: boolean }> {
+  const list = listEvents(store, { user, limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }, page);
+  const events: PersonEvent[] = [];
+  for (const e of list.events) {
+    const d = await eventDetail(store, rules, e.id);
+    if (d === undefined) continue;
+    events.push({ id: e.id, type: e.type, name: e.name, receivedAt: e.receivedAt, user: d.user, summary: e.summary, rules: d.rules, jobs: d.jobs });
+  }
+  return { events, page, more: list.more };
+}

@@ -5,7 +5,9 @@ import { clientKey, createRateLimiter } from '../receive/rate-limit.js';
 import { consoleCookie, readCookies } from './cookies.js';
 import { CONSOLE_CSS } from './console-css.js';
 import { CONSOLE_FAVICON } from './console-favicon.js';
-import { deadLetters, eventDetail, listEvents } from './console-data.js';
+import { streamEvents } from './event-stream.js';
+import { LIVE_EVENTS_JS } from './live-events-script.js';
+import { deadLetters, eventDetail, listEvents, personEvents } from './console-data.js';
 import type { ConsoleRules, ConsoleStore } from './console-deps.js';
 import { parseFilter } from './event-filter.js';
 import { consoleReplay, type ReplayRequest } from './console-replay.js';
@@ -17,6 +19,7 @@ import { loginPage, messagePage } from './login-page.js';
 import { createReplayOutcomes } from './replay-outcomes.js';
 import { replayPage } from './replay-page.js';
 import { sameSecret } from './same-secret.js';
+import { whyPage } from './why-page.js';
 import { createSessions, randomToken, type Session } from './sessions.js';
 
 export interface ConsoleOptions {
@@ -32,6 +35,10 @@ export interface ConsoleOptions {
   readonly loginPerMinute?: number;
   /** How long a login lasts (default 12 h). */
   readonly sessionTtlMs?: number;
+  /** How often a live Events page's stream checks the store for new events (default 1000 ms). */
+  readonly livePollMs?: number;
+  /** Aborted when the bridge shuts down: live streams end, so they do not hold the shutdown up. */
+  readonly closing?: AbortSignal;
   /** Called after a replay queued jobs (the bridge wakes its dispatcher, so they go out now, not at the next poll). */
   readonly onReplayed?: () => void;
 }
@@ -74,6 +81,7 @@ export function createConsole(opts: ConsoleOptions): Router {
   router.use(express.json({ limit: '64kb' }));
 
   router.get('/assets/console.css', (_req, res) => void res.type('css').set('Cache-Control', 'public, max-age=3600').send(CONSOLE_CSS));
+  router.get('/assets/live-events.js', (_req, res) => void res.type('js').set('Cache-Control', 'public, max-age=3600').send(LIVE_EVENTS_JS));
   router.get('/assets/favicon.svg', (_req, res) => void res.type('svg').set('Cache-Control', 'public, max-age=86400').send(CONSOLE_FAVICON));
 
   const showLogin = (req: Request, res: Response, status: number, error?: string): void => {
@@ -151,8 +159,15 @@ export function createConsole(opts: ConsoleOptions): Router {
   router.get('/events', (req, res) => {
     const parsed = parseFilter(req.query as Record<string, unknown>);
     const names = opts.rules().names;
-    if (!parsed.ok) return sendPage(res, 400, eventsPage({ ...csrfOf(res), query: parsed.query, ruleNames: names, list: undefined, errors: parsed.errors }));
-    sendPage(res, 200, eventsPage({ ...csrfOf(res), query: parsed.query, ruleNames: names, list: listEvents(opts.store, parsed.filter, parsed.query.page) }));
+    if (!parsed.ok) return sendPage(res, 400, eventsPage({ ...csrfOf(res), now: opts.now(), query: parsed.query, ruleNames: names, list: undefined, errors: parsed.errors }));
+    sendPage(res, 200, eventsPage({ ...csrfOf(res), now: opts.now(), query: parsed.query, ruleNames: names, list: listEvents(opts.store, parsed.filter, parsed.query.page) }));
+  });
+  // The live Events page's server-sent events: new matching events since `after` (ms), as rows.
+  router.get('/events/stream', (req, res) => {
+    const parsed = parseFilter(req.query as Record<string, unknown>);
+    const after = Number(req.query.after);
+    if (!parsed.ok || !Number.isSafeInteger(after)) throw new HttpError(400, 'bad_filter', parsed.ok ? 'after must be a time in ms' : parsed.errors.join('; '));
+    streamEvents(res, { store: opts.store, filter: parsed.filter, after, pollMs: opts.livePollMs ?? 1000, ...(opts.closing !== undefined && { signal: opts.closing }) });
   });
   router.get('/events/:id', async (req, res) => {
     const detail = await eventDetail(opts.store, opts.rules(), String(req.params.id));
@@ -169,6 +184,20 @@ export function createConsole(opts: ConsoleOptions): Router {
     const detail = await eventDetail(opts.store, opts.rules(), String(req.params.id));
     if (detail === undefined) throw new HttpError(404, 'not_found', `no event "${String(req.params.id)}"`);
     res.json(detail);
+  });
+
+  const pageOf = (v: unknown): number => (typeof v === 'string' && /^[1-9]\d{0,5}$/.test(v) ? Number(v) : 1);
+  router.get('/why', async (req, res) => {
+    const user = typeof req.query.user === 'string' ? req.query.user.trim() : '';
+    const rule = typeof req.query.rule === 'string' ? req.query.rule : '';
+    const rules = opts.rules();
+    const result = user === '' ? undefined : await personEvents(opts.store, rules, user, pageOf(req.query.page));
+    sendPage(res, 200, whyPage({ ...csrfOf(res), user, rule, ruleNames: rules.names, ...(result !== undefined && { result }) }));
+  });
+  router.get('/api/why', async (req, res) => {
+    const user = typeof req.query.user === 'string' ? req.query.user.trim() : '';
+    if (user === '') throw new HttpError(400, 'bad_request', 'give user: an email or a user id');
+    res.json(await personEvents(opts.store, opts.rules(), user, pageOf(req.query.page)));
   });
 
   const outcomes = createReplayOutcomes();

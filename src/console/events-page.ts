@@ -49,14 +49,18 @@ export function eventRows(events: readonly EventListItem[]): SafeHtml {
 }
 
 /** Events: newest first, filtered, paginated. */
-export function eventsPage(opts: { readonly csrf?: string; readonly query: FilterQuery; readonly ruleNames: readonly string[]; readonly list: EventList | undefined; readonly errors?: readonly string[] }): SafeHtml {
+export function eventsPage(opts: { readonly csrf?: string; readonly now: number; readonly query: FilterQuery; readonly ruleNames: readonly string[]; readonly list: EventList | undefined; readonly errors?: readonly string[] }): SafeHtml {
   const { query, list } = opts;
+  // Page 1 is live: the script adds new matching events at the top (the table is there, hidden, when empty).
+  const live = list !== undefined && list.page === 1;
+  const after = list?.events[0] === undefined ? opts.now : Date.parse(list.events[0].receivedAt);
+  const stream = `/console/events/stream?${new URLSearchParams([...new URLSearchParams(filterHref(query, 1).split('?')[1] ?? ''), ['after', String(after)]]).toString()}`;
   const table =
     list === undefined
       ? ''
-      : list.events.length === 0
-        ? html`<p class="muted">No events match.</p>`
-        : html`<table class="cards" aria-label="Events">
+      : html`${list.events.length === 0 ? html`<p class="muted" id="no-events">No events match.</p>` : ''}
+${live ? html`<p class="muted live" id="live-status" role="status" aria-live="polite"></p>` : ''}
+<table class="cards" aria-label="Events"${live ? html` data-stream="${stream}"` : ''}${list.events.length === 0 ? html` hidden` : ''}>
 <thead><tr><th scope="col">Received (UTC)</th><th scope="col">Type</th><th scope="col">User</th><th scope="col">Decision</th><th scope="col">Jobs</th></tr></thead>
 <tbody>${eventRows(list.events)}</tbody>
 </table>
@@ -69,6 +73,7 @@ export function eventsPage(opts: { readonly csrf?: string; readonly query: Filte
     title: 'Events',
     page: 'events',
     ...(opts.csrf !== undefined && { csrf: opts.csrf }),
+    ...(list?.page === 1 && { script: '/console/assets/live-events.js' }),
     body: html`<h1>Events</h1>
 ${filterForm(query, opts.ruleNames)}
 ${(opts.errors ?? []).map((e) => html`<p class="error-box" role="alert">${e}</p>`)}

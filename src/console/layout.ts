@@ -4,14 +4,16 @@ export type ConsolePage = 'events' | 'why' | 'dead' | 'rules';
 
 const NAV: readonly { readonly page: ConsolePage; readonly href: string; readonly label: string }[] = [
   { page: 'events', href: '/console/events', label: 'Events' },
+  { page: 'why', href: '/console/why', label: "Why didn't it fire?" },
   { page: 'dead', href: '/console/dead', label: 'Dead letters' },
 ];
 
 /**
  * The page shell: stylesheet and script from the bridge itself, navigation, logout (with its CSRF
- * token); `refreshSeconds` reloads the page by itself (a meta refresh, no script).
+ * token); `refreshSeconds` reloads the page by itself (a meta refresh, no script); `script` is one of
+ * the bridge's own script files.
  */
-export function layout(opts: { readonly title: string; readonly page?: ConsolePage; readonly csrf?: string; readonly refreshSeconds?: number; readonly body: SafeHtml }): SafeHtml {
+export function layout(opts: { readonly title: string; readonly page?: ConsolePage; readonly csrf?: string; readonly refreshSeconds?: number; readonly script?: string; readonly body: SafeHtml }): SafeHtml {
   const header =
     opts.csrf === undefined
       ? ''
@@ -30,6 +32,7 @@ ${opts.csrf === undefined ? '' : html`<meta name="csrf-token" content="${opts.cs
 <title>${opts.title} · returning-bridge console</title>
 <link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/console/assets/console.css">
+${opts.script === undefined ? '' : html`<script src="${opts.script}" defer></script>`}
 </head>
 <body>
 ${header}

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConsoleBridge, XSS_NAME, type ConsoleBridge } from './console-bridge.js';
+import { eventBy, startConsoleBridge, XSS_NAME, type ConsoleBridge } from './console-bridge.js';
 import { colorOf, isFocused, launchConsoleBrowser, screenshotBothWidths, type ConsoleBrowser } from './console-browser.js';
 
 // One bridge and one browser for the file: chromium takes seconds to start on a shared machine.
@@ -67,6 +67,29 @@ describe('console in a browser', () => {
     expect(await screenshotBothWidths(page, 'event-dead')).toEqual({ desktop: 0, phone: 0 });
   });
 
+  it("answers \"Why didn't it fire?\" for a person: each event and what every rule decided", async () => {
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: "Why didn't it fire?" }).click();
+    await page.waitForURL(`${t.consoleUrl}/why`);
+    await page.getByLabel('User email or id').fill('5678');
+    await page.getByLabel('User email or id').press('Enter');
+    await page.waitForURL(/\/why\?user=5678/);
+    const events = page.locator('section.person-event');
+    expect(await events.count()).toBe(1);
+    const rules = events.getByRole('table');
+    expect(await rules.locator('tbody tr').allInnerTexts()).toEqual([
+      'vip-visit-slack\tmissed\tcondition failed: none of (user.email in list vip_emails (ignore case); user.email_domain in list vip_domains (ignore case))',
+      'visit-hubspot-sync\tmatched\tcrm: done',
+    ]);
+    expect(await events.locator('p.muted').innerText()).toBe('Not on this event: join-discord (not subscribed to user.visited)');
+    expect(await screenshotBothWidths(page, 'why-bob')).toEqual({ desktop: 0, phone: 0 });
+    await page.getByLabel('User email or id').fill('JaneDoe@Example.com');
+    await page.getByRole('combobox', { name: /^Rule/ }).selectOption('vip-visit-slack', { timeout: 5000 });
+    await page.getByRole('button', { name: 'Show', exact: true }).click({ timeout: 5000 });
+    await page.waitForURL(/rule=vip-visit-slack/, { timeout: 5000 });
+    expect(await page.locator('section.person-event tbody tr').allInnerTexts()).toEqual(['vip-visit-slack\tmatched\tvip-alerts: dead slack error: channel_not_found']);
+    expect(await screenshotBothWidths(page, 'why-jane')).toEqual({ desktop: 0, phone: 0 });
+  });
+
   it('replays the dead letter from the dead-letters page and shows it delivered at the fake Slack', async () => {
     const jobId = `${t.ids.vip}:vip-visit-slack:0`;
     expect(t.slack.messages).toEqual([]);
@@ -95,6 +118,20 @@ describe('console in a browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(`user.joined · ${XSS_NAME}`);
     expect(await page.locator('main img').count()).toBe(0);
     expect(await screenshotBothWidths(page, 'event-xss')).toEqual({ desktop: 0, phone: 0 });
+  });
+
+  it('shows new events live on the Events page (server-sent events, the bridge’s own script)', async () => {
+    await page.goto(`${t.consoleUrl}/events`);
+    const status = page.getByRole('status');
+    await page.getByText('Live: new events appear here.').waitFor();
+    const r = await t.post(eventBy({ id: '777', name: 'Lee Live', email: 'lee@example.org' }));
+    expect(r.status).toBe(202);
+    const rows = page.getByRole('table', { name: 'Events' }).locator('tbody tr');
+    await rows.filter({ hasText: 'Lee Live' }).waitFor({ timeout: 10_000 });
+    expect(await status.innerText()).toBe('Live: 1 new event since this page loaded.');
+    expect(await rows.count()).toBe(4);
+    expect(await rows.first().locator('td[data-label="User"]').innerText()).toBe('Lee Live\nlee@example.org');
+    expect(await screenshotBothWidths(page, 'events-live')).toEqual({ desktop: 0, phone: 0 });
   });
 
   it('logs no CSP violation, script error, dialog or failed request on any page', () => {
