@@ -230,6 +230,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
           log,
           onReplayed: () => dispatcher.wake(),
           closing: consoleClosing.signal,
+          status: () => ({ rules: holder.status(), destinations: destinations.summary(), breakers: dispatcher.stats().breakers, queue: store.deliveries.counts() }),
         }));
       }
       a.get('/metrics', (req, res) => void metrics.handler(req, res));

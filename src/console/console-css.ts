@@ -62,6 +62,10 @@ input[type=checkbox], input[type=radio] { min-height: 0; width: 1.1rem; height: 
 section.person-event { border-top: 1px solid var(--line); padding-top: .4rem; margin-top: 1rem; }
 section.person-event h2 { font-size: 1rem; margin: .3rem 0 .5rem; }
 .live:empty { display: none; }
+figure.chart { margin: 0; }
+figure.chart svg { display: block; max-width: 100%; height: auto; }
+figure.chart figcaption { font-size: .85rem; }
+.legend.matched { color: #0550ae; } .legend.suppressed { color: #9a6700; } .legend.sent { color: #116329; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 700px) {
   main { padding: .6rem; }

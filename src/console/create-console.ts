@@ -20,6 +20,8 @@ import { createReplayOutcomes } from './replay-outcomes.js';
 import { replayPage } from './replay-page.js';
 import { sameSecret } from './same-secret.js';
 import { whyPage } from './why-page.js';
+import { ruleActivity } from './rule-activity.js';
+import { rulesPage, type ConsoleStatus } from './rules-page.js';
 import { createSessions, randomToken, type Session } from './sessions.js';
 
 export interface ConsoleOptions {
@@ -35,6 +37,8 @@ export interface ConsoleOptions {
   readonly loginPerMinute?: number;
   /** How long a login lasts (default 12 h). */
   readonly sessionTtlMs?: number;
+  /** The bridge's own state for the Rules page (rules status, destinations, breakers, queue); without it the page says so. */
+  readonly status?: () => ConsoleStatus;
   /** How often a live Events page's stream checks the store for new events (default 1000 ms). */
   readonly livePollMs?: number;
   /** Aborted when the bridge shuts down: live streams end, so they do not hold the shutdown up. */
@@ -198,6 +202,14 @@ export function createConsole(opts: ConsoleOptions): Router {
     const user = typeof req.query.user === 'string' ? req.query.user.trim() : '';
     if (user === '') throw new HttpError(400, 'bad_request', 'give user: an email or a user id');
     res.json(await personEvents(opts.store, opts.rules(), user, pageOf(req.query.page)));
+  });
+
+  router.get('/rules', (_req, res) => {
+    if (opts.status === undefined) return sendPage(res, 404, messagePage({ ...csrfOf(res), title: 'Rules', message: 'This console has no view of the bridge’s state.' }));
+    const now = opts.now();
+    const { names } = opts.rules();
+    const events = opts.store.deliveries.listEvents({ since: now - 24 * 3_600_000, limit: 20_000 });
+    sendPage(res, 200, rulesPage({ ...csrfOf(res), status: opts.status(), names, activity: ruleActivity(events, names, now) }));
   });
 
   const outcomes = createReplayOutcomes();

@@ -6,6 +6,7 @@ const NAV: readonly { readonly page: ConsolePage; readonly href: string; readonl
   { page: 'events', href: '/console/events', label: 'Events' },
   { page: 'why', href: '/console/why', label: "Why didn't it fire?" },
   { page: 'dead', href: '/console/dead', label: 'Dead letters' },
+  { page: 'rules', href: '/console/rules', label: 'Rules' },
 ];
 
 /**

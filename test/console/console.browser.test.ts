@@ -134,6 +134,19 @@ describe('console in a browser', () => {
     expect(await screenshotBothWidths(page, 'events-live')).toEqual({ desktop: 0, phone: 0 });
   });
 
+  it('shows the rules in force with each rule’s last 24 h as a chart, and the destinations', async () => {
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Rules' }).click();
+    await page.waitForURL(`${t.consoleUrl}/rules`);
+    const charts = page.getByRole('table', { name: 'Rules' }).getByRole('img');
+    expect(await charts.evaluateAll((els) => els.map((el) => (el as unknown as { getAttribute(n: string): string }).getAttribute('aria-label')))).toEqual([
+      'vip-visit-slack, last 24 hours: 1 matched, 0 suppressed, 1 sent',
+      'join-discord, last 24 hours: 1 matched, 0 suppressed, 1 sent',
+      'visit-hubspot-sync, last 24 hours: 3 matched, 0 suppressed, 3 sent',
+    ]);
+    expect(await page.getByRole('table', { name: 'Destinations' }).locator('tbody tr').allInnerTexts()).toEqual(['vip-alerts (slack)\tlive\tclosed', 'community-joins (discord)\tlive\tclosed', 'crm (hubspot)\tlive\tclosed']);
+    expect(await screenshotBothWidths(page, 'rules')).toEqual({ desktop: 0, phone: 0 });
+  });
+
   it('logs no CSP violation, script error, dialog or failed request on any page', () => {
     expect(b.problems).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], failedRequests: [] });
   });
