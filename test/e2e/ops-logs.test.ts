@@ -5,6 +5,7 @@ import { discordReplies } from '../fakes/fake-discord.js';
 import { slackReplies } from '../fakes/fake-slack.js';
 import { captureLog, type LogLine } from '../observe/capture-log.js';
 import { joinOf, visitBy } from '../observe/sample-events.js';
+import { waitUntil } from '../observe/wait-until.js';
 import { BUNDLED_RULES, startOpsBridge, type OpsBridge } from '../observe/start-ops-bridge.js';
 
 /**
@@ -77,6 +78,8 @@ beforeAll(async () => {
   responses.push(await postSigned(visit, { id: 'msg_wrong_key', apiKey: SECRETS.wrongApiKey }));
   responses.push(await postSigned('{"user": ', { id: 'msg_malformed' }));
   await t.bridge.idle();
+  // idle() does not wait out a HubSpot batch's linger (batchWaitMs): wait for all three dead letters.
+  await waitUntil(() => t.log.withMsg('dead letter').length === 3, 'three dead-letter lines');
 });
 afterAll(async () => {
   await t?.close();
