@@ -27,11 +27,17 @@ interface Waiting<T, R> {
  * The first submit schedules a flush with `setImmediate`; a flush takes at most `maxBatch` items
  * and schedules another for the rest, so one transaction never holds the loop for long.
  * `commit` runs the whole batch in one transaction and returns one result per item, in order; if
- * it throws, every item of that batch is rejected (nothing of it was stored).
+ * it throws, every item of that batch is rejected (nothing of it was stored). With `durable`, a
+ * batch's items resolve only once `durable()` (an fsync started after the commit) has resolved,
+ * and are rejected if it fails: committed, but not known to be on disk, so the sender retries and
+ * the retry is answered as a duplicate. One batch waits for its fsync at a time; the next gathers
+ * meanwhile, so batches stay as large as they were when the fsync held the loop.
  */
-export function createGroupCommit<T, R>(commit: (items: readonly T[]) => R[], maxBatch = 256): GroupCommit<T, R> {
+export function createGroupCommit<T, R>(commit: (items: readonly T[]) => R[], maxBatch = 256, durable?: () => Promise<void>): GroupCommit<T, R> {
   let queue: Waiting<T, R>[] = [];
   let scheduled = false;
+  /** A batch is waiting for its fsync: the next one gathers meanwhile (see below). */
+  let syncing = false;
   let commits = 0;
   let items = 0;
   let largestBatch = 0;
@@ -50,7 +56,22 @@ export function createGroupCommit<T, R>(commit: (items: readonly T[]) => R[], ma
     commits += 1;
     items += batch.length;
     largestBatch = Math.max(largestBatch, batch.length);
-    batch.forEach((w, i) => w.resolve(results[i] as R));
+    const resolveAll = (): void => batch.forEach((w, i) => w.resolve(results[i] as R));
+    if (durable === undefined) {
+      resolveAll();
+      return;
+    }
+    // While this batch's fsync runs, the next batch gathers instead of committing: committed at
+    // once, batches would shrink to an event or two, each rewriting the same pages into the WAL.
+    syncing = true;
+    durable()
+      .then(resolveAll, (err: unknown) => {
+        for (const w of batch) w.reject(err);
+      })
+      .finally(() => {
+        syncing = false;
+        schedule();
+      });
   }
 
   function flush(): void {
@@ -60,7 +81,7 @@ export function createGroupCommit<T, R>(commit: (items: readonly T[]) => R[], ma
   }
 
   function schedule(): void {
-    if (scheduled || queue.length === 0) return;
+    if (scheduled || syncing || queue.length === 0) return;
     scheduled = true;
     setImmediate(flush);
   }

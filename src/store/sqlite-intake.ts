@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { Logger } from '../log.js';
 import type { AcceptResult, IntakeStore, StoredEvent } from './store.js';
 import { createGroupCommit, type GroupCommitStats } from './group-commit.js';
+import type { DurableBarrier } from './wal-sync.js';
 
 export interface SqliteIntakeOptions {
   readonly db: Database;
@@ -14,6 +15,8 @@ export interface SqliteIntakeOptions {
   readonly pruneEveryMs?: number;
   /** Called after each commit that stored something new (the planner's `wake`). */
   readonly onAccepted?: (count: number) => void;
+  /** With the store at `synchronous = NORMAL`: a batch is acknowledged once this resolves (wal-sync.ts). */
+  readonly durable?: DurableBarrier;
 }
 
 export interface SqliteIntake extends IntakeStore {
@@ -34,13 +37,29 @@ export interface SqliteIntake extends IntakeStore {
  * its own dedupe record, so the common case writes no separate key; the `dedupe` table holds only
  * the ids of events that history pruning removed before the dedupe window ended. Duplicates
  * inside one batch are caught the same way, since each item sees the rows written before it in the
- * same transaction.
+ * same transaction. With `durable`, a batch is acknowledged after the fsync that follows its
+ * commit, off the event loop, instead of inside it.
  */
 export function createSqliteIntake(opts: SqliteIntakeOptions): SqliteIntake {
   const { db, now, dedupeWindowMs } = opts;
   const pruneEveryMs = opts.pruneEveryMs ?? 60 * 60 * 1000;
   let lastPrune = Number.NEGATIVE_INFINITY;
   let commitOk = true;
+  let syncOk = true;
+  const barrier = opts.durable;
+  const durable =
+    barrier === undefined
+      ? undefined
+      : (): Promise<void> =>
+          barrier().then(
+            () => {
+              syncOk = true;
+            },
+            (err: unknown) => {
+              syncOk = false;
+              throw err;
+            },
+          );
 
   const prunedAt = db.prepare<[string], { seen_at: number }>('SELECT seen_at FROM dedupe WHERE key = ?');
   const insertEvent = db.prepare(
@@ -86,11 +105,11 @@ export function createSqliteIntake(opts: SqliteIntakeOptions): SqliteIntake {
     commitOk = true;
     afterCommit(results, t);
     return results;
-  }, opts.maxBatch ?? 256);
+  }, opts.maxBatch ?? 256, durable);
 
   return {
     accept: (event) => group.submit(event),
-    lastCommitOk: () => commitOk,
+    lastCommitOk: () => commitOk && syncOk,
     pruneDedupe,
     flushNow: () => group.flushNow(),
     stats: () => group.stats(),

@@ -19,9 +19,17 @@ import { createSqlitePlannerStore } from './sqlite-planner-store.js';
 import { createHistoryPruner } from './sqlite-history.js';
 import type { DigestStore } from './digest-store.js';
 import { createSqliteDigestStore } from './sqlite-digest-store.js';
+import { createWalSync, type WalSync } from './wal-sync.js';
+import { syncAfterWrites } from './sync-after-writes.js';
 
 /** The store's file name inside DATA_DIR. */
 export const STORE_FILE = 'bridge.db';
+
+/** The job queue's methods that write: each starts an fsync, not waited for (see openSqliteStore). A claim is left out: lost, its job is pending, as a crash would leave it. */
+const QUEUE_WRITES = [
+  'complete', 'retryLater', 'deadLetter', 'settle', 'remember', 'release',
+  'deferDestination', 'deadLetterOrphans', 'recoverInFlight', 'recoverExpired',
+] as const satisfies readonly (keyof JobQueue)[];
 
 export const DEFAULT_DEDUPE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -36,6 +44,8 @@ export interface SqliteStoreOptions {
   readonly maxBatch?: number;
   /** Called after a commit stored new events: wire the planner's `wake` here. */
   readonly onAccepted?: (count: number) => void;
+  /** How the WAL is fsynced (tests inject a slow or failing one); node's `fs.fsync` by default. */
+  readonly fsync?: Parameters<typeof createWalSync>[1];
 }
 
 /** The embedded store: intake, planner, job queue and operator queries over one SQLite file. */
@@ -63,14 +73,20 @@ export interface SqliteStore extends IntakeStore {
   pruneHistory(cutoff: number, limit?: number): number;
   /** Group-commit counters (transactions, items, largest batch) for tests and metrics. */
   intakeStats(): GroupCommitStats;
+  /** WAL fsyncs run so far (each covers every commit before it). */
+  walSyncs(): number;
   /** Commits anything still queued, then closes the file. */
   close(): void;
 }
 
 /**
- * Opens (creating if needed) `<dir>/bridge.db`. WAL with `synchronous=FULL`: a commit is on disk
- * before `accept` resolves, so an acknowledged event survives a crash and a power cut; group commit
- * keeps that affordable (https://www.sqlite.org/pragma.html#pragma_synchronous, reliability.md §4.2).
+ * Opens (creating if needed) `<dir>/bridge.db`. WAL, committed at `synchronous=NORMAL` and then
+ * fsynced off the event loop (wal-sync.ts): `accept` resolves once its commit is on disk, so an
+ * acknowledged event survives a crash and a power cut, and so does a plan before its jobs can be
+ * claimed; group commit keeps that affordable (https://www.sqlite.org/pragma.html#pragma_synchronous,
+ * reliability.md §4.2). The dispatcher's writes (claims, outcomes) are fsynced the same way but not
+ * waited for: a power cut can lose the last few milliseconds of them, which replays those jobs
+ * exactly as a crash mid-send does.
  *
  * @example
  * const store = openSqliteStore({ dir: settings.DATA_DIR, now: Date.now, log, onAccepted: () => planner.wake() });
@@ -79,38 +95,54 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
   mkdirSync(opts.dir, { recursive: true });
   const file = join(opts.dir, STORE_FILE);
   const db = new Database(file);
+  let wal: WalSync;
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
     // Operator commands may open the file while the bridge runs: wait for the writer, don't fail.
     db.pragma('busy_timeout = 5000');
     const version = migrate(db);
+    // migrate() always writes (user_version), so the WAL file exists now.
+    wal = createWalSync(`${file}-wal`, opts.fsync);
     opts.log.info({ file, schemaVersion: version }, 'store opened');
   } catch (err) {
     db.close();
     throw err;
   }
+  const sync = wal.sync;
+  const syncSoon = (): void => {
+    sync().catch((err: unknown) => opts.log.error({ err }, 'store fsync failed'));
+  };
 
   const dedupeWindowMs = opts.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS;
   const intake = createSqliteIntake({
-    db, now: opts.now, log: opts.log, dedupeWindowMs, maxBatch: opts.maxBatch, onAccepted: opts.onAccepted,
+    db, now: opts.now, log: opts.log, dedupeWindowMs, maxBatch: opts.maxBatch, onAccepted: opts.onAccepted, durable: sync,
   });
+  const planner = createSqlitePlannerStore(db);
+  const digests = createSqliteDigestStore(db);
+  const forgetPerson = createSqliteForgetPerson(db);
+  const pruneHistory = createHistoryPruner(db, { now: opts.now, dedupeWindowMs });
   let closed = false;
 
   return {
     file,
-    planner: createSqlitePlannerStore(db),
-    digests: createSqliteDigestStore(db),
-    queue: createSqliteJobQueue(db),
-    deliveries: createSqliteDeliveryQueries(db),
+    // A plan, a flushed digest and a forgotten person are durable before their promise resolves.
+    planner: { ...planner, commitPlans: (batch) => planner.commitPlans(batch).then(sync) },
+    digests: { ...digests, flushWindow: (w, render, now) => digests.flushWindow(w, render, now).then(async (r) => (await sync(), r)) },
+    queue: syncAfterWrites(createSqliteJobQueue(db), QUEUE_WRITES, syncSoon),
+    deliveries: syncAfterWrites(createSqliteDeliveryQueries(db), ['requeue', 'enqueueReplay'], syncSoon),
     history: createSqliteHistoryReader(db),
-    forgetPerson: createSqliteForgetPerson(db),
+    forgetPerson: (person) => forgetPerson(person).then(async (r) => (await sync(), r)),
     accept(event) {
       if (closed) return Promise.reject(new Error('store is closed'));
       return intake.accept(event);
     },
     pruneDedupe: (now) => intake.pruneDedupe(now),
-    pruneHistory: createHistoryPruner(db, { now: opts.now, dedupeWindowMs }),
+    pruneHistory: (cutoff, limit) => {
+      const n = pruneHistory(cutoff, limit);
+      if (n > 0) syncSoon();
+      return n;
+    },
     writable() {
       if (closed || !db.open || !intake.lastCommitOk()) return false;
       try {
@@ -121,10 +153,12 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
       }
     },
     intakeStats: () => intake.stats(),
+    walSyncs: () => wal.syncs(),
     close() {
       if (closed) return;
       closed = true;
       intake.flushNow();
+      wal.close();
       db.close();
     },
   };
