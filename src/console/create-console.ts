@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../log.js';
 import { HttpError } from '../receive/http-error.js';
+import { JOB_STATUSES, type JobStatus } from '../store/job-queue.js';
 import { clientKey, createRateLimiter } from '../receive/rate-limit.js';
 import { consoleCookie, readCookies } from './cookies.js';
 import { CONSOLE_CSS } from './console-css.js';
@@ -239,10 +240,19 @@ export function createConsole(opts: ConsoleOptions): Router {
     sendPage(res, 200, replayPage({ ...csrfOf(res), outcome, jobs }));
   });
 
-  router.get('/api/dead', (req, res) => {
-    const limit = Number(req.query.limit ?? 100);
+  const limitOf = (v: unknown, fallback: number): number => {
+    const limit = Number(v ?? fallback);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new HttpError(400, 'bad_limit', 'limit must be a whole number from 1 to 10000');
-    res.json({ dead: opts.store.deliveries.listDead({ limit }) });
+    return limit;
+  };
+  router.get('/api/dead', (req, res) => {
+    res.json({ dead: opts.store.deliveries.listDead({ limit: limitOf(req.query.limit, 100) }) });
+  });
+  // `bridge deliveries --url`: the events with their jobs exactly as the store lists them for the CLI.
+  router.get('/api/deliveries', (req, res) => {
+    const status = req.query.status;
+    if (status !== undefined && !(typeof status === 'string' && (JOB_STATUSES as readonly string[]).includes(status))) throw new HttpError(400, 'bad_status', `status must be one of ${JOB_STATUSES.join(', ')}`);
+    res.json({ events: opts.store.deliveries.listEvents({ ...(status !== undefined && { status: status as JobStatus }), limit: limitOf(req.query.limit, 50) }) });
   });
   router.get('/api/jobs/:id', (req, res) => {
     const job = opts.store.deliveries.getJob(String(req.params.id));
