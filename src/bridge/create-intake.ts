@@ -23,10 +23,11 @@ export interface IntakeDeps {
  * stores nothing, so it is never planned, counted or sent again.
  */
 export function createIntake(deps: IntakeDeps): Intake {
-  return async (event) => {
+  return async (event, headers) => {
     const rulesVersion = deps.rulesVersion();
     const result = await deps.store.accept({
       id: event.id, type: event.type, name: event.name, payload: JSON.stringify(event.payload), rulesVersion, receivedAt: deps.now(),
+      ...(headers !== undefined && { headers: JSON.stringify(headers) }),
     });
     // The one line per received event (refusals are logged by the receiver's error handler).
     deps.log.info({ eventId: event.id, type: event.type, outcome: result, rulesVersion }, 'event received');

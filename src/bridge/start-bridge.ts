@@ -206,6 +206,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   const app = createApp({
     intake,
     auth: () => holder.current().value.auth,
+    isSecret: (value) => scrubber.scrub(value) !== value,
     log,
     now,
     limits: { maxBodyBytes: settings.MAX_BODY_BYTES, ratePerMinute: settings.RATE_LIMIT_PER_MINUTE },

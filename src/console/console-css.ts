@@ -66,6 +66,9 @@ figure.chart { margin: 0; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
 figure.chart figcaption { font-size: .85rem; }
 .legend.matched { color: #0550ae; } .legend.suppressed { color: #9a6700; } .legend.sent { color: #116329; }
+table.headers th { text-transform: none; letter-spacing: 0; font-size: .85rem; width: 1%; white-space: nowrap; }
+table.headers td code { overflow-wrap: anywhere; }
+@media (max-width: 700px) { table.headers th, table.headers td { display: block; width: auto; white-space: normal; overflow-wrap: anywhere; } table.headers th { border-bottom: none; padding-bottom: 0; } }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 700px) {
   main { padding: .6rem; }

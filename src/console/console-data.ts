@@ -48,7 +48,15 @@ export interface RuleView {
 
 /** One event with everything the console knows about it (`GET /console/api/events/:id`). */
 export interface EventDetail {
-  readonly event: { readonly id: string; readonly type: string; readonly name: string; readonly receivedAt: string; readonly payload: Json };
+  readonly event: {
+    readonly id: string;
+    readonly type: string;
+    readonly name: string;
+    readonly receivedAt: string;
+    readonly payload: Json;
+    /** The delivery's request headers as stored (secrets already redacted at intake); null when none were recorded. */
+    readonly headers: Readonly<Record<string, string>> | null;
+  };
   readonly user: EventUser;
   readonly decision: { readonly rulesVersion: string; readonly plannedAt: string; readonly summary: string } | null;
   /** Misses explained now were explained with this rules version; `matchesPlanned` is false when it is not the planner's. */
@@ -128,7 +136,7 @@ export async function eventDetail(store: ConsoleStore, rules: ConsoleRules, id: 
   const order = new Map(rules.names.map((n, i) => [n, i]));
   const all = [...views, ...explained].sort((a, b) => (order.get(a.rule) ?? -1) - (order.get(b.rule) ?? -1));
   return {
-    event: { id: stored.id, type: stored.type, name: stored.name, receivedAt: iso(stored.receivedAt), payload },
+    event: { id: stored.id, type: stored.type, name: stored.name, receivedAt: iso(stored.receivedAt), payload, headers: stored.headers === undefined ? null : (JSON.parse(stored.headers) as Record<string, string>) },
     user: userOf(payload),
     decision: decision === undefined ? null : { rulesVersion: decision.rulesVersion, plannedAt: iso(decision.plannedAt), summary: decision.summary },
     explainedWith: { version: rules.rules.version, matchesPlanned: (decision?.rulesVersion ?? stored.rulesVersion) === rules.rules.version },

@@ -3,6 +3,7 @@ import type { EventDetail, RuleView } from './console-data.js';
 import { explanationTree } from './explanation-tree.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
+import { REDACTED_HEADER } from '../receive/delivery-headers.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const OUTCOME_TEXT: Readonly<Record<RuleView['outcome'], string>> = { matched: 'matched', suppressed: 'suppressed', missed: 'missed', error: 'planning failed', not_on_event: 'not on this event' };
@@ -68,6 +69,9 @@ ${d.jobs.length === 0
 <h2 id="payload">Payload</h2>
 <pre>${JSON.stringify(d.event.payload, null, 2)}</pre>
 <h2 id="headers">Delivery headers</h2>
-<p class="muted">Not recorded: the bridge stores the validated payload, not the delivery's headers.</p>`,
+${d.event.headers === null
+  ? html`<p class="muted">Not recorded (an event stored before the bridge kept headers, or not received over HTTP).</p>`
+  : html`<p class="muted">As the bridge received them; signatures, authorization, cookies and any value holding a configured secret were redacted before they were stored.</p>
+<table class="headers" aria-label="Delivery headers"><tbody>${Object.entries(d.event.headers).map(([name, value]) => html`<tr><th scope="row"><code>${name}</code></th><td>${value === REDACTED_HEADER ? html`<span class="muted">${value}</span>` : html`<code>${value}</code>`}</td></tr>`)}</tbody></table>`}`,
   });
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import type { AuthConfig } from './auth/auth-config.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { errorHandler, methodNotAllowed, notFound } from './error-handler.js';
+import { redactHeaders } from './delivery-headers.js';
 import { webhookRoute, type Intake } from './webhook-route.js';
 
 export interface AppDeps {
@@ -22,6 +23,8 @@ export interface AppDeps {
   readonly health?: { readonly ready: () => { ok: boolean; details?: Record<string, unknown> } };
   /** Express `trust proxy` (https://expressjs.com/en/guide/behind-proxies.html); off by default, so req.ip is the peer. */
   readonly trustProxy?: boolean | number | string;
+  /** Whether a header value holds a configured secret (the secret scrubber): such headers are stored redacted. */
+  readonly isSecret?: (value: string) => boolean;
   /** Mounts more routes (e.g. /metrics) before the 404 handler. */
   readonly extraRoutes?: (app: Express) => void;
 }
@@ -68,6 +71,10 @@ export function createApp(deps: AppDeps): Express {
         maxDepth: deps.limits?.maxDepth ?? 32,
         ratePerMinute: deps.limits?.ratePerMinute ?? 600,
         log: deps.log,
+        deliveryHeaders: (headers) => {
+          const auth = typeof deps.auth === 'function' ? deps.auth() : deps.auth;
+          return redactHeaders(headers, { secretHeaders: auth.apiKey === undefined ? [] : [auth.apiKey.header], isSecret: deps.isSecret ?? (() => false) });
+        },
         now: deps.now,
       }),
     )

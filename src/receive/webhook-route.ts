@@ -4,7 +4,8 @@ import { parseEvent } from '../events/parse-event.js';
 import { summarizeEventIssues } from '../events/summarize-event-issues.js';
 import type { Logger } from '../log.js';
 import type { Authenticator } from './auth/authenticate.js';
-import { headerValue } from './auth/headers.js';
+import { headerValue, type Headers } from './auth/headers.js';
+import type { DeliveryHeaders } from './delivery-headers.js';
 import { checkContentType } from './check-content-type.js';
 import { HttpError } from './http-error.js';
 import { createRateLimiter, clientKey } from './rate-limit.js';
@@ -15,7 +16,7 @@ import { safeJsonParse } from './safe-json-parse.js';
  * Records an event durably (bridge/create-intake.ts plans and stores it); resolves once it is safe
  * to acknowledge. The delivery id is already the event's id (parseEvent).
  */
-export type Intake = (event: BridgeEvent) => Promise<'accepted' | 'duplicate'>;
+export type Intake = (event: BridgeEvent, headers?: DeliveryHeaders) => Promise<'accepted' | 'duplicate'>;
 
 export interface WebhookDeps {
   readonly intake: Intake;
@@ -26,6 +27,8 @@ export interface WebhookDeps {
   readonly ratePerMinute: number;
   readonly log: Logger;
   readonly now: () => number;
+  /** The request's headers as they are stored with the event (secrets redacted); unset, none are stored. */
+  readonly deliveryHeaders?: (headers: Headers) => DeliveryHeaders;
 }
 
 function rateLimit(perMinute: number, now: () => number): RequestHandler {
@@ -65,7 +68,7 @@ export function webhookRoute(deps: WebhookDeps): RequestHandler {
 
     let outcome: 'accepted' | 'duplicate';
     try {
-      outcome = await deps.intake(parsed.event);
+      outcome = await deps.intake(parsed.event, deps.deliveryHeaders?.(req.headers));
     } catch (err) {
       if (auth.replayKey !== undefined) deps.authenticator.release(auth.replayKey);
       deps.log.error({ err, eventId: parsed.event.id, type: parsed.event.type }, 'intake failed; the sender should retry');

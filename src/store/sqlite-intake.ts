@@ -63,15 +63,15 @@ export function createSqliteIntake(opts: SqliteIntakeOptions): SqliteIntake {
 
   const prunedAt = db.prepare<[string], { seen_at: number }>('SELECT seen_at FROM dedupe WHERE key = ?');
   const insertEvent = db.prepare(
-    `INSERT OR IGNORE INTO events (id, type, name, payload, rules_version, received_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO events (id, type, name, payload, rules_version, received_at, headers)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const prune = db.prepare('DELETE FROM dedupe WHERE seen_at <= ?');
 
   function acceptOne(e: StoredEvent, t: number): AcceptResult {
     const pruned = prunedAt.get(e.id);
     if (pruned !== undefined && pruned.seen_at > t - dedupeWindowMs) return 'duplicate';
-    const stored = insertEvent.run(e.id, e.type, e.name, e.payload, e.rulesVersion, e.receivedAt);
+    const stored = insertEvent.run(e.id, e.type, e.name, e.payload, e.rulesVersion, e.receivedAt, e.headers ?? null);
     return stored.changes === 0 ? 'duplicate' : 'accepted';
   }
 

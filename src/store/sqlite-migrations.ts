@@ -150,6 +150,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX digest_items_window ON digest_items (window_end, rule, key);
   CREATE INDEX digest_items_event ON digest_items (event_seq);
   `,
+  // 5: the request headers the intake received (the console's event page), as JSON text, redacted
+  // before storage (receive/delivery-headers.ts: no secret is written). NULL for older events.
+  `
+  ALTER TABLE events ADD COLUMN headers TEXT;
+  `,
 ];
 
 /** Brings the schema up to date in one transaction; returns the version it ended at. */

@@ -45,6 +45,8 @@ export interface EventRow {
   payload: string;
   rules_version: string;
   received_at: number;
+  /** Migration 5; null for events stored before it or not received over HTTP. */
+  headers: string | null;
 }
 
 export function toJob(row: JobRow): Job {
@@ -76,5 +78,6 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     payload: row.payload,
     rulesVersion: row.rules_version,
     receivedAt: row.received_at,
+    ...(row.headers !== null && row.headers !== undefined && { headers: row.headers }),
   };
 }

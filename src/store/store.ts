@@ -10,6 +10,11 @@ export interface StoredEvent {
   /** Hash of the rules in force when the event was received (the planner records the version it used). */
   readonly rulesVersion: string;
   readonly receivedAt: number;
+  /**
+   * The request headers the intake received, secrets already redacted (receive/delivery-headers.ts),
+   * as JSON text; absent for events stored before migration 5 or not received over HTTP.
+   */
+  readonly headers?: string;
 }
 
 /** One action job produced by the rules for an event. `id` is the plan key `${eventId}:${rule}:${index}`. */

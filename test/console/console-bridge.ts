@@ -5,7 +5,18 @@ import { startTestBridge, DISCORD_WEBHOOK, type TestBridge } from '../e2e/start-
 export const CONSOLE_PASSWORD = 'console-password-for-tests';
 export const CONSOLE_TOKEN = 'console-api-token-0123456789abcdef';
 /** Every secret the test bridge holds: none may appear in a console page or API answer. */
-export const SECRETS = [CONSOLE_PASSWORD, CONSOLE_TOKEN, 'xoxb-test-token', 'pat-na1-test', DISCORD_WEBHOOK.token];
+export const SECRETS = [CONSOLE_PASSWORD, CONSOLE_TOKEN, 'xoxb-test-token', 'pat-na1-test', DISCORD_WEBHOOK.token, 'caller-bearer-secret', 'cookie-secret-value', 'v1,signature-secret'];
+/**
+ * Headers Jane's visit is delivered with: an id to show, and credentials the intake must redact
+ * before storing (by name, and a header whose value holds the bridge's own Slack token).
+ */
+export const VIP_HEADERS = {
+  'x-request-id': 'req-jane-1',
+  authorization: 'Bearer caller-bearer-secret',
+  cookie: 'sid=cookie-secret-value',
+  'webhook-signature': 'v1,signature-secret',
+  'x-echo': 'copied xoxb-test-token here',
+};
 export const XSS_NAME = '<img src=x onerror=alert(1)>';
 
 const visit = JSON.parse(readFileSync(new URL('../fixtures/events/visit.json', import.meta.url), 'utf8')) as Record<string, any>;
@@ -31,13 +42,13 @@ export async function startConsoleBridge(env: Record<string, string> = {}): Prom
   const t = await startTestBridge({ env: { CONSOLE_PASSWORD, CONSOLE_TOKEN, ...env } });
   t.slack.failNext(1, slackReplies.error('channel_not_found'), (c) => c.path.endsWith('chat.postMessage'));
   const ids: Record<string, string> = {};
-  const stories: [string, unknown][] = [
-    ['vip', eventBy({ id: '1234', name: 'Jane Doe', email: 'janedoe@example.com' })],
+  const stories: [string, unknown, Record<string, string>?][] = [
+    ['vip', eventBy({ id: '1234', name: 'Jane Doe', email: 'janedoe@example.com' }), VIP_HEADERS],
     ['bob', eventBy({ id: '5678', name: 'Bob Smith', email: 'bob@example.org' })],
     ['xss', eventBy({ id: '666', name: XSS_NAME, email: 'mallory@example.net' }, 'User Joins Server')],
   ];
-  for (const [story, body] of stories) {
-    const r = await t.post(body);
+  for (const [story, body, headers] of stories) {
+    const r = await t.post(body, headers);
     if (r.status !== 202) throw new Error(`${story}: ${r.status} ${JSON.stringify(r.json)}`);
     ids[story] = (r.json as { id: string }).id;
   }

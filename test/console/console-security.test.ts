@@ -129,3 +129,21 @@ describe('console: login rate limit', () => {
     expect(statuses.length).toBeLessThanOrEqual(21);
   });
 });
+
+describe('console: delivery headers', () => {
+  it('shows the headers the intake stored, with the credentials redacted before storage', async () => {
+    const r = await fetch(`${t.consoleUrl}/api/events/${t.ids.vip}`, { headers: { authorization: `Bearer ${CONSOLE_TOKEN}` } });
+    const { event } = (await r.json()) as { event: { headers: Record<string, string> } };
+    expect(event.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-request-id': 'req-jane-1',
+      authorization: '[redacted]',
+      cookie: '[redacted]',
+      'webhook-signature': '[redacted]',
+      'x-echo': '[redacted]',
+    });
+    // Nothing of them was written to the store either.
+    const stored = t.bridge.store.deliveries.getEvent(t.ids.vip)?.headers ?? '';
+    for (const secret of SECRETS) expect([secret, stored.includes(secret)]).toEqual([secret, false]);
+  });
+});

@@ -64,6 +64,11 @@ describe('console in a browser', () => {
     expect(await error.innerText()).toBe('slack error: channel_not_found');
     expect(await colorOf(error)).toBe('rgb(164, 14, 38)');
     expect(await conditionLines('vip-visit-slack')).toEqual(['✓ any', '✓ user.email in list vip_emails (ignore case) (actual: "janedoe@example.com")']);
+    // The delivery's headers, credentials redacted at intake.
+    const headers = page.getByRole('table', { name: 'Delivery headers' });
+    const header = (name: string) => headers.locator('tr', { has: page.getByRole('rowheader', { name, exact: true }) }).locator('td').innerText();
+    expect(await header('x-request-id')).toBe('req-jane-1');
+    for (const name of ['authorization', 'cookie', 'webhook-signature', 'x-echo']) expect([name, await header(name)]).toEqual([name, '[redacted]']);
     expect(await screenshotBothWidths(page, 'event-dead')).toEqual({ desktop: 0, phone: 0 });
   });
 

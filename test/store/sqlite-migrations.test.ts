@@ -63,3 +63,23 @@ describe('migration 2', () => {
     }
   });
 });
+
+describe('migration 5', () => {
+  it('adds the delivery headers to events: older events have none, new ones keep what the intake gave', async () => {
+    mkdirSync(dir, { recursive: true });
+    const db = new Database(join(dir, 'bridge.db'));
+    db.pragma('journal_mode = WAL');
+    for (const sql of MIGRATIONS.slice(0, 4)) db.exec(sql);
+    db.pragma('user_version = 4');
+    db.prepare(`INSERT INTO events (id, type, name, payload, rules_version, received_at) VALUES ('old', 'user.visited', 'User Visits Server', '{}', 'v1', 100)`).run();
+    db.close();
+    const store = openTemp(dir, clock);
+    try {
+      expect(store.deliveries.getEvent('old')?.headers).toBeUndefined();
+      await store.accept({ ...storedEvent('new', clock.now()), headers: '{"webhook-id":"msg_1","webhook-signature":"[redacted]"}' });
+      expect(store.deliveries.getEvent('new')?.headers).toBe('{"webhook-id":"msg_1","webhook-signature":"[redacted]"}');
+    } finally {
+      store.close();
+    }
+  });
+});
