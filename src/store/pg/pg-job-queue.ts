@@ -1,0 +1,139 @@
+import type pg from 'pg';
+import type { JobQueue, JobResult, JobUpdate } from '../job-queue.js';
+import { toJob, type JobRow } from '../sqlite-rows.js';
+import { eventIdOfJob } from '../job-id.js';
+import { inTransaction } from './pg-pool.js';
+
+/** The contract, each method resolving what the synchronous one returns (until job-queue.ts is async). */
+export type AsyncJobQueue = { [K in keyof JobQueue]: JobQueue[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never };
+
+/** A job by id through its event: the only index on job ids is (event_seq, id). $1 = event id, $2 = job id. */
+const BY_ID = 'event_seq = (SELECT seq FROM events WHERE id = $1) AND id = $2';
+const byId = (id: string): [string, string] => [eventIdOfJob(id) ?? '', id];
+
+/**
+ * The job queue on PostgreSQL. Claims take due rows with FOR UPDATE SKIP LOCKED, so bridges
+ * claiming at once each get different jobs and none waits on another's; every update of a job
+ * checks the status it expects, so a late outcome for a job that was recovered or replayed
+ * changes nothing (as on SQLite, sqlite-job-queue.ts).
+ */
+export function createPgJobQueue(pool: pg.Pool): AsyncJobQueue {
+  async function apply(q: pg.Pool | pg.ClientBase, u: JobUpdate, now: number): Promise<void> {
+    switch (u.to) {
+      case 'done':
+        await q.query(`UPDATE jobs SET status = 'done', ref = $3, updated_at = $4 WHERE ${BY_ID} AND status = 'running'`, [...byId(u.id), u.ref ?? null, now]);
+        return;
+      case 'dead':
+      case 'ambiguous':
+        await q.query(`UPDATE jobs SET status = $3, last_error = $4, updated_at = $5 WHERE ${BY_ID} AND status = 'running'`, [...byId(u.id), u.to, u.reason, now]);
+        return;
+      case 'retry':
+        await q.query(`UPDATE jobs SET status = 'pending', next_at = $3, last_error = $4, updated_at = $5 WHERE ${BY_ID} AND status = 'running'`, [...byId(u.id), u.at, u.reason, now]);
+        return;
+    }
+  }
+
+  function toUpdate(id: string, result: JobResult): JobUpdate {
+    if (result.status === 'ok') return result.ref === undefined ? { id, to: 'done' } : { id, to: 'done', ref: result.ref };
+    return { id, to: result.status === 'fail' ? 'dead' : 'ambiguous', reason: result.reason };
+  }
+
+  return {
+    async claimDue(now, limit, opts = {}) {
+      if (limit <= 0) return [];
+      const forDestination = opts.destination === undefined ? '' : 'AND destination = $3';
+      const { rows } = await pool.query<JobRow>(
+        `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = $1
+         WHERE seq IN (SELECT seq FROM jobs WHERE status = 'pending' AND next_at <= $1 ${forDestination}
+                       ORDER BY next_at, seq LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        opts.destination === undefined ? [now, limit] : [now, limit, opts.destination],
+      );
+      // RETURNING gives no order guarantee: oldest due first, then insertion order.
+      rows.sort((a, b) => a.next_at - b.next_at || a.seq - b.seq);
+      return rows.map(toJob);
+    },
+    complete: (id, result, now) => apply(pool, toUpdate(id, result), now),
+    retryLater: (id, at, reason, now) => apply(pool, { id, to: 'retry', at, reason }, now),
+    async deadLetter(id, reason, now) {
+      await pool.query(`UPDATE jobs SET status = 'dead', last_error = $3, updated_at = $4 WHERE ${BY_ID} AND status IN ('running', 'pending')`, [...byId(id), reason, now]);
+    },
+    async settle(updates, now) {
+      if (updates.length === 0) return;
+      await inTransaction(pool, async (tx) => {
+        for (const u of updates) await apply(tx, u, now);
+      });
+    },
+    async remember(memos) {
+      if (memos.length === 0) return;
+      // One row per key, the last write winning, as sequential upserts would.
+      const last = [...new Map(memos.map((m) => [m.key, m])).values()];
+      await pool.query(
+        `INSERT INTO state (scope, key, value, expires_at) SELECT 'memo', * FROM unnest($1::text[], $2::text[], $3::bigint[])
+         ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+        [last.map((m) => m.key), last.map((m) => JSON.stringify(m.value)), last.map((m) => m.expiresAt)],
+      );
+    },
+    async readMemos(keys, now) {
+      const out = new Map<string, string>();
+      if (keys.length === 0) return out;
+      const { rows } = await pool.query<{ key: string; value: string }>(
+        "SELECT key, value FROM state WHERE scope = 'memo' AND key = ANY($1::text[]) AND (expires_at IS NULL OR expires_at > $2)",
+        [[...keys], now],
+      );
+      for (const row of rows) {
+        const value: unknown = JSON.parse(row.value);
+        if (typeof value === 'string') out.set(row.key, value);
+      }
+      return out;
+    },
+    async release(ids, at, now) {
+      if (ids.length === 0) return;
+      await inTransaction(pool, async (tx) => {
+        for (const id of ids) {
+          await tx.query(
+            `UPDATE jobs SET status = 'pending', attempts = GREATEST(attempts - 1, 0), next_at = $3, updated_at = $4 WHERE ${BY_ID} AND status = 'running'`,
+            [...byId(id), at, now],
+          );
+        }
+      });
+    },
+    async deferDestination(destination, until, now) {
+      const r = await pool.query(
+        "UPDATE jobs SET next_at = $2, updated_at = $3 WHERE destination = $1 AND status = 'pending' AND next_at < $2",
+        [destination, until, now],
+      );
+      return r.rowCount ?? 0;
+    },
+    deadLetterOrphans: (destinations, reason, now) =>
+      inTransaction(pool, async (tx) => {
+        const { rows } = await tx.query<{ destination: string; jobs: number }>(
+          `SELECT destination, COUNT(*) AS jobs FROM jobs WHERE status = 'pending' AND destination <> ALL($1::text[])
+           GROUP BY destination ORDER BY destination`,
+          [[...destinations]],
+        );
+        for (const { destination } of rows) {
+          await tx.query("UPDATE jobs SET status = 'dead', last_error = $2, updated_at = $3 WHERE destination = $1 AND status = 'pending'", [destination, reason(destination), now]);
+        }
+        return rows.map(({ destination, jobs }) => ({ destination, jobs }));
+      }),
+    async recoverInFlight(now) {
+      const r = await pool.query("UPDATE jobs SET status = 'pending', next_at = $1, updated_at = $1 WHERE status = 'running'", [now]);
+      return r.rowCount ?? 0;
+    },
+    async recoverExpired(claimedBefore, now, opts = {}) {
+      // A running job's updated_at is its claim time: nothing else touches a running row.
+      const r = await pool.query(
+        "UPDATE jobs SET status = 'pending', next_at = $2, updated_at = $2 WHERE status = 'running' AND updated_at <= $1 AND id <> ALL($3::text[])",
+        [claimedBefore, now, [...(opts.except ?? [])]],
+      );
+      return r.rowCount ?? 0;
+    },
+    async nextDueAt(opts = {}) {
+      const { rows } = opts.destinations === undefined
+        ? await pool.query<{ t: number | null }>("SELECT MIN(next_at) AS t FROM jobs WHERE status = 'pending'")
+        : await pool.query<{ t: number | null }>("SELECT MIN(next_at) AS t FROM jobs WHERE status = 'pending' AND destination = ANY($1::text[])", [[...opts.destinations]]);
+      return rows[0]?.t ?? undefined;
+    },
+  };
+}
