@@ -109,7 +109,7 @@ it(`delivers every acknowledged event's actions across kill -9 and restarts (see
   const timeline: string[] = [];
   const mark = (what: string) => timeline.push(`${((Date.now() - started) / 1000).toFixed(1)}s ${what}`);
   const start = async () => {
-    current = await spawnBridge({ env, port, onOutput: (t) => output.push(t) });
+    current = await spawnBridge({ env, port, readyTimeoutMs: 45_000, onOutput: (t) => output.push(t) });
     mark(`bridge ${current.pid} ready`);
     return current;
   };
