@@ -155,6 +155,15 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE events ADD COLUMN headers TEXT;
   `,
+  // 6: leases (lease-store.ts): which process runs each destination's lane, until when. One process
+  // owns an SQLite data directory, so it holds them all; the table gives both engines one contract.
+  `
+  CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    owner      TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the schema up to date in one transaction; returns the version it ended at. */

@@ -21,6 +21,8 @@ import type { DigestStore } from './digest-store.js';
 import { createSqliteDigestStore } from './sqlite-digest-store.js';
 import { createWalSync, type WalSync } from './wal-sync.js';
 import { syncAfterWrites } from './sync-after-writes.js';
+import type { LeaseStore } from './lease-store.js';
+import { createSqliteLeaseStore } from './sqlite-lease-store.js';
 
 /** The store's file name inside DATA_DIR. */
 export const STORE_FILE = 'bridge.db';
@@ -55,6 +57,8 @@ export interface SqliteStore extends IntakeStore {
   /** Buffered digest items, flushed into jobs when their window closes. */
   readonly digests: DigestStore;
   readonly queue: JobQueue;
+  /** Which process runs each destination's lane (dispatch/lane-leases.ts). */
+  readonly leases: LeaseStore;
   readonly deliveries: DeliveryQueries;
   readonly history: HistoryReader;
   /** Deletes everything stored about one person (`bridge forget`). */
@@ -130,6 +134,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     planner: { ...planner, commitPlans: (batch) => planner.commitPlans(batch).then(sync) },
     digests: { ...digests, flushWindow: (w, render, now) => digests.flushWindow(w, render, now).then(async (r) => (await sync(), r)) },
     queue: syncAfterWrites(createSqliteJobQueue(db), QUEUE_WRITES, syncSoon),
+    leases: createSqliteLeaseStore(db),
     deliveries: syncAfterWrites(createSqliteDeliveryQueries(db), ['requeue', 'enqueueReplay'], syncSoon),
     history: createSqliteHistoryReader(db),
     forgetPerson: (person) => forgetPerson(person).then(async (r) => (await sync(), r)),

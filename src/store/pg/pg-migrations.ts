@@ -96,6 +96,14 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX digest_items_window ON digest_items (window_end, rule, key);
   CREATE INDEX digest_items_event ON digest_items (event_seq);
   `,
+  // 2: leases (lease-store.ts), as SQLite's migration 6: which process runs each destination's lane.
+  `
+  CREATE TABLE leases (
+    name       text PRIMARY KEY,
+    owner      text NOT NULL,
+    expires_at bigint NOT NULL
+  );
+  `,
 ];
 
 /**

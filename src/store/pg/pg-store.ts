@@ -17,6 +17,8 @@ import { createPgForgetPerson } from './pg-forget-person.js';
 import { createPgHistoryPruner } from './pg-history.js';
 import { createPgJobQueue, type AsyncJobQueue } from './pg-job-queue.js';
 import { createPgDeliveryQueries, type AsyncDeliveryQueries } from './pg-delivery-queries.js';
+import type { LeaseStore } from '../lease-store.js';
+import { createPgLeaseStore } from './pg-lease-store.js';
 
 export const DEFAULT_DEDUPE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -42,6 +44,8 @@ export interface PgStore extends IntakeStore {
   readonly planner: PlannerStore;
   readonly digests: DigestStore;
   readonly queue: AsyncJobQueue;
+  /** Which process runs each destination's lane (dispatch/lane-leases.ts). */
+  readonly leases: LeaseStore;
   readonly deliveries: AsyncDeliveryQueries;
   readonly history: HistoryReader;
   readonly forgetPerson: ForgetPerson;
@@ -101,6 +105,7 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
     planner: createPgPlannerStore(pool, lock),
     digests: createPgDigestStore(pool),
     queue: createPgJobQueue(pool),
+    leases: createPgLeaseStore(pool),
     deliveries: createPgDeliveryQueries(pool),
     history: createPgHistoryReader(pool),
     forgetPerson: createPgForgetPerson(pool),

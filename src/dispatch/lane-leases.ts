@@ -1,0 +1,105 @@
+import type { Logger } from '../log.js';
+import type { LeaseStore } from '../store/lease-store.js';
+import type { SetTimer } from './dispatcher-types.js';
+
+/** A destination's lane as a lease name. */
+export const laneLease = (destination: string): string => `lane:${destination}`;
+
+export interface LaneLeasesOptions {
+  readonly leases: LeaseStore;
+  /** This process's id (random per start, with host and pid for people reading `bridge status`). */
+  readonly owner: string;
+  /** The destinations in force now (a reload changes them). */
+  readonly destinations: () => readonly string[];
+  readonly now: () => number;
+  readonly setTimer: SetTimer;
+  readonly log: Logger;
+  /** How long a lease lasts without a heartbeat: a dead process's lanes pass on after at most this (default 15 s). */
+  readonly ttlMs?: number;
+  /** Lanes this process has just taken (at start, or from a process that stopped renewing): recover their running jobs, then wake. */
+  readonly onTaken: (destinations: readonly string[]) => Promise<void>;
+}
+
+export interface LaneLeases {
+  /** Takes what it can, then renews every ttl/3. Resolves after the first round (and its onTaken). */
+  start(): Promise<void>;
+  /**
+   * Whether this process may claim the destination's jobs now: it holds the lane's lease, and the
+   * lease has at least a third of its length left, so a process whose heartbeat stalls stops
+   * claiming before another can take the lane over.
+   */
+  owns(destination: string): boolean;
+  /** The destinations this process may claim for now. */
+  owned(): string[];
+  /** Stops renewing and releases its leases, so the others take the lanes at once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Lane ownership across bridge processes sharing one store (README "Scaling out"). Every
+ * destination's jobs are claimed by the one process holding its lane's lease, so its pace (Slack's
+ * message a second per channel), its budget (HubSpot's calls per 10 s) and its batching hold for
+ * the whole group, as they do in one process. A heartbeat renews the leases every ttl/3; a lane
+ * whose holder stops renewing is taken by another process within ttl + ttl/3, which first puts the
+ * lane's running jobs back to pending (counted as an attempt, as a restart does).
+ */
+export function createLaneLeases(opts: LaneLeasesOptions): LaneLeases {
+  const ttlMs = opts.ttlMs ?? 15_000;
+  const everyMs = Math.max(1, Math.floor(ttlMs / 3));
+  /** Destination → when its lease was last granted (our clock). */
+  const grantedAt = new Map<string, number>();
+  let cancel: (() => void) | undefined;
+  let stopped = false;
+  let round: Promise<void> = Promise.resolve();
+
+  async function renew(): Promise<void> {
+    const destinations = opts.destinations();
+    const t = opts.now();
+    let grant;
+    try {
+      grant = await opts.leases.acquire(destinations.map(laneLease), opts.owner, ttlMs, t);
+    } catch (err) {
+      // Keep what we hold until it runs out (owns() checks the time); the next round tries again.
+      opts.log.warn({ err }, 'renewing lane leases failed');
+      return;
+    }
+    const held = new Set(grant.held);
+    for (const d of [...grantedAt.keys()]) if (!held.has(laneLease(d))) grantedAt.delete(d);
+    for (const d of destinations) if (held.has(laneLease(d))) grantedAt.set(d, t);
+    const taken = destinations.filter((d) => grant.taken.includes(laneLease(d)));
+    if (taken.length > 0) {
+      opts.log.info({ lanes: taken }, 'took lanes');
+      await opts.onTaken(taken);
+    }
+  }
+
+  function loop(): void {
+    if (stopped) return;
+    cancel = opts.setTimer(() => {
+      round = renew().finally(loop);
+    }, everyMs);
+  }
+
+  const owns = (destination: string): boolean => {
+    const at = grantedAt.get(destination);
+    return at !== undefined && opts.now() < at + ttlMs - everyMs;
+  };
+
+  return {
+    async start() {
+      round = renew();
+      await round;
+      loop();
+    },
+    owns,
+    owned: () => [...grantedAt.keys()].filter(owns),
+    async stop() {
+      stopped = true;
+      cancel?.();
+      await round.catch(() => undefined);
+      const names = [...grantedAt.keys()].map(laneLease);
+      grantedAt.clear();
+      await opts.leases.release(names, opts.owner).catch((err: unknown) => opts.log.warn({ err }, 'releasing lane leases failed'));
+    },
+  };
+}
