@@ -65,7 +65,7 @@ section.person-event h2 { font-size: 1rem; margin: .3rem 0 .5rem; }
 figure.chart { margin: 0; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
 figure.chart figcaption { font-size: .85rem; }
-.legend.matched { color: #0550ae; } .legend.suppressed { color: #9a6700; } .legend.sent { color: #116329; }
+.legend.matched { color: #0550ae; } .legend.suppressed { color: #9a6700; } .legend.sent { color: #116329; } .legend.failed { color: #a40e26; }
 table.headers th { text-transform: none; letter-spacing: 0; font-size: .85rem; width: 1%; white-space: nowrap; }
 table.headers td code { overflow-wrap: anywhere; }
 @media (max-width: 700px) { table.headers th, table.headers td { display: block; width: auto; white-space: normal; overflow-wrap: anywhere; } table.headers th { border-bottom: none; padding-bottom: 0; } }

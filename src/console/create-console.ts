@@ -22,6 +22,7 @@ import { replayPage } from './replay-page.js';
 import { sameSecret } from './same-secret.js';
 import { whyPage } from './why-page.js';
 import { ruleActivity } from './rule-activity.js';
+import { destinationActivity } from './destination-activity.js';
 import { rulesPage, type ConsoleStatus } from './rules-page.js';
 import { createSessions, randomToken, type Session } from './sessions.js';
 
@@ -210,7 +211,11 @@ export function createConsole(opts: ConsoleOptions): Router {
     const now = opts.now();
     const { names } = opts.rules();
     const events = opts.store.deliveries.listEvents({ since: now - 24 * 3_600_000, limit: 20_000 });
-    sendPage(res, 200, rulesPage({ ...csrfOf(res), status: opts.status(), names, activity: ruleActivity(events, names, now) }));
+    const status = opts.status();
+    sendPage(res, 200, rulesPage({
+      ...csrfOf(res), status, names, activity: ruleActivity(events, names, now),
+      queues: opts.store.deliveries.queueDepth(), destinationActivity: destinationActivity(events, status.destinations.map((d) => d.name), now),
+    }));
   });
 
   const outcomes = createReplayOutcomes();

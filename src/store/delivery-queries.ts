@@ -46,6 +46,12 @@ export interface EventFilter {
   readonly offset?: number;
 }
 
+/** One destination's queue: jobs waiting to be sent and being sent. */
+export interface QueueDepth {
+  readonly pending: number;
+  readonly running: number;
+}
+
 /** Job counts by status (queue depth, for metrics). */
 export type JobCounts = Readonly<Record<JobStatus, number>>;
 
@@ -76,4 +82,6 @@ export interface DeliveryQueries {
    */
   enqueueReplay(jobs: readonly NewJob[], now: number): RequeueResult;
   counts(): JobCounts;
+  /** Jobs waiting (pending) and in flight (running) per destination: the console's queue depth. */
+  queueDepth(): Readonly<Record<string, QueueDepth>>;
 }

@@ -69,6 +69,10 @@ export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
   const byStatus = db.prepare<[], { status: JobStatus; n: number }>(
     'SELECT status, COUNT(*) AS n FROM jobs GROUP BY status',
   );
+  // Pending jobs are read through the partial index jobs_pending; running ones are few.
+  const inQueue = db.prepare<[], { destination: string; status: 'pending' | 'running'; n: number }>(
+    "SELECT destination, status, COUNT(*) AS n FROM jobs WHERE status IN ('pending', 'running') GROUP BY destination, status",
+  );
 
   /** Next free replay id: `${planKey}#r${n}`, n = how many jobs the plan key has had. */
   function replayId(planKey: string): string {
@@ -159,6 +163,11 @@ export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
       const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
       for (const r of byStatus.all()) counts[r.status] = r.n;
       return counts;
+    },
+    queueDepth() {
+      const out: Record<string, { pending: number; running: number }> = {};
+      for (const r of inQueue.all()) (out[r.destination] ??= { pending: 0, running: 0 })[r.status] = r.n;
+      return out;
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventBy, startConsoleBridge, XSS_NAME, type ConsoleBridge } from './console-bridge.js';
 import { colorOf, isFocused, launchConsoleBrowser, screenshotBothWidths, type ConsoleBrowser } from './console-browser.js';
 
@@ -139,7 +139,9 @@ describe('console in a browser', () => {
     expect(await screenshotBothWidths(page, 'events-live')).toEqual({ desktop: 0, phone: 0 });
   });
 
-  it('shows the rules in force with each rule’s last 24 h as a chart, and the destinations', async () => {
+  it('shows the rules in force with each rule’s last 24 h as a chart, and the destinations with their queue and last 24 h', async () => {
+    // HubSpot upserts linger for a batch: the page is read once every job has settled.
+    await vi.waitFor(() => expect(t.bridge.store.deliveries.queueDepth()).toEqual({}), { timeout: 15_000, interval: 50 });
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Rules' }).click();
     await page.waitForURL(`${t.consoleUrl}/rules`);
     const charts = page.getByRole('table', { name: 'Rules' }).getByRole('img');
@@ -148,7 +150,17 @@ describe('console in a browser', () => {
       'join-discord, last 24 hours: 1 matched, 0 suppressed, 1 sent',
       'visit-hubspot-sync, last 24 hours: 3 matched, 0 suppressed, 3 sent',
     ]);
-    expect(await page.getByRole('table', { name: 'Destinations' }).locator('tbody tr').allInnerTexts()).toEqual(['vip-alerts (slack)\tlive\tclosed', 'community-joins (discord)\tlive\tclosed', 'crm (hubspot)\tlive\tclosed']);
+    const destinations = page.getByRole('table', { name: 'Destinations' });
+    expect(await destinations.locator('td[data-label="Destination"], td[data-label="Mode"], td[data-label="Breaker"], td[data-label="Queue"]').allInnerTexts()).toEqual([
+      'vip-alerts (slack)', 'live', 'closed', '0 waiting, 0 sending',
+      'community-joins (discord)', 'live', 'closed', '0 waiting, 0 sending',
+      'crm (hubspot)', 'live', 'closed', '0 waiting, 0 sending',
+    ]);
+    expect(await destinations.getByRole('img').evaluateAll((els) => els.map((el) => (el as unknown as { getAttribute(n: string): string }).getAttribute('aria-label')))).toEqual([
+      'vip-alerts, last 24 hours: 1 sent, 1 failed',
+      'community-joins, last 24 hours: 1 sent, 0 failed',
+      'crm, last 24 hours: 3 sent, 0 failed',
+    ]);
     expect(await screenshotBothWidths(page, 'rules')).toEqual({ desktop: 0, phone: 0 });
   });
 

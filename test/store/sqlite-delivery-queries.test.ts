@@ -155,4 +155,11 @@ describe('dead letters and replay', () => {
     store.queue.claimDue(t, 1);
     expect(store.deliveries.counts()).toEqual({ pending: 0, running: 1, done: 1, dead: 1, ambiguous: 1 });
   });
+
+  it('counts the queue (pending and running jobs) per destination', async () => {
+    await seed(store, 'e1', [{ destination: 'alerts' }, { destination: 'alerts' }, { destination: 'alerts' }, { destination: 'crm' }, { destination: 'crm' }]);
+    finish({ 'e1:r:3': 'done' });
+    store.queue.claimDue(t, 1, { destination: 'alerts' });
+    expect(store.deliveries.queueDepth()).toEqual({ alerts: { pending: 2, running: 1 }, crm: { pending: 1, running: 0 } });
+  });
 });
