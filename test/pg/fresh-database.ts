@@ -23,10 +23,10 @@ export function withDatabase(url: string, name: string): string {
 
 /**
  * CREATE DATABASE with a random name in the run's cluster: tests in different files (and
- * workers) never see each other's rows. Names are `t_` + hex, so they need no quoting.
+ * workers) never see each other's rows. Names are `t_` + hex, so they need no quoting. `admin` is
+ * the run's cluster unless given (a benchmark outside vitest).
  */
-export async function freshDatabase(prefix = 't'): Promise<FreshDatabase> {
-  const admin = pgAdminUrl();
+export async function freshDatabase(prefix = 't', admin = pgAdminUrl()): Promise<FreshDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await adminQuery(admin, `CREATE DATABASE ${name}`);
   return {
