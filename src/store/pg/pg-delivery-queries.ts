@@ -168,5 +168,13 @@ export function createPgDeliveryQueries(pool: pg.Pool): AsyncDeliveryQueries {
       for (const r of rows) counts[r.status] = r.n;
       return counts;
     },
+    async queueDepth() {
+      const { rows } = await pool.query<{ destination: string; status: 'pending' | 'running'; n: number }>(
+        "SELECT destination, status, COUNT(*) AS n FROM jobs WHERE status IN ('pending', 'running') GROUP BY destination, status",
+      );
+      const out: Record<string, { pending: number; running: number }> = {};
+      for (const r of rows) (out[r.destination] ??= { pending: 0, running: 0 })[r.status] = r.n;
+      return out;
+    },
   };
 }

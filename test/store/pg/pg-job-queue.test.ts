@@ -28,6 +28,7 @@ describe('PostgreSQL job queue', () => {
     expect(claims.flat().every((j) => j.status === 'running' && j.attempts === 1)).toBe(true);
     expect(await store.queue.claimDue(100, 10)).toEqual([]);
     expect(await store.deliveries.counts()).toEqual({ pending: 0, running: 40, done: 0, dead: 0, ambiguous: 0 });
+    expect(await store.deliveries.queueDepth()).toEqual({ crm: { pending: 0, running: 20 }, slack: { pending: 0, running: 20 } });
   });
 
   it('records outcomes only for the status it expects, and replays a finished job as a new one', async () => {
