@@ -16,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   replay: { load: async () => import('./deliveries-command.js').then((m) => ({ run: m.runReplay, usage: m.REPLAY_USAGE })), summary: 'run jobs again' },
   backtest: { load: async () => import('./backtest-command.js').then((m) => ({ run: (argv, io) => m.runBacktest(argv, io), usage: m.BACKTEST_USAGE })), summary: 'what a rules file would have sent over stored events, against what was sent' },
   forget: { load: async () => import('./forget-command.js').then((m) => ({ run: m.runForget, usage: m.FORGET_USAGE })), summary: "delete everything stored about one person (--email or --user-id)" },
+  migrate: { load: async () => import('./migrate-command.js').then((m) => ({ run: m.runMigrate, usage: m.MIGRATE_USAGE })), summary: 'copy the SQLite store into PostgreSQL (events, jobs, state, digests)' },
   decrypt: { load: async () => import('./decrypt-command.js').then((m) => ({ run: m.runDecryptCommand, usage: m.DECRYPT_USAGE })), summary: 'check a captured encrypted delivery against the configured layout' },
 };
 
