@@ -99,7 +99,7 @@ async function planOnce(rulesFile: string): Promise<{ perSecond: number; jobs: n
     const seconds = (performance.now() - start) / 1000;
     await planner.stop();
     if (planner.stats().events !== EVENTS || planner.stats().failed !== 0) throw new Error(`planned ${JSON.stringify(planner.stats())}`);
-    return { perSecond: EVENTS / seconds, jobs: store.deliveries.counts().pending };
+    return { perSecond: EVENTS / seconds, jobs: (await store.deliveries.counts()).pending };
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });

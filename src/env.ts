@@ -15,6 +15,8 @@ export const EnvSchema = z.object({
   HOST: z.string().min(1).optional(),
   RULES_FILE: z.string().min(1).default('./rules.yaml'),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** `postgres://…` selects the PostgreSQL store (issue 12); unset (or empty), the SQLite file in DATA_DIR. */
+  DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Per-request timeout for vendor calls. */
   ACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/store.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -11,7 +11,7 @@ const DAY_MS = 24 * HOUR_MS;
  * deletes expired state records.
  * Returns a function that stops it.
  */
-export function scheduleHistoryPruning(store: SqliteStore, retentionDays: number, now: () => number, log: Logger): () => void {
+export function scheduleHistoryPruning(store: Pick<Store, 'planner' | 'pruneHistory'>, retentionDays: number, now: () => number, log: Logger): () => void {
   let stopped = false;
   // Expired state (activity past its longest window, cooldowns that ended) goes whatever the retention.
   const pruneState = (): void => {
@@ -30,14 +30,14 @@ export function scheduleHistoryPruning(store: SqliteStore, retentionDays: number
     let total = 0;
     const step = (): void => {
       if (stopped) return;
-      try {
-        const n = store.pruneHistory(cutoff);
-        total += n;
-        if (n > 0) return void setImmediate(step);
-        if (total > 0) log.info({ events: total, before: new Date(cutoff).toISOString() }, 'history pruned');
-      } catch (err) {
-        log.warn({ err }, 'pruning history failed; trying again in an hour');
-      }
+      store.pruneHistory(cutoff).then(
+        (n) => {
+          total += n;
+          if (n > 0) return void setImmediate(step);
+          if (total > 0) log.info({ events: total, before: new Date(cutoff).toISOString() }, 'history pruned');
+        },
+        (err: unknown) => log.warn({ err }, 'pruning history failed; trying again in an hour'),
+      );
     };
     step();
   };

@@ -17,7 +17,8 @@ import { createApp } from '../receive/create-app.js';
 import { CONSOLE_PATH, createConsole } from '../console/create-console.js';
 import { hardenServer } from '../receive/harden-server.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import { activeRules, type ActiveRules } from './active-rules.js';
 import { buildDestinations, type StagedDestinations } from './build-destinations.js';
 import { checkOnline } from './check-online.js';
@@ -50,7 +51,7 @@ export interface RunningBridge {
   readonly url: string;
   readonly port: number;
   readonly server: Server;
-  readonly store: SqliteStore;
+  readonly store: Store;
   readonly planner: Planner;
   readonly dispatcher: Dispatcher;
   readonly holder: RulesHolder<RulesInForce>;
@@ -136,8 +137,14 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   const checkCredentials = (loaded: LoadedRules): void => {
     if (opts.checkCredentials !== false) credentialCheck = credentials.check(loaded);
   };
-  const store = openSqliteStore({ dir: settings.DATA_DIR, now, log, dedupeWindowMs: settings.DEDUPE_WINDOW_HOURS * 3_600_000 });
-  deadLetterOrphans(store.queue, [...destinations.map.keys()], now(), log);
+  let store: Store;
+  try {
+    store = await openStore(settings, { now, log });
+  } catch (err) {
+    lock.release();
+    return { ok: false, errors: [errorMessage(err)] };
+  }
+  await deadLetterOrphans(store.queue, [...destinations.map.keys()], now(), log);
   metrics.setQueueDepthSource(() => store.deliveries.counts());
   // One limiter for sends and CRM lookups: a lookup spends its HubSpot destination's budget.
   const policy = { leaseMs: settings.ACTION_TIMEOUT_MS + LEASE_GRACE_MS, ...opts.policy };
@@ -231,16 +238,16 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
           log,
           onReplayed: () => dispatcher.wake(),
           closing: consoleClosing.signal,
-          status: () => ({ rules: holder.status(), destinations: destinations.summary(), breakers: dispatcher.stats().breakers, queue: store.deliveries.counts() }),
+          status: async () => ({ rules: holder.status(), destinations: destinations.summary(), breakers: dispatcher.stats().breakers, queue: await store.deliveries.counts() }),
         }));
       }
       a.get('/metrics', (req, res) => void metrics.handler(req, res));
-      a.get('/status', (_req, res) => {
+      a.get('/status', async (_req, res) => {
         const dests = destinations.summary().map((d) => {
           const creds = credentials.get(d.name);
           return creds === undefined ? d : { ...d, credentials: creds };
         });
-        res.json({ rules: holder.status(), queue: store.deliveries.counts(), destinations: dests, planner: planner.stats(), dispatcher: dispatcher.stats() });
+        res.json({ rules: holder.status(), queue: await store.deliveries.counts(), destinations: dests, planner: planner.stats(), dispatcher: dispatcher.stats() });
       });
     },
   });
@@ -256,7 +263,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       });
     });
   } catch (err) {
-    store.close();
+    await store.close();
     lock.release();
     return { ok: false, errors: [`cannot listen on ${host.host}:${settings.PORT}: ${errorMessage(err)}`] };
   }
@@ -266,7 +273,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   planner.start();
   // After the planner: a window that closed while the bridge was down is sent once its events are planned.
   digests.start();
-  dispatcher.start();
+  await dispatcher.start();
   const stopPruning = scheduleHistoryPruning(store, settings.HISTORY_RETENTION_DAYS, now, log);
 
   let staged: StagedDestinations | undefined;
@@ -302,7 +309,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       metrics.setRulesVersion(loaded.version);
       staged?.apply();
       staged = undefined;
-      deadLetterOrphans(store.queue, [...destinations.map.keys()], now(), log);
+      deadLetterOrphans(store.queue, [...destinations.map.keys()], now(), log).catch((err: unknown) => log.error({ err }, 'dead-lettering the jobs of removed destinations failed; they wait until the next reload or start'));
       checkCredentials(loaded);
     },
     ...(opts.watch === false && { watch: false }),
@@ -310,7 +317,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
 
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.host.includes(':') ? `[${host.host}]` : host.host}:${port}`;
-  log.info({ url, rules: settings.RULES_FILE, version: first.rules.version, data: store.file, destinations: destinations.summary() }, 'bridge listening');
+  log.info({ url, rules: settings.RULES_FILE, version: first.rules.version, data: store.location, destinations: destinations.summary() }, 'bridge listening');
   // After listening: events are taken while the vendors answer (each call bounded by ACTION_TIMEOUT_MS).
   checkCredentials(first.rules);
 
@@ -333,7 +340,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       await digests.stop();
       crmReader.close();
       await destinations.close();
-      store.close();
+      await store.close();
       lock.release();
       log.info('bridge stopped');
     })();

@@ -66,7 +66,7 @@ export async function runBacktest(argv: readonly string[], io: CliIo, now = Date
     for (const e of loaded.errors) io.stderr(`${e}\n`);
     return 1;
   }
-  const store = openStoreForCli(io, values.data);
+  const store = await openStoreForCli(io, values.data);
   if (!store) return 1;
   let events;
   let inForce;
@@ -74,7 +74,7 @@ export async function runBacktest(argv: readonly string[], io: CliIo, now = Date
     events = await store.history.eventsBetween(since, until);
     inForce = await store.history.jobsBetween(since, until);
   } finally {
-    store.close();
+    await store.close();
   }
   const candidate = await planHistory(activeRules(loaded.rules), events, until);
   const rows = compareBacktest(inForce, candidate, examples);

@@ -53,13 +53,13 @@ export async function runDeliveries(argv: readonly string[], io: CliIo): Promise
       return 0;
     });
   }
-  const store = openStoreForCli(io, values.data);
+  const store = await openStoreForCli(io, values.data);
   if (!store) return 1;
   try {
-    printDeliveries(store.deliveries.listEvents({ ...(values.status !== undefined && { status: values.status as JobStatus }), limit }), json, io);
+    printDeliveries(await store.deliveries.listEvents({ ...(values.status !== undefined && { status: values.status as JobStatus }), limit }), json, io);
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -75,13 +75,13 @@ export async function runDead(argv: readonly string[], io: CliIo): Promise<numbe
       return 0;
     });
   }
-  const store = openStoreForCli(io, values.data);
+  const store = await openStoreForCli(io, values.data);
   if (!store) return 1;
   try {
-    printDead(store.deliveries.listDead({ limit }), json, io);
+    printDead(await store.deliveries.listDead({ limit }), json, io);
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -113,17 +113,17 @@ export async function runReplay(argv: readonly string[], io: CliIo): Promise<num
       return printRequeue(outcome, io);
     });
   }
-  const store = openStoreForCli(io, values.data);
+  const store = await openStoreForCli(io, values.data);
   if (!store) return 1;
   const now = Date.now();
   try {
-    const targets = replayTargets(store.deliveries, positionals, { dead: values.dead === true, rulesNow });
+    const targets = await replayTargets(store.deliveries, positionals, { dead: values.dead === true, rulesNow });
     printUnknown(targets.unknown, io);
     if (targets.jobs.length === 0 && targets.replanned.length === 0) {
       io.stdout('nothing to replay\n');
       return targets.unknown.length > 0 ? 1 : 0;
     }
-    if (!rulesNow) return printRequeue(replayAsWas(store.deliveries, targets, now), io);
+    if (!rulesNow) return printRequeue(await replayAsWas(store.deliveries, targets, now), io);
 
     const loaded = await loadRulesFile(values.rules ?? io.env.RULES_FILE ?? './rules.yaml', io.env);
     if (!loaded.ok) {
@@ -134,6 +134,6 @@ export async function runReplay(argv: readonly string[], io: CliIo): Promise<num
     printUnplannable(unplannable, io);
     return printRequeue(result, io);
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -18,7 +18,7 @@ export async function runForget(argv: readonly string[], io: CliIo): Promise<num
   const email = values.email?.trim();
   const userId = values['user-id']?.trim();
   if ((email === undefined || email === '') && (userId === undefined || userId === '')) throw new UsageError('give --email ADDR or --user-id ID');
-  const store = openStoreForCli(io, values.data);
+  const store = await openStoreForCli(io, values.data);
   if (!store) return 1;
   try {
     const r = await store.forgetPerson({ ...(email !== undefined && email !== '' && { email }), ...(userId !== undefined && userId !== '' && { userId }) });
@@ -30,6 +30,6 @@ export async function runForget(argv: readonly string[], io: CliIo): Promise<num
     }
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }

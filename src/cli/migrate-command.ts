@@ -52,7 +52,7 @@ export async function runMigrate(argv: readonly string[], io: CliIo): Promise<nu
   pool.on('error', () => undefined);
   try {
     // Brings an older SQLite file to the latest schema first, so both sides have the same columns.
-    openSqliteStore({ dir, now: Date.now, log: silentLogger() }).close();
+    await openSqliteStore({ dir, now: Date.now, log: silentLogger() }).close();
     const sqlite = new Database(file, { readonly: true });
     try {
       io.stderr(`copying ${file} into ${target}\n`);

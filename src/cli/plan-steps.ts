@@ -38,7 +38,7 @@ export async function planSteps(rules: ActiveRules, steps: readonly PlanStep[]):
       await planner.idle();
       const decision = await store.planner.decisionOf(event.id);
       if (decision === undefined) throw new Error(`event ${event.id} was not planned`);
-      out.push({ decision, jobs: store.deliveries.jobsForEvent(event.id) });
+      out.push({ decision, jobs: await store.deliveries.jobsForEvent(event.id) });
     }
     return out;
   });

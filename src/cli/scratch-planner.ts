@@ -35,7 +35,7 @@ export async function withScratchPlanner<T>(rules: ActiveRules, startAt: number,
     return await use({ store, planner, digests, setClock: (at) => void (clock = at) });
   } finally {
     await planner.stop();
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -101,12 +101,12 @@ async function testOne(file: string, opts: TestOneOptions, io: CliIo): Promise<n
 async function crmFor(event: BridgeEvent, opts: TestOneOptions, io: CliIo): Promise<TestCrm | undefined> {
   if ((opts.rules.crmLookups?.(event, opts.at) ?? []).length === 0) return { answers: new Map(), lookups: [] };
   if (opts.offline) {
-    const store = openStoreForCli(io, opts.data);
+    const store = await openStoreForCli(io, opts.data);
     if (!store) return undefined;
     try {
       return await testCrm(opts.rules, event, { store: store.planner, now: opts.at });
     } finally {
-      store.close();
+      await store.close();
     }
   }
   const env = readEnv(io.env);
@@ -137,10 +137,10 @@ async function crmFor(event: BridgeEvent, opts: TestOneOptions, io: CliIo): Prom
  * since the event was planned are said to be.
  */
 async function testStored(id: string, rules: ActiveRules, dataDir: string | undefined, json: boolean, io: CliIo): Promise<number> {
-  const store = openStoreForCli(io, dataDir);
+  const store = await openStoreForCli(io, dataDir);
   if (!store) return 1;
   try {
-    const stored = store.deliveries.getEvent(id);
+    const stored = await store.deliveries.getEvent(id);
     if (stored === undefined) {
       io.stderr(`bridge: no event "${id}" in the store\n`);
       return 1;
@@ -153,7 +153,7 @@ async function testStored(id: string, rules: ActiveRules, dataDir: string | unde
     io.stdout(json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : formatPlan(plan));
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

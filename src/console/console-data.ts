@@ -80,11 +80,12 @@ export function userOf(payload: Json): EventUser {
 }
 
 /** A page of events, newest first (the filter asks for one more than a page, to know whether there is a next). */
-export function listEvents(store: ConsoleStore, filter: EventFilter, page: number): EventList {
-  const rows = store.deliveries.listEvents(filter);
-  const events = rows.slice(0, PAGE_SIZE).map((e): EventListItem => {
-    const stored = store.deliveries.getEvent(e.id);
-    return {
+export async function listEvents(store: ConsoleStore, filter: EventFilter, page: number): Promise<EventList> {
+  const rows = await store.deliveries.listEvents(filter);
+  const events: EventListItem[] = [];
+  for (const e of rows.slice(0, PAGE_SIZE)) {
+    const stored = await store.deliveries.getEvent(e.id);
+    events.push({
       id: e.id,
       type: e.type,
       name: e.name,
@@ -93,8 +94,8 @@ export function listEvents(store: ConsoleStore, filter: EventFilter, page: numbe
       user: stored === undefined ? {} : userOf(JSON.parse(stored.payload) as Json),
       summary: e.decision?.summary ?? null,
       jobs: e.jobs.map((j) => ({ id: j.id, rule: j.rule, destination: j.destination, status: j.status, attempts: j.attempts })),
-    };
-  });
+    });
+  }
   return { events, page, more: rows.length > PAGE_SIZE };
 }
 
@@ -116,7 +117,7 @@ function recordedView(r: RuleDecision): RuleView {
  * `bridge test --event-id` does), and its jobs with attempts, errors and refs.
  */
 export async function eventDetail(store: ConsoleStore, rules: ConsoleRules, id: string): Promise<EventDetail | undefined> {
-  const stored = store.deliveries.getEvent(id);
+  const stored = await store.deliveries.getEvent(id);
   if (stored === undefined) return undefined;
   const payload = JSON.parse(stored.payload) as Json;
   const decision: EventDecision | undefined = await store.planner.decisionOf(id);
@@ -141,7 +142,7 @@ export async function eventDetail(store: ConsoleStore, rules: ConsoleRules, id: 
     decision: decision === undefined ? null : { rulesVersion: decision.rulesVersion, plannedAt: iso(decision.plannedAt), summary: decision.summary },
     explainedWith: { version: rules.rules.version, matchesPlanned: (decision?.rulesVersion ?? stored.rulesVersion) === rules.rules.version },
     rules: all,
-    jobs: store.deliveries.jobsForEvent(id),
+    jobs: await store.deliveries.jobsForEvent(id),
   };
 }
 
@@ -152,17 +153,19 @@ export interface DeadLetter {
 }
 
 /** Dead letters not yet replayed, newest first, with their event's user. */
-export function deadLetters(store: ConsoleStore, limit: number): DeadLetter[] {
+export async function deadLetters(store: ConsoleStore, limit: number): Promise<DeadLetter[]> {
   const users = new Map<string, EventUser>();
-  return store.deliveries.listDead({ limit }).map((job) => {
+  const out: DeadLetter[] = [];
+  for (const job of await store.deliveries.listDead({ limit })) {
     let user = users.get(job.eventId);
     if (user === undefined) {
-      const stored = store.deliveries.getEvent(job.eventId);
+      const stored = await store.deliveries.getEvent(job.eventId);
       user = stored === undefined ? {} : userOf(JSON.parse(stored.payload) as Json);
       users.set(job.eventId, user);
     }
-    return { job, user };
-  });
+    out.push({ job, user });
+  }
+  return out;
 }
 
 /** One event of a person as "Why didn't it fire?" shows it: every rule's decision and the event's jobs. */
@@ -179,7 +182,7 @@ export interface PersonEvent {
 
 /** Every event of one person (`user.email` in any case, or `user.id`), newest first, a page at a time, each with what every rule decided. */
 export async function personEvents(store: ConsoleStore, rules: ConsoleRules, user: string, page: number): Promise<{ readonly events: readonly PersonEvent[]; readonly page: number; readonly more: boolean }> {
-  const list = listEvents(store, { user, limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }, page);
+  const list = await listEvents(store, { user, limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE }, page);
   const events: PersonEvent[] = [];
   for (const e of list.events) {
     const d = await eventDetail(store, rules, e.id);

@@ -22,9 +22,9 @@ export interface ReplayOutcome extends RequeueResult {
 /** Runs a replay as `bridge replay` does (planner/replay-jobs.ts), against the bridge's own store and rules. */
 export async function consoleReplay(store: ConsoleStore, rules: () => ConsoleRules, req: ReplayRequest, now: number): Promise<ReplayOutcome> {
   const rulesNow = req.rulesNow === true;
-  const targets = replayTargets(store.deliveries, req.ids, { dead: req.dead === true, rulesNow });
+  const targets = await replayTargets(store.deliveries, req.ids, { dead: req.dead === true, rulesNow });
   if (targets.jobs.length === 0 && targets.replanned.length === 0) return { rulesNow, requeued: [], skipped: [], unknown: targets.unknown, unplannable: [] };
-  if (!rulesNow) return { rulesNow, ...replayAsWas(store.deliveries, targets, now), unknown: targets.unknown, unplannable: [] };
+  if (!rulesNow) return { rulesNow, ...(await replayAsWas(store.deliveries, targets, now)), unknown: targets.unknown, unplannable: [] };
   const { result, unplannable } = await replayWithRulesNow(store, rules().rules, targets, req.ids, now);
   return { rulesNow, ...result, unknown: targets.unknown, unplannable };
 }

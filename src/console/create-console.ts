@@ -40,7 +40,7 @@ export interface ConsoleOptions {
   /** How long a login lasts (default 12 h). */
   readonly sessionTtlMs?: number;
   /** The bridge's own state for the Rules page (rules status, destinations, breakers, queue); without it the page says so. */
-  readonly status?: () => ConsoleStatus;
+  readonly status?: () => ConsoleStatus | Promise<ConsoleStatus>;
   /** How often a live Events page's stream checks the store for new events (default 1000 ms). */
   readonly livePollMs?: number;
   /** Aborted when the bridge shuts down: live streams end, so they do not hold the shutdown up. */
@@ -162,11 +162,11 @@ export function createConsole(opts: ConsoleOptions): Router {
   const csrfOf = (res: Response): { csrf?: string } => (typeof res.locals.csrf === 'string' ? { csrf: res.locals.csrf } : {});
 
   router.get('/', (_req, res) => res.redirect(303, '/console/events'));
-  router.get('/events', (req, res) => {
+  router.get('/events', async (req, res) => {
     const parsed = parseFilter(req.query as Record<string, unknown>);
     const names = opts.rules().names;
     if (!parsed.ok) return sendPage(res, 400, eventsPage({ ...csrfOf(res), now: opts.now(), query: parsed.query, ruleNames: names, list: undefined, errors: parsed.errors }));
-    sendPage(res, 200, eventsPage({ ...csrfOf(res), now: opts.now(), query: parsed.query, ruleNames: names, list: listEvents(opts.store, parsed.filter, parsed.query.page) }));
+    sendPage(res, 200, eventsPage({ ...csrfOf(res), now: opts.now(), query: parsed.query, ruleNames: names, list: await listEvents(opts.store, parsed.filter, parsed.query.page) }));
   });
   // The live Events page's server-sent events: new matching events since `after` (ms), as rows.
   router.get('/events/stream', (req, res) => {
@@ -181,10 +181,10 @@ export function createConsole(opts: ConsoleOptions): Router {
     sendPage(res, 200, eventPage({ ...csrfOf(res), detail }));
   });
 
-  router.get('/api/events', (req, res) => {
+  router.get('/api/events', async (req, res) => {
     const parsed = parseFilter(req.query as Record<string, unknown>);
     if (!parsed.ok) throw new HttpError(400, 'bad_filter', parsed.errors.join('; '));
-    res.json(listEvents(opts.store, parsed.filter, parsed.query.page));
+    res.json(await listEvents(opts.store, parsed.filter, parsed.query.page));
   });
   router.get('/api/events/:id', async (req, res) => {
     const detail = await eventDetail(opts.store, opts.rules(), String(req.params.id));
@@ -206,15 +206,15 @@ export function createConsole(opts: ConsoleOptions): Router {
     res.json(await personEvents(opts.store, opts.rules(), user, pageOf(req.query.page)));
   });
 
-  router.get('/rules', (_req, res) => {
+  router.get('/rules', async (_req, res) => {
     if (opts.status === undefined) return sendPage(res, 404, messagePage({ ...csrfOf(res), title: 'Rules', message: 'This console has no view of the bridge’s state.' }));
     const now = opts.now();
     const { names } = opts.rules();
-    const events = opts.store.deliveries.listEvents({ since: now - 24 * 3_600_000, limit: 20_000 });
-    const status = opts.status();
+    const events = await opts.store.deliveries.listEvents({ since: now - 24 * 3_600_000, limit: 20_000 });
+    const status = await opts.status();
     sendPage(res, 200, rulesPage({
       ...csrfOf(res), status, names, activity: ruleActivity(events, names, now),
-      queues: opts.store.deliveries.queueDepth(), destinationActivity: destinationActivity(events, status.destinations.map((d) => d.name), now),
+      queues: await opts.store.deliveries.queueDepth(), destinationActivity: destinationActivity(events, status.destinations.map((d) => d.name), now),
     }));
   });
 
@@ -228,20 +228,20 @@ export function createConsole(opts: ConsoleOptions): Router {
   };
   const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
-  router.get('/dead', (_req, res) => sendPage(res, 200, deadLettersPage({ ...csrfOf(res), dead: deadLetters(opts.store, DEAD_LIMIT), limit: DEAD_LIMIT })));
+  router.get('/dead', async (_req, res) => sendPage(res, 200, deadLettersPage({ ...csrfOf(res), dead: await deadLetters(opts.store, DEAD_LIMIT), limit: DEAD_LIMIT })));
   // The dead-letters form: a row's Replay button sends `one`, Replay selected the checked `job`s.
   router.post('/dead/replay', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const one = strings(body.one);
     const ids = one.length > 0 ? one : strings(body.job);
-    if (ids.length === 0) return sendPage(res, 400, deadLettersPage({ ...csrfOf(res), dead: deadLetters(opts.store, DEAD_LIMIT), limit: DEAD_LIMIT, errors: ['Select at least one dead letter to replay.'] }));
+    if (ids.length === 0) return sendPage(res, 400, deadLettersPage({ ...csrfOf(res), dead: await deadLetters(opts.store, DEAD_LIMIT), limit: DEAD_LIMIT, errors: ['Select at least one dead letter to replay.'] }));
     const outcome = await replay({ ids, rulesNow: body.rules === 'now' });
     res.redirect(303, `/console/replays/${outcomes.add(outcome)}`);
   });
-  router.get('/replays/:id', (req, res) => {
+  router.get('/replays/:id', async (req, res) => {
     const outcome = outcomes.get(String(req.params.id));
     if (outcome === undefined) return sendPage(res, 404, messagePage({ ...csrfOf(res), title: 'No such replay', message: 'This replay is not known (the bridge keeps the last 100 until it restarts).' }));
-    const jobs = outcome.requeued.map((q) => opts.store.deliveries.getJob(q.to)).filter((j) => j !== undefined);
+    const jobs = (await Promise.all(outcome.requeued.map((q) => opts.store.deliveries.getJob(q.to)))).filter((j) => j !== undefined);
     sendPage(res, 200, replayPage({ ...csrfOf(res), outcome, jobs }));
   });
 
@@ -250,17 +250,17 @@ export function createConsole(opts: ConsoleOptions): Router {
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new HttpError(400, 'bad_limit', 'limit must be a whole number from 1 to 10000');
     return limit;
   };
-  router.get('/api/dead', (req, res) => {
-    res.json({ dead: opts.store.deliveries.listDead({ limit: limitOf(req.query.limit, 100) }) });
+  router.get('/api/dead', async (req, res) => {
+    res.json({ dead: await opts.store.deliveries.listDead({ limit: limitOf(req.query.limit, 100) }) });
   });
   // `bridge deliveries --url`: the events with their jobs exactly as the store lists them for the CLI.
-  router.get('/api/deliveries', (req, res) => {
+  router.get('/api/deliveries', async (req, res) => {
     const status = req.query.status;
     if (status !== undefined && !(typeof status === 'string' && (JOB_STATUSES as readonly string[]).includes(status))) throw new HttpError(400, 'bad_status', `status must be one of ${JOB_STATUSES.join(', ')}`);
-    res.json({ events: opts.store.deliveries.listEvents({ ...(status !== undefined && { status: status as JobStatus }), limit: limitOf(req.query.limit, 50) }) });
+    res.json({ events: await opts.store.deliveries.listEvents({ ...(status !== undefined && { status: status as JobStatus }), limit: limitOf(req.query.limit, 50) }) });
   });
-  router.get('/api/jobs/:id', (req, res) => {
-    const job = opts.store.deliveries.getJob(String(req.params.id));
+  router.get('/api/jobs/:id', async (req, res) => {
+    const job = await opts.store.deliveries.getJob(String(req.params.id));
     if (job === undefined) throw new HttpError(404, 'not_found', `no job "${String(req.params.id)}"`);
     res.json(job);
   });

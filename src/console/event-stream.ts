@@ -22,8 +22,8 @@ export function streamEvents(res: Response, opts: { readonly store: ConsoleStore
   // `after` is the newest event the page shows: the stream starts just past it.
   let cursor = opts.after + 1;
   let quiet = 0;
-  const check = (): void => {
-    const { events } = listEvents(opts.store, { ...opts.filter, since: cursor, limit: 51, offset: 0 }, 1);
+  const check = async (): Promise<void> => {
+    const { events } = await listEvents(opts.store, { ...opts.filter, since: cursor, limit: 51, offset: 0 }, 1);
     // Unplanned events wait for their decision; the oldest first, so the newest ends up on top.
     const fresh = events.filter((e) => e.summary !== null && !sent.has(e.id));
     quiet += opts.pollMs;
@@ -44,12 +44,15 @@ export function streamEvents(res: Response, opts: { readonly store: ConsoleStore
       for (const e of events) if (Date.parse(e.receivedAt) < cursor) sent.delete(e.id);
     }
   };
+  // One check at a time: a slow store skips a beat rather than stacking queries.
+  let checking = false;
   const timer = setInterval(() => {
-    try {
-      check();
-    } catch {
-      stop();
-    }
+    if (checking) return;
+    checking = true;
+    check().then(
+      () => void (checking = false),
+      () => stop(),
+    );
   }, opts.pollMs);
   const stop = (): void => {
     clearInterval(timer);

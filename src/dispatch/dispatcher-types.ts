@@ -49,8 +49,11 @@ export interface DispatcherOptions {
 }
 
 export interface Dispatcher {
-  /** Puts jobs left running by a crash back to pending, then starts the loop. */
-  start(): void;
+  /**
+   * Puts jobs left running by a crash back to pending, then starts the loop. Resolves once they
+   * are back (rejects if the store could not put them back); nothing is claimed before.
+   */
+  start(): Promise<void>;
   /** Something may be due now (the intake committed jobs): run the loop soon. */
   wake(): void;
   /**

@@ -27,6 +27,13 @@ const defaultSetTimer: SetTimer = (fn, ms) => {
  * circuit breaker. It owns every retry (senders only classify), and never lets a sender's
  * exception stop the loop.
  *
+ * The queue is async, so the loop runs one turn at a time (`turn`): start-up recovery, then each
+ * tick's sweep, claims and releases, in order, never two at once. So a lane never counts its free
+ * slots while another claim for it is on its way, and recovery never puts back a job a tick just
+ * claimed. A call keeps its lane slot (and its ids in `inFlight`) until its outcome and memos are
+ * stored, so the lane's next claim sees them: a job is never claimed twice, a thread reply finds
+ * its root, and a paced lane (concurrency 1) stays paced. `stop` waits for the turn and the calls.
+ *
  * @example
  * const dispatcher = createDispatcher({ queue: store.queue, destinations, now: Date.now, log });
  * dispatcher.start();
@@ -52,6 +59,9 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
 
   let state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   let wakePending = false;
+  /** The loop's turn in progress (start-up recovery or a tick), if any; `again`: tick once more after it. */
+  let turn: Promise<void> | undefined;
+  let again = false;
   let cancelTimer: (() => void) | undefined;
   const running = new Set<Promise<void>>();
   /** Ids of the jobs whose calls are in flight here: never recovered from under a live call. */
@@ -68,22 +78,22 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
    * `batchMaxWaitMs`. A fixed wait from the first job sent part-filled calls in the middle of a
    * burst, each costing one more call at its end. The claimed jobs go back without using an attempt.
    */
-  function shouldLinger(lane: Lane, jobs: readonly Job[], t: number): boolean {
+  async function shouldLinger(lane: Lane, jobs: readonly Job[], t: number): Promise<boolean> {
     if (lane.perCall <= 1 || jobs.length >= lane.perCall || policy.batchWaitMs <= 0) return false;
     const oldest = Math.min(...jobs.map((j) => j.nextAt));
     const newest = Math.max(...jobs.map((j) => j.nextAt));
     const maxWait = Math.max(policy.batchMaxWaitMs, policy.batchWaitMs);
     if (t - newest >= policy.batchWaitMs || t - oldest >= maxWait) return false;
     // Back as due as they were (`oldest`), so the wait is measured from the first job, not reset.
-    queue.release(jobs.map((j) => j.id), oldest, t);
     lane.holdUntil = Math.min(oldest + maxWait, newest + policy.batchWaitMs);
+    await queue.release(jobs.map((j) => j.id), oldest, t);
     return true;
   }
 
-  function fill(lane: Lane, t: number): void {
+  async function fill(lane: Lane, t: number): Promise<void> {
     if (lane.breaker.state(t) === 'open') {
       // Push its due jobs to the trial time without using attempts (they were never claimed).
-      queue.deferDestination(lane.name, lane.breaker.openUntil(), t);
+      await queue.deferDestination(lane.name, lane.breaker.openUntil(), t);
       return;
     }
     if (t < lane.holdUntil) return;
@@ -98,30 +108,29 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         }
         slots = Math.min(slots, 1);
       }
-      if (slots <= 0) return;
-      const jobs = queue.claimDue(t, slots * lane.perCall, { destination: lane.name });
+      if (slots <= 0 || state !== 'running') return;
+      const jobs = await queue.claimDue(t, slots * lane.perCall, { destination: lane.name });
       if (jobs.length === 0) return;
-      if (shouldLinger(lane, jobs, t)) return;
-      if (dispatchClaimed(lane, jobs, slots, t) === 0) return;
+      // Stopped while claiming: nothing new starts; they go back without using an attempt.
+      if (state !== 'running') return queue.release(jobs.map((j) => j.id), t, t);
+      if (await shouldLinger(lane, jobs, t)) return;
+      if ((await dispatchClaimed(lane, jobs, slots, t)) === 0) return;
     }
   }
 
-  /** Starts calls for claimed jobs; gives back (without an attempt) what cannot go now. */
-  function dispatchClaimed(lane: Lane, jobs: readonly Job[], slots: number, t: number): number {
+  /**
+   * Starts calls for claimed jobs; gives back (without an attempt) what cannot go now. The calls
+   * start before anything is awaited, so the slots counted for them are the slots they take.
+   */
+  async function dispatchClaimed(lane: Lane, jobs: readonly Job[], slots: number, t: number): Promise<number> {
     const kind = lane.dest.kind.kind;
     const runnable: Job[] = [];
-    for (const job of jobs) {
-      if (job.kind === kind) runnable.push(job);
-      else {
-        const update = { id: job.id, to: 'dead', reason: `destination "${lane.name}" is kind "${kind}" now, the job was planned for "${job.kind}"` } as const;
-        queue.deadLetter(job.id, update.reason, t);
-        logOutcome(log, lane.name, job, 'fail', update);
-        report(lane, [job], [{ status: 'fail', reason: update.reason }], [update], t);
-      }
-    }
+    const wrongKind: Job[] = [];
+    for (const job of jobs) (job.kind === kind ? runnable : wrongKind).push(job);
     let launched = 0;
     let blockedUntil = Number.POSITIVE_INFINITY;
     const notNow: string[] = [];
+    const later: { ids: string[]; at: number }[] = [];
     for (const call of groupCalls(runnable, lane.batchKeyOf, lane.perCall)) {
       const ids = call.jobs.map((j) => j.id);
       const [first] = call.jobs;
@@ -133,15 +142,22 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       const rate = lane.rateLimitOf(first);
       const wait = rate === undefined ? 0 : limiter.take(rate.key, rate.limit, t);
       if (wait > 0) {
-        queue.release(ids, t + wait, t);
+        later.push({ ids, at: t + wait });
         blockedUntil = Math.min(blockedUntil, t + wait);
         continue;
       }
       launch(lane, call, rate, t);
       launched += 1;
     }
-    queue.release(notNow, t, t);
     if (launched === 0 && blockedUntil !== Number.POSITIVE_INFINITY) lane.holdUntil = blockedUntil;
+    for (const { ids, at } of later) await queue.release(ids, at, t);
+    await queue.release(notNow, t, t);
+    for (const job of wrongKind) {
+      const update = { id: job.id, to: 'dead', reason: `destination "${lane.name}" is kind "${kind}" now, the job was planned for "${job.kind}"` } as const;
+      await queue.deadLetter(job.id, update.reason, t);
+      logOutcome(log, lane.name, job, 'fail', update);
+      report(lane, [job], [{ status: 'fail', reason: update.reason }], [update], t);
+    }
     return launched;
   }
 
@@ -151,12 +167,16 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     const trial = lane.breaker.started(t);
     const controller = new AbortController();
     controllers.add(controller);
-    const memos = readMemos(lane, call, t);
     log.debug({ destination: lane.name, eventIds: call.jobs.map((j) => j.eventId), jobs: call.jobs.map((j) => j.id), batch: call.batch }, 'sending');
-    const p: Promise<void> = runCall(lane.dest.sender, call, controller.signal, (i) => memos[i])
-      .then((outcomes) => finish(lane, call, outcomes, trial, rate))
-      .catch((err: unknown) =>
-        log.error({ err, destination: lane.name, eventIds: call.jobs.map((j) => j.eventId), jobs: call.jobs.map((j) => j.id) }, 'recording an outcome failed; the jobs run again once their lease expires'),
+    // The slot and the ids are held until `finish` has stored the outcome (see the `finally`).
+    const about = () => ({ destination: lane.name, eventIds: call.jobs.map((j) => j.eventId), jobs: call.jobs.map((j) => j.id) });
+    const p: Promise<void> = readMemos(lane, call, t)
+      .then(
+        (memos) => runCall(lane.dest.sender, call, controller.signal, (i) => memos[i])
+          .then((outcomes) => finish(lane, call, outcomes, trial, rate))
+          .catch((err: unknown) => log.error({ err, ...about() }, 'recording an outcome failed; the jobs run again once their lease expires')),
+        // Not sent: without its memos a job could create twice what an earlier attempt created.
+        (err: unknown) => log.error({ err, ...about() }, 'reading memos failed; the jobs run again once their lease expires'),
       )
       .finally(() => {
         if (rate !== undefined) limiter.answered(rate.key, rate.limit, now());
@@ -174,11 +194,11 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
    * Each job's memos (`ActionKind.memoKeys`), read just before its call: a message sent after
    * another's answer sees what that one recorded. Keys are scoped `<destination>\0<key>` in the store.
    */
-  function readMemos(lane: Lane, call: Call, t: number): (Record<string, string> | undefined)[] {
+  async function readMemos(lane: Lane, call: Call, t: number): Promise<(Record<string, string> | undefined)[]> {
     const keysPerJob = call.jobs.map((job) => lane.memoKeysOf(job));
     const all = [...new Set(keysPerJob.flat())];
     if (all.length === 0) return call.jobs.map(() => undefined);
-    const found = queue.readMemos(all.map((k) => memoKey(lane.name, k)), t);
+    const found = await queue.readMemos(all.map((k) => memoKey(lane.name, k)), t);
     return keysPerJob.map((keys) => {
       const out: Record<string, string> = {};
       for (const k of keys) {
@@ -189,7 +209,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     });
   }
 
-  function finish(lane: Lane, call: Call, outcomes: readonly Outcome[], trial: boolean, rate: KeyedLimit | undefined): void {
+  async function finish(lane: Lane, call: Call, outcomes: readonly Outcome[], trial: boolean, rate: KeyedLimit | undefined): Promise<void> {
     // After stop() the store may be closed; the jobs stay running and are recovered on start.
     if (state === 'stopped') return;
     const t = now();
@@ -217,11 +237,11 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     // busy or full disk) and the job runs again at its lease's end, it still sees what this
     // attempt created (a note, a thread root) and does not create it twice.
     try {
-      queue.remember(memos);
+      await queue.remember(memos);
     } catch (err) {
       log.error({ err, destination, jobs: call.jobs.map((j) => j.id) }, 'recording memos failed; a later attempt of these jobs may repeat what this one created');
     }
-    queue.settle(updates, t);
+    await queue.settle(updates, t);
     call.jobs.forEach((job, i) => {
       const u = updates[i];
       if (u !== undefined) logOutcome(log, destination, job, outcomes[i]?.status ?? 'retry', u);
@@ -257,9 +277,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
    * Sets one timer for the next moment something can be claimed (completions wake the loop
    * themselves), and at most `pollMs` away (other processes' writes, clock jumps).
    */
-  function arm(t: number): void {
-    cancelTimer?.();
-    cancelTimer = undefined;
+  async function arm(t: number): Promise<void> {
     const eligible: string[] = [];
     let at = Number.POSITIVE_INFINITY;
     for (const lane of lanes) {
@@ -267,55 +285,88 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       else if (t < lane.holdUntil) at = Math.min(at, lane.holdUntil);
       else if (lane.slots(t) > 0) eligible.push(lane.name);
     }
-    const due = eligible.length === 0 ? undefined : queue.nextDueAt({ destinations: eligible });
+    const due = eligible.length === 0 ? undefined : await queue.nextDueAt({ destinations: eligible });
     at = Math.min(at, due ?? Number.POSITIVE_INFINITY);
-    schedule(Math.min(policy.pollMs, Math.max(1, at - t)));
+    if (state === 'running') schedule(Math.min(policy.pollMs, Math.max(1, at - t)));
   }
 
   /** Puts lost jobs (running past their lease, not in flight here) back to pending, as a restart would. */
-  function sweep(t: number): void {
+  async function sweep(t: number): Promise<void> {
     if (t < nextSweepAt) return;
     nextSweepAt = t + sweepEveryMs;
-    const recovered = queue.recoverExpired(t - policy.leaseMs, t, { except: [...inFlight] });
+    const recovered = await queue.recoverExpired(t - policy.leaseMs, t, { except: [...inFlight] });
     if (recovered > 0) log.warn({ recovered, leaseMs: policy.leaseMs }, 'jobs running past their lease will run again (their outcome was not recorded)');
+  }
+
+  async function runTick(): Promise<void> {
+    const t = now();
+    try {
+      await sweep(t);
+      lanes = syncLanes();
+      for (const lane of lanes) {
+        if (state !== 'running') return;
+        await fill(lane, t);
+      }
+      await arm(t);
+    } catch (err) {
+      log.error({ err }, 'dispatch loop failed; trying again in 1 s');
+      if (state === 'running') schedule(1000);
+    }
+  }
+
+  /** Runs `first`, then one more tick for every tick asked for meanwhile, as one turn of the loop. */
+  function startTurn(first: () => Promise<void>): void {
+    // Begins on the next microtask, so `turn` is set before any of it runs.
+    const current: Promise<void> = Promise.resolve()
+      .then(async () => {
+        await first();
+        while (again && state === 'running') {
+          again = false;
+          await runTick();
+        }
+      })
+      .catch((err: unknown) => log.error({ err }, 'dispatch loop failed'))
+      .finally(() => {
+        if (turn === current) turn = undefined;
+        checkIdle();
+      });
+    turn = current;
   }
 
   function tick(): void {
     if (state !== 'running') return;
-    const t = now();
-    try {
-      sweep(t);
-      lanes = syncLanes();
-      for (const lane of lanes) fill(lane, t);
-      arm(t);
-    } catch (err) {
-      log.error({ err }, 'dispatch loop failed; trying again in 1 s');
-      schedule(1000);
+    if (turn !== undefined) {
+      again = true;
+      return;
     }
-    checkIdle();
+    again = false;
+    startTurn(runTick);
   }
 
-  function isIdle(): boolean {
-    if (running.size > 0 || wakePending) return false;
+  /** Nothing in flight, no turn running or asked for: resolves false at once without asking the store. */
+  const busy = (): boolean => running.size > 0 || wakePending || turn !== undefined;
+
+  async function isIdle(): Promise<boolean> {
+    if (busy()) return false;
     const t = now();
     const ready = lanes.filter((l) => l.breaker.state(t) !== 'open' && t >= l.holdUntil).map((l) => l.name);
-    const due = ready.length === 0 ? undefined : queue.nextDueAt({ destinations: ready });
-    return due === undefined || due > t;
+    const due = ready.length === 0 ? undefined : await queue.nextDueAt({ destinations: ready });
+    // Something may have started while the store answered: then it is that work's turn to check.
+    return !busy() && (due === undefined || due > t);
   }
 
   function checkIdle(): void {
     if (idleWaiters.length === 0) return;
-    let done: boolean;
-    try {
-      done = state === 'stopped' || isIdle();
-    } catch (err) {
-      log.error({ err }, 'idle check failed');
-      return;
-    }
-    if (!done) return;
-    const waiters = idleWaiters;
-    idleWaiters = [];
-    for (const w of waiters) w();
+    const done = state === 'stopped' ? Promise.resolve(true) : isIdle();
+    done.then(
+      (idle) => {
+        if (!idle) return;
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const w of waiters) w();
+      },
+      (err: unknown) => log.error({ err }, 'idle check failed'),
+    );
   }
 
   function wake(): void {
@@ -331,9 +382,16 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     start() {
       if (state !== 'new') throw new Error(`dispatcher cannot start: it is ${state}`);
       state = 'running';
-      const recovered = queue.recoverInFlight(now());
-      if (recovered > 0) log.info({ recovered }, 'jobs in flight at the last stop will run again');
-      wake();
+      // The first turn: no tick claims anything before the jobs left running are back in pending.
+      let recovery: Promise<void> | undefined;
+      const recover = async (): Promise<void> => {
+        const recovered = await queue.recoverInFlight(now());
+        if (recovered > 0) log.info({ recovered }, 'jobs in flight at the last stop will run again');
+      };
+      again = true;
+      startTurn(() => (recovery = recover()));
+      // Settles with the recovery (a store that cannot recover fails the start), not with the turn.
+      return (turn ?? Promise.resolve()).then(() => recovery);
     },
     wake,
     async stop(stopOpts = {}) {
@@ -341,12 +399,17 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       state = 'stopping';
       cancelTimer?.();
       cancelTimer = undefined;
-      if (running.size > 0) {
+      if (running.size > 0 || turn !== undefined) {
         let cancelWait: (() => void) | undefined;
         const timedOut = new Promise<void>((resolve) => {
           cancelWait = setTimer(resolve, stopOpts.timeoutMs ?? 10_000);
         });
-        await Promise.race([Promise.allSettled([...running]), timedOut]);
+        // The turn first: it may still start calls for jobs it claimed before the stop.
+        const drained = (async () => {
+          await turn;
+          await Promise.allSettled([...running]);
+        })();
+        await Promise.race([drained, timedOut]);
         cancelWait?.();
       }
       const abandoned = running.size;

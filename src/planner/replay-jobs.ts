@@ -22,23 +22,23 @@ export interface ReplayTargets {
  * rule missed, or a cooldown suppressed it) is planned again: that is how an operator sends what
  * the rules held back.
  */
-export function replayTargets(q: DeliveryQueries, ids: readonly string[], opts: { readonly dead?: boolean; readonly rulesNow?: boolean } = {}): ReplayTargets {
+export async function replayTargets(q: DeliveryQueries, ids: readonly string[], opts: { readonly dead?: boolean; readonly rulesNow?: boolean } = {}): Promise<ReplayTargets> {
   const jobs: Job[] = [];
   const replanned: string[] = [];
   const unknown: string[] = [];
   for (const id of ids) {
-    const job = q.getJob(id);
-    const found = job ? [job] : q.jobsForEvent(id);
-    if (found.length === 0 && opts.rulesNow === true && q.getEvent(id) !== undefined) replanned.push(id);
+    const job = await q.getJob(id);
+    const found = job ? [job] : await q.jobsForEvent(id);
+    if (found.length === 0 && opts.rulesNow === true && (await q.getEvent(id)) !== undefined) replanned.push(id);
     else if (found.length === 0) unknown.push(id);
     jobs.push(...found);
   }
-  if (opts.dead === true) jobs.push(...q.listDead({ limit: 10_000 }));
+  if (opts.dead === true) jobs.push(...(await q.listDead({ limit: 10_000 })));
   return { jobs, replanned, unknown };
 }
 
 /** Rules as they were: each job runs again with the request it was planned with. */
-export function replayAsWas(q: DeliveryQueries, targets: ReplayTargets, now: number): RequeueResult {
+export function replayAsWas(q: DeliveryQueries, targets: ReplayTargets, now: number): Promise<RequeueResult> {
   return q.requeue(targets.jobs.map((j) => j.id), now);
 }
 
@@ -60,7 +60,7 @@ export async function replayWithRulesNow(
   const jobs: NewJob[] = [];
   const unplannable: string[] = [];
   for (const eventId of new Set([...targets.jobs.map((j) => j.eventId), ...targets.replanned])) {
-    const stored = q.getEvent(eventId);
+    const stored = await q.getEvent(eventId);
     const parsed = stored ? parseEvent(JSON.parse(stored.payload) as unknown, eventId) : undefined;
     if (!parsed?.ok) {
       unplannable.push(eventId);
@@ -69,5 +69,5 @@ export async function replayWithRulesNow(
     const state = new Map((await store.planner.readState(rules.stateKeys(parsed.event, now))).map((r) => [stateId(r.scope, r.key), r]));
     jobs.push(...jobsOf(parsed.event, rules.plan(parsed.event, { now, state, replay: true }).plan).filter((j) => wanted.has(j.id) || eventIds.includes(eventId)));
   }
-  return { result: q.enqueueReplay(jobs, now), unplannable };
+  return { result: await q.enqueueReplay(jobs, now), unplannable };
 }

@@ -56,7 +56,8 @@ export interface QueueDepth {
 export type JobCounts = Readonly<Record<JobStatus, number>>;
 
 /**
- * What operators ask of the store: recent deliveries, dead letters, and replays.
+ * What operators ask of the store: recent deliveries, dead letters, and replays. Async on every
+ * engine, as every store contract is.
  *
  * A replay inserts a NEW job `${planKey}#r${n}` (with `replayOf` = the job it replays) rather than
  * resetting the old row, so the original attempt's error and ref stay on record, and the intake's
@@ -65,23 +66,23 @@ export type JobCounts = Readonly<Record<JobStatus, number>>;
  */
 export interface DeliveryQueries {
   /** Newest events first, narrowed by the filter (`bridge deliveries --status`, the console's event list). */
-  listEvents(opts?: EventFilter): EventSummary[];
+  listEvents(opts?: EventFilter): Promise<EventSummary[]>;
   /** Dead jobs not yet replayed, newest first. */
-  listDead(opts?: { readonly limit?: number }): Job[];
-  getJob(id: string): Job | undefined;
-  getEvent(id: string): StoredEvent | undefined;
-  jobsForEvent(eventId: string): Job[];
+  listDead(opts?: { readonly limit?: number }): Promise<Job[]>;
+  getJob(id: string): Promise<Job | undefined>;
+  getEvent(id: string): Promise<StoredEvent | undefined>;
+  jobsForEvent(eventId: string): Promise<Job[]>;
   /**
    * Replays jobs with the request they were planned with ("rules as they were"): each finished
    * (done, dead or ambiguous) and not yet replayed job gets a new pending job due at `now`.
    */
-  requeue(jobIds: readonly string[], now: number): RequeueResult;
+  requeue(jobIds: readonly string[], now: number): Promise<RequeueResult>;
   /**
    * Enqueues jobs re-planned from a stored event ("rules as they are now"). A job whose plan key
    * exists already becomes its next replay; a new plan key is inserted under its own id.
    */
-  enqueueReplay(jobs: readonly NewJob[], now: number): RequeueResult;
-  counts(): JobCounts;
+  enqueueReplay(jobs: readonly NewJob[], now: number): Promise<RequeueResult>;
+  counts(): Promise<JobCounts>;
   /** Jobs waiting (pending) and in flight (running) per destination: the console's queue depth. */
-  queueDepth(): Readonly<Record<string, QueueDepth>>;
+  queueDepth(): Promise<Readonly<Record<string, QueueDepth>>>;
 }

@@ -54,7 +54,8 @@ export interface MemoWrite {
 
 /**
  * The dispatcher's view of the durable job queue. Delivery is at-least-once: a claimed job that is
- * never settled (the process died) runs again after `recoverInFlight`.
+ * never settled (the process died) runs again after `recoverInFlight`. Async on every engine, as
+ * every store contract is (SQLite answers at once; an engine over the network cannot).
  *
  * Shaped so a BullMQ engine can implement it later (not built here):
  * - one BullMQ queue per destination (`destination` ≈ queue name), so BullMQ's per-queue limiter
@@ -69,30 +70,30 @@ export interface MemoWrite {
  */
 export interface JobQueue {
   /** Atomically marks up to `limit` due pending jobs running (oldest due first) and counts an attempt on each. */
-  claimDue(now: number, limit: number, opts?: { readonly destination?: string }): Job[];
+  claimDue(now: number, limit: number, opts?: { readonly destination?: string }): Promise<Job[]>;
   /** Records the end of a running job: ok → done (with ref), fail → dead, ambiguous → ambiguous. */
-  complete(id: string, result: JobResult, now: number): void;
+  complete(id: string, result: JobResult, now: number): Promise<void>;
   /** Puts a running job back to pending, due at `at`, keeping `reason` as its last error. */
-  retryLater(id: string, at: number, reason: string, now: number): void;
+  retryLater(id: string, at: number, reason: string, now: number): Promise<void>;
   /** Moves a running or pending job to dead with `reason` as its last error. */
-  deadLetter(id: string, reason: string, now: number): void;
+  deadLetter(id: string, reason: string, now: number): Promise<void>;
   /** Applies several updates to running jobs in one commit (a batch call's outcomes). */
-  settle(updates: readonly JobUpdate[], now: number): void;
+  settle(updates: readonly JobUpdate[], now: number): Promise<void>;
   /** Records memos (upserting by key) in one commit. */
-  remember(memos: readonly MemoWrite[]): void;
+  remember(memos: readonly MemoWrite[]): Promise<void>;
   /** The memos recorded under `keys` that have not expired by `now`. */
-  readMemos(keys: readonly string[], now: number): Map<string, string>;
+  readMemos(keys: readonly string[], now: number): Promise<Map<string, string>>;
   /** Puts claimed jobs back to pending, due at `at`, giving back the attempt the claim counted. */
-  release(ids: readonly string[], at: number, now: number): void;
+  release(ids: readonly string[], at: number, now: number): Promise<void>;
   /** Pushes every pending job of `destination` due before `until` to `until` (no attempt used). */
-  deferDestination(destination: string, until: number, now: number): number;
+  deferDestination(destination: string, until: number, now: number): Promise<number>;
   /**
    * Dead-letters every pending job whose destination is not among `destinations` (it left the
    * rules), each with `reason(destination)`. Returns how many per destination.
    */
-  deadLetterOrphans(destinations: readonly string[], reason: (destination: string) => string, now: number): { destination: string; jobs: number }[];
+  deadLetterOrphans(destinations: readonly string[], reason: (destination: string) => string, now: number): Promise<{ destination: string; jobs: number }[]>;
   /** On start-up: running → pending, due now. Single process, so nothing else is running them. */
-  recoverInFlight(now: number): number;
+  recoverInFlight(now: number): Promise<number>;
   /**
    * While running: running jobs claimed at or before `claimedBefore` (except the ids given) go back
    * to pending, due now, exactly as `recoverInFlight` does at start-up (the claim counted their
@@ -100,7 +101,7 @@ export interface JobQueue {
    * timeout, so a job still running past it was lost (its outcome could not be recorded, or the
    * process running it died). `except` is what this process still has in flight.
    */
-  recoverExpired(claimedBefore: number, now: number, opts?: { readonly except?: readonly string[] }): number;
+  recoverExpired(claimedBefore: number, now: number, opts?: { readonly except?: readonly string[] }): Promise<number>;
   /** Earliest `nextAt` of a pending job (of the given destinations, if any), or undefined. */
-  nextDueAt(opts?: { readonly destinations?: readonly string[] }): number | undefined;
+  nextDueAt(opts?: { readonly destinations?: readonly string[] }): Promise<number | undefined>;
 }

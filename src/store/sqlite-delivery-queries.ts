@@ -5,7 +5,7 @@ import type { DeliveryQueries, EventFilter, EventSummary, JobCounts, RequeueResu
 import { toDecision } from './sqlite-planner-store.js';
 import { JOB_BY_ID, jobKey, toJob, toStoredEvent, type EventRow, type JobRow } from './sqlite-rows.js';
 
-/** Operator queries and replays on SQLite (see DeliveryQueries for the replay model). */
+/** Operator queries and replays on SQLite (see DeliveryQueries for the replay model); synchronous inside, so each answer is a settled promise. */
 export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
   type Row = EventRow & { d_rules_version: string | null; planned_at: number | null; summary: string | null; rules: string | null };
   const WITH_DECISION = `SELECT e.*, d.rules_version AS d_rules_version, d.planned_at, d.summary, d.rules
@@ -130,7 +130,7 @@ export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
   });
 
   return {
-    listEvents(opts = {}): EventSummary[] {
+    async listEvents(opts = {}): Promise<EventSummary[]> {
       const params: Record<string, string | number> = { limit: opts.limit ?? 50, offset: opts.offset ?? 0 };
       for (const k of Object.keys(CLAUSES) as (keyof typeof CLAUSES)[]) if (opts[k] !== undefined) params[k] = opts[k];
       const events = listStatement(opts).all(params);
@@ -145,26 +145,26 @@ export function createSqliteDeliveryQueries(db: Database): DeliveryQueries {
         jobs: jobs.filter((j) => j.eventId === e.id),
       }));
     },
-    listDead: (opts = {}) => dead.all(opts.limit ?? 100).map(toJob),
-    getJob(id) {
+    listDead: async (opts = {}) => dead.all(opts.limit ?? 100).map(toJob),
+    async getJob(id) {
       const row = oneJob.get(jobKey(id));
       return row === undefined ? undefined : toJob(row);
     },
-    getEvent(id) {
+    async getEvent(id) {
       const row = oneEvent.get(id);
       return row === undefined ? undefined : toStoredEvent(row);
     },
-    jobsForEvent: (eventId) => jobsOfEvent.all(eventId).map(toJob),
+    jobsForEvent: async (eventId) => jobsOfEvent.all(eventId).map(toJob),
     // IMMEDIATE: these read, then write; taking the write lock first makes a replay from another
     // process wait (busy_timeout) for the bridge's commits instead of failing with SQLITE_BUSY.
-    requeue: (ids, now) => requeue.immediate(ids, now),
-    enqueueReplay: (jobs, now) => enqueueReplay.immediate(jobs, now),
-    counts(): JobCounts {
+    requeue: async (ids, now) => requeue.immediate(ids, now),
+    enqueueReplay: async (jobs, now) => enqueueReplay.immediate(jobs, now),
+    async counts(): Promise<JobCounts> {
       const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
       for (const r of byStatus.all()) counts[r.status] = r.n;
       return counts;
     },
-    queueDepth() {
+    async queueDepth() {
       const out: Record<string, { pending: number; running: number }> = {};
       for (const r of inQueue.all()) (out[r.destination] ??= { pending: 0, running: 0 })[r.status] = r.n;
       return out;

@@ -112,8 +112,10 @@ export function createSqliteJobQueue(db: Database): JobQueue {
     return { id, to: result.status === 'fail' ? 'dead' : 'ambiguous', reason: result.reason };
   }
 
+  // better-sqlite3 is synchronous: each method does its work at once and returns a settled
+  // promise (`async` turns a throw into a rejection, as an engine over the network would fail).
   return {
-    claimDue(now, limit, opts = {}): Job[] {
+    async claimDue(now, limit, opts = {}): Promise<Job[]> {
       if (limit <= 0) return [];
       const rows =
         opts.destination === undefined
@@ -123,12 +125,12 @@ export function createSqliteJobQueue(db: Database): JobQueue {
       rows.sort((a, b) => a.next_at - b.next_at || a.seq - b.seq);
       return rows.map(toJob);
     },
-    complete: (id, result, now) => apply(toUpdate(id, result), now),
-    retryLater: (id, at, reason, now) => apply({ id, to: 'retry', at, reason }, now),
-    deadLetter: (id, reason, now) => void toDead.run({ ...byId(id, now), reason }),
-    settle: (updates, now) => (updates.length === 0 ? undefined : settleAll(updates, now)),
-    remember: (memos) => (memos.length === 0 ? undefined : rememberAll(memos)),
-    readMemos(keys, now) {
+    complete: async (id, result, now) => apply(toUpdate(id, result), now),
+    retryLater: async (id, at, reason, now) => apply({ id, to: 'retry', at, reason }, now),
+    deadLetter: async (id, reason, now) => void toDead.run({ ...byId(id, now), reason }),
+    settle: async (updates, now) => (updates.length === 0 ? undefined : settleAll(updates, now)),
+    remember: async (memos) => (memos.length === 0 ? undefined : rememberAll(memos)),
+    async readMemos(keys, now) {
       const out = new Map<string, string>();
       if (keys.length === 0) return out;
       for (const row of getMemos.all(JSON.stringify(keys), now)) {
@@ -137,12 +139,12 @@ export function createSqliteJobQueue(db: Database): JobQueue {
       }
       return out;
     },
-    release: (ids, at, now) => (ids.length === 0 ? undefined : releaseAll(ids, at, now)),
-    deferDestination: (destination, until, now) => defer.run({ destination, until, now }).changes,
-    deadLetterOrphans: (destinations, reason, now) => deadLetterOrphans(destinations, reason, now),
-    recoverInFlight: (now) => recover.run(now, now).changes,
-    recoverExpired: (claimedBefore, now, opts = {}) => recoverOld.run({ before: claimedBefore, now, except: JSON.stringify(opts.except ?? []) }).changes,
-    nextDueAt(opts = {}) {
+    release: async (ids, at, now) => (ids.length === 0 ? undefined : releaseAll(ids, at, now)),
+    deferDestination: async (destination, until, now) => defer.run({ destination, until, now }).changes,
+    deadLetterOrphans: async (destinations, reason, now) => deadLetterOrphans(destinations, reason, now),
+    recoverInFlight: async (now) => recover.run(now, now).changes,
+    recoverExpired: async (claimedBefore, now, opts = {}) => recoverOld.run({ before: claimedBefore, now, except: JSON.stringify(opts.except ?? []) }).changes,
+    async nextDueAt(opts = {}) {
       const row = opts.destinations === undefined ? minDue.get() : minDueFor.get(JSON.stringify(opts.destinations));
       return row?.t ?? undefined;
     },

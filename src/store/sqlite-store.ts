@@ -1,15 +1,11 @@
-import type { ForgetPerson } from './forget-person.js';
-import type { HistoryReader } from './history-reader.js';
 import { createSqliteForgetPerson } from './sqlite-forget-person.js';
 import { createSqliteHistoryReader } from './sqlite-history-reader.js';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
-import type { IntakeStore } from './store.js';
+import type { Store } from './store.js';
 import type { JobQueue } from './job-queue.js';
-import type { DeliveryQueries } from './delivery-queries.js';
-import type { PlannerStore } from './planner-store.js';
 import type { GroupCommitStats } from './group-commit.js';
 import { migrate } from './sqlite-migrations.js';
 import { createSqliteIntake } from './sqlite-intake.js';
@@ -17,11 +13,9 @@ import { createSqliteJobQueue } from './sqlite-job-queue.js';
 import { createSqliteDeliveryQueries } from './sqlite-delivery-queries.js';
 import { createSqlitePlannerStore } from './sqlite-planner-store.js';
 import { createHistoryPruner } from './sqlite-history.js';
-import type { DigestStore } from './digest-store.js';
 import { createSqliteDigestStore } from './sqlite-digest-store.js';
 import { createWalSync, type WalSync } from './wal-sync.js';
 import { syncAfterWrites } from './sync-after-writes.js';
-import type { LeaseStore } from './lease-store.js';
 import { createSqliteLeaseStore } from './sqlite-lease-store.js';
 
 /** The store's file name inside DATA_DIR. */
@@ -50,37 +44,14 @@ export interface SqliteStoreOptions {
   readonly fsync?: Parameters<typeof createWalSync>[1];
 }
 
-/** The embedded store: intake, planner, job queue and operator queries over one SQLite file. */
-export interface SqliteStore extends IntakeStore {
+/** The embedded store: every contract of `Store` over one SQLite file. */
+export interface SqliteStore extends Store {
+  /** `<dir>/bridge.db` (also `location`). */
   readonly file: string;
-  readonly planner: PlannerStore;
-  /** Buffered digest items, flushed into jobs when their window closes. */
-  readonly digests: DigestStore;
-  readonly queue: JobQueue;
-  /** Which process runs each destination's lane (dispatch/lane-leases.ts). */
-  readonly leases: LeaseStore;
-  readonly deliveries: DeliveryQueries;
-  readonly history: HistoryReader;
-  /** Deletes everything stored about one person (`bridge forget`). */
-  readonly forgetPerson: ForgetPerson;
-  /** Forgets ids of pruned events older than the dedupe window (commits also do this hourly); returns how many. */
-  pruneDedupe(now: number): number;
-  /**
-   * Readiness: the file is open, its directory is writable, and the last intake commit (if any)
-   * succeeded. Cheap (no write, never waits on the lock), so a probe can call it often.
-   */
-  writable(): boolean;
-  /**
-   * Deletes events received before `cutoff` whose jobs are all finished, with their jobs, at most
-   * `limit` per call; returns how many events went. Call again until it returns 0.
-   */
-  pruneHistory(cutoff: number, limit?: number): number;
   /** Group-commit counters (transactions, items, largest batch) for tests and metrics. */
   intakeStats(): GroupCommitStats;
   /** WAL fsyncs run so far (each covers every commit before it). */
   walSyncs(): number;
-  /** Commits anything still queued, then closes the file. */
-  close(): void;
 }
 
 /**
@@ -130,6 +101,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
 
   return {
     file,
+    location: file,
     // A plan, a flushed digest and a forgotten person are durable before their promise resolves.
     planner: { ...planner, commitPlans: (batch) => planner.commitPlans(batch).then(sync) },
     digests: { ...digests, flushWindow: (w, render, now) => digests.flushWindow(w, render, now).then(async (r) => (await sync(), r)) },
@@ -142,8 +114,9 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
       if (closed) return Promise.reject(new Error('store is closed'));
       return intake.accept(event);
     },
-    pruneDedupe: (now) => intake.pruneDedupe(now),
-    pruneHistory: (cutoff, limit) => {
+    // Synchronous inside (better-sqlite3): each resolves at once; `async` makes a throw a rejection.
+    pruneDedupe: async (now) => intake.pruneDedupe(now),
+    async pruneHistory(cutoff, limit) {
       const n = pruneHistory(cutoff, limit);
       if (n > 0) syncSoon();
       return n;
@@ -159,7 +132,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     },
     intakeStats: () => intake.stats(),
     walSyncs: () => wal.syncs(),
-    close() {
+    async close() {
       if (closed) return;
       closed = true;
       intake.flushNow();

@@ -1,4 +1,11 @@
 import type { Json } from '../events/event.js';
+import type { DeliveryQueries } from './delivery-queries.js';
+import type { DigestStore } from './digest-store.js';
+import type { ForgetPerson } from './forget-person.js';
+import type { HistoryReader } from './history-reader.js';
+import type { JobQueue } from './job-queue.js';
+import type { LeaseStore } from './lease-store.js';
+import type { PlannerStore } from './planner-store.js';
 
 /** An event as the intake stores it. */
 export interface StoredEvent {
@@ -39,4 +46,39 @@ export type AcceptResult = 'accepted' | 'duplicate';
  */
 export interface IntakeStore {
   accept(event: StoredEvent): Promise<AcceptResult>;
+}
+
+/**
+ * The whole store, as the bridge, the CLI and the console use it, whichever engine is under it
+ * (`openStore` picks one). Every contract is async; only `writable` is not (see there).
+ */
+export interface Store extends IntakeStore {
+  /** Where it stores, for logs and operators: a file path (SQLite), a URL without its password. */
+  readonly location: string;
+  readonly planner: PlannerStore;
+  /** Buffered digest items, flushed into jobs when their window closes. */
+  readonly digests: DigestStore;
+  readonly queue: JobQueue;
+  /** Which process runs each destination's lane (dispatch/lane-leases.ts). */
+  readonly leases: LeaseStore;
+  readonly deliveries: DeliveryQueries;
+  readonly history: HistoryReader;
+  /** Deletes everything stored about one person (`bridge forget`). */
+  readonly forgetPerson: ForgetPerson;
+  /** Forgets ids of pruned events older than the dedupe window (commits also do this hourly); resolves how many. */
+  pruneDedupe(now: number): Promise<number>;
+  /**
+   * Deletes events received before `cutoff` whose jobs are all finished, with their jobs, at most
+   * `limit` per call; resolves how many events went. Call again until it resolves 0.
+   */
+  pruneHistory(cutoff: number, limit?: number): Promise<number>;
+  /**
+   * Readiness (`/readyz`): the store is open and its last write (if any) succeeded. Synchronous on
+   * purpose: a probe calls it often and must never wait on the store it probes, so it answers from
+   * what the engine already knows (SQLite: the file is open, its folder writable, the last intake
+   * commit succeeded; an engine over the network: the outcome of its latest query or ping).
+   */
+  writable(): boolean;
+  /** Commits anything still queued, then closes (the file, or the connections). */
+  close(): Promise<void>;
 }

@@ -49,7 +49,7 @@ rules:
   // The old rules plan (one job, not two) and the old sender delivers it.
   const id = await f.send('webhook', 1);
   expect((await f.settled(id, 30_000)).status).toBe('done'); // discord.js loads on the first send: slow on a busy machine
-  expect(f.bridge.store.deliveries.jobsForEvent('msg_webhook_1').map((j) => j.id)).toEqual([id]);
+  expect((await f.bridge.store.deliveries.jobsForEvent('msg_webhook_1')).map((j) => j.id)).toEqual([id]);
   expect(f.discord.messages.map((m) => m.body.content)).toEqual(['visit webhook-1']);
 });
 
@@ -60,13 +60,13 @@ it('jobs of a destination removed by a reload become dead letters saying why', a
   const id = await f.send('bot', 1);
   await f.discord.waitFor(() => f.discord.calls.length === 1);
   await f.bridge.dispatcher.idle();
-  expect(f.job(id).status).toBe('pending');
+  expect((await f.job(id)).status).toBe('pending');
 
   const withoutBot = FAULT_RULES.replace(/ {2}bot: .*\n/, '').replace(/ {2}- name: to-bot\n(?: {4}.*\n)+/, '');
   writeFileSync(rulesFile(f), withoutBot);
   expect(await f.bridge.watcher.reload()).toBe(true);
 
-  expect(f.job(id)).toMatchObject({ status: 'dead', lastError: 'destination "bot" is not in the rules any more; `bridge replay` the job once it is back' });
+  expect(await f.job(id)).toMatchObject({ status: 'dead', lastError: 'destination "bot" is not in the rules any more; `bridge replay` the job once it is back' });
   expect(captured.withMsg('jobs of a destination no longer in the rules are dead letters').map((l) => [l.destination, l.jobs])).toEqual([['bot', 1]]);
   expect((await statusOf(f)).destinations.map((d: { name: string }) => d.name)).toEqual(['slack', 'webhook', 'hubspot']);
 });
@@ -80,5 +80,5 @@ it('jobs of a destination that is gone at start-up become dead letters too', asy
   await f.stop();
   writeFileSync(rulesFile(f), FAULT_RULES.replace(/ {2}bot: .*\n/, '').replace(/ {2}- name: to-bot\n(?: {4}.*\n)+/, ''));
   await f.restart();
-  expect(f.job(id)).toMatchObject({ status: 'dead', lastError: 'destination "bot" is not in the rules any more; `bridge replay` the job once it is back' });
+  expect(await f.job(id)).toMatchObject({ status: 'dead', lastError: 'destination "bot" is not in the rules any more; `bridge replay` the job once it is back' });
 });

@@ -44,7 +44,7 @@ describe('scheduleHistoryPruning', () => {
     const stop = scheduleHistoryPruning(store, 30, () => 31 * DAY, captured.log);
     cleanups.push(stop);
     await turns(10);
-    expect(store.deliveries.listEvents({ limit: 10 })).toEqual([]);
+    expect(await store.deliveries.listEvents({ limit: 10 })).toEqual([]);
     expect(captured.lines().filter((l) => l.msg === 'history pruned')).toEqual([
       expect.objectContaining({ events: 1200, before: new Date(DAY).toISOString() }),
     ]);
@@ -55,6 +55,6 @@ describe('scheduleHistoryPruning', () => {
     const { log } = captureLog('info');
     cleanups.push(scheduleHistoryPruning(store, 30, () => 29 * DAY, log), scheduleHistoryPruning(store, 0, () => 365 * DAY, log));
     await turns(5);
-    expect(store.deliveries.listEvents({ limit: 10 })).toHaveLength(3);
+    expect(await store.deliveries.listEvents({ limit: 10 })).toHaveLength(3);
   });
 });

@@ -31,6 +31,14 @@ describe('operator commands say which store they read', () => {
     expect(r.stderr).toBe(`reading store ${resolve(dir, 'bridge.db')}\n`);
   });
 
+  it('refuses DATABASE_URL while this bridge has no PostgreSQL store, creating nothing', async () => {
+    const { dir, cleanup } = tempDir();
+    onTestFinished(cleanup);
+    const r = await runCli(['deliveries', '--data', dir], { DATABASE_URL: 'postgres://bridge@127.0.0.1:5432/bridge' });
+    expect(r).toEqual({ code: 1, stdout: '', stderr: 'bridge: DATABASE_URL is set but this bridge has no PostgreSQL store yet; unset DATABASE_URL to use the SQLite store in DATA_DIR\n' });
+    expect(existsSync(join(dir, 'bridge.db'))).toBe(false);
+  });
+
   it('keeps --json stdout clean, and reads DATA_DIR without --data', async () => {
     const dir = await seededDir();
     const r = await runCli(['deliveries', '--json'], { DATA_DIR: dir });
@@ -87,7 +95,7 @@ rules:
     planner.start();
     await planner.idle();
     await planner.stop();
-    for (const j of store.queue.claimDue(now, 10)) store.queue.complete(j.id, { status: 'ok', ref: 'ts-1' }, now);
+    for (const j of await store.queue.claimDue(now, 10)) await store.queue.complete(j.id, { status: 'ok', ref: 'ts-1' }, now);
     store.close();
     return { dir, rulesFile };
   }
@@ -96,7 +104,7 @@ rules:
   async function look(dir: string) {
     const store = openTemp(dir, { now: () => T0 });
     try {
-      const jobs = [...store.deliveries.jobsForEvent('v1'), ...store.deliveries.jobsForEvent('v2')].map((j) => [j.id, (j.request as { text: string }).text]);
+      const jobs = [...(await store.deliveries.jobsForEvent('v1')), ...(await store.deliveries.jobsForEvent('v2'))].map((j) => [j.id, (j.request as { text: string }).text]);
       const state = await store.planner.readState([{ scope: 'activity', key: 'user.id|7' }, { scope: 'cooldown', key: 'alert|7' }]);
       const memory = state.map((r) => (r.scope === 'activity' ? `visits ${(r.value as { totals: Record<string, number> }).totals['user.visited']}` : `cooldown until ${new Date((r.value as { until: number }).until).toISOString()}`));
       return { jobs, memory, decision: (await store.planner.decisionOf('v2'))?.summary };

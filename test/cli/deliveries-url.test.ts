@@ -11,8 +11,8 @@ beforeAll(async () => {
   t = await startConsoleBridge();
   deadJob = `${t.ids.vip}:vip-visit-slack:0`;
   // HubSpot upserts linger for a batch: wait until every job settled, so both reads see one state.
-  await vi.waitFor(() => {
-    const c = t.bridge.store.deliveries.counts();
+  await vi.waitFor(async () => {
+    const c = await t.bridge.store.deliveries.counts();
     if (c.pending + c.running > 0) throw new Error('jobs still pending');
   }, { timeout: 15_000, interval: 50 });
 }, 30_000);

@@ -15,8 +15,8 @@ async function usedDataDir(): Promise<string> {
   onTestFinished(cleanup);
   const store = openTemp(dir, { now: () => T });
   await seed(store, 'evt-1', [{ destination: 'alerts', kind: 'slack' }, { destination: 'crm', kind: 'hubspot' }], T);
-  const [claimed] = store.queue.claimDue(T, 1, { destination: 'alerts' });
-  store.queue.complete(claimed?.id ?? '', { status: 'ok', ref: '1700000000.000100' }, T + 5);
+  const [claimed] = await store.queue.claimDue(T, 1, { destination: 'alerts' });
+  await store.queue.complete(claimed?.id ?? '', { status: 'ok', ref: '1700000000.000100' }, T + 5);
   await store.accept(storedEvent('evt-2', T + 10));
   await store.planner.commitPlans({
     events: [{ seq: 2, eventId: 'evt-2', decision: { rulesVersion: 'v1', plannedAt: T + 10, summary: 'matched vip', rules: [] }, jobs: [], digestItems: [{ rule: 'vip', key: 'k', windowStart: T, windowEnd: T + 60_000, item: { user: 'u2' } }] }],
@@ -100,6 +100,6 @@ describe('bridge migrate', () => {
     expect(r.stderr).not.toContain('s3cret-pw');
     const store = openTemp(dir, { now: () => T });
     onTestFinished(() => store.close());
-    expect(store.deliveries.listEvents().map((e) => e.id)).toEqual(['evt-3', 'evt-2', 'evt-1']);
+    expect((await store.deliveries.listEvents()).map((e) => e.id)).toEqual(['evt-3', 'evt-2', 'evt-1']);
   });
 });

@@ -35,7 +35,7 @@ describe('console: replaying dead letters', () => {
     const r = await postForm('/dead/replay', [['_csrf', 'forged'], ['one', deadJob]]);
     expect(r.status).toBe(403);
     expect(await r.text()).toContain('The CSRF token is missing or does not match this session: reload the page and try again');
-    expect(t.bridge.store.deliveries.jobsForEvent(t.ids.vip).map((j) => j.id).sort()).toEqual([deadJob, `${t.ids.vip}:visit-hubspot-sync:0`].sort());
+    expect((await t.bridge.store.deliveries.jobsForEvent(t.ids.vip)).map((j) => j.id).sort()).toEqual([deadJob, `${t.ids.vip}:visit-hubspot-sync:0`].sort());
   });
 
   it('asks for a selection when none is given', async () => {

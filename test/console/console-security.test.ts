@@ -35,7 +35,7 @@ describe('console: without a login', () => {
       const r = await fetch(`${t.consoleUrl}${p}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids: [`${t.ids.vip}:vip-visit-slack:0`] }) });
       expect([p, r.status]).toEqual([p, 401]);
     }
-    expect(t.bridge.store.deliveries.listDead().map((j) => j.id)).toEqual([`${t.ids.vip}:vip-visit-slack:0`]);
+    expect((await t.bridge.store.deliveries.listDead()).map((j) => j.id)).toEqual([`${t.ids.vip}:vip-visit-slack:0`]);
   });
 
   it('serves the stylesheet and login form with a strict CSP and no inline script or style', async () => {
@@ -143,7 +143,7 @@ describe('console: delivery headers', () => {
       'x-echo': '[redacted]',
     });
     // Nothing of them was written to the store either.
-    const stored = t.bridge.store.deliveries.getEvent(t.ids.vip)?.headers ?? '';
+    const stored = (await t.bridge.store.deliveries.getEvent(t.ids.vip))?.headers ?? '';
     for (const secret of SECRETS) expect([secret, stored.includes(secret)]).toEqual([secret, false]);
   });
 });

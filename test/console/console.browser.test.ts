@@ -141,7 +141,7 @@ describe('console in a browser', () => {
 
   it('shows the rules in force with each rule’s last 24 h as a chart, and the destinations with their queue and last 24 h', async () => {
     // HubSpot upserts linger for a batch: the page is read once every job has settled.
-    await vi.waitFor(() => expect(t.bridge.store.deliveries.queueDepth()).toEqual({}), { timeout: 15_000, interval: 50 });
+    await vi.waitFor(async () => expect(await t.bridge.store.deliveries.queueDepth()).toEqual({}), { timeout: 15_000, interval: 50 });
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Rules' }).click();
     await page.waitForURL(`${t.consoleUrl}/rules`);
     const charts = page.getByRole('table', { name: 'Rules' }).getByRole('img');

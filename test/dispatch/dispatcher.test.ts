@@ -53,16 +53,18 @@ function dispatcher(dest: Partial<DispatchDestination> & { sender: Sender<unknow
   return d;
 }
 
-function job(id: string): Job {
-  const j = store.deliveries.getJob(id);
+async function job(id: string): Promise<Job> {
+  const j = await store.deliveries.getJob(id);
   if (j === undefined) throw new Error(`no job ${id}`);
   return j;
 }
 
+const jobs = (ids: readonly string[]): Promise<Job[]> => Promise.all(ids.map(job));
+
 /** Lets pending I/O callbacks run until `cond` holds. */
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setImmediate(r));
-  if (!cond()) throw new Error('condition never held');
+async function until(cond: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200 && !(await cond()); i++) await new Promise((r) => setImmediate(r));
+  if (!(await cond())) throw new Error('condition never held');
 }
 
 const ok: Script = () => ({ status: 'ok', ref: 'ref-1' });
@@ -75,7 +77,7 @@ describe('delivery', () => {
     await seed(store, 'e1', [{ request: { text: 'hi' } }]);
     d.start();
     await d.idle();
-    expect(job('e1:r:0')).toMatchObject({ status: 'done', ref: 'ref-1', attempts: 1 });
+    expect(await job('e1:r:0')).toMatchObject({ status: 'done', ref: 'ref-1', attempts: 1 });
     expect(calls).toHaveLength(1);
     expect(calls[0]?.requests).toEqual([{ text: 'hi' }]);
     expect(calls[0]?.ctx[0]).toMatchObject({ jobId: 'e1:r:0', eventId: 'e1', idempotencyKey: 'e1:r:0' });
@@ -88,7 +90,7 @@ describe('delivery', () => {
     await seed(store, 'e1', [{}]);
     d.start();
     await d.idle();
-    clock.advance(500);
+    await clock.run(500);
     await d.idle();
     expect(settled).toEqual([
       { jobId: 'e1:r:0', rule: 'r', destination: 'dest', kind: 'fake', outcome: 'retry', result: 'retry', attempts: 1, ageMs: 0 },
@@ -109,13 +111,13 @@ describe('delivery', () => {
 
   it('runs again on start the jobs that were in flight when the process died', async () => {
     await seed(store, 'e1', [{}]);
-    store.queue.claimDue(clock.now(), 1);
+    await store.queue.claimDue(clock.now(), 1);
     const { sender, calls } = scriptedSender(clock, ok);
     const d = dispatcher({ sender });
     d.start();
     await d.idle();
     expect(calls).toHaveLength(1);
-    expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2 });
   });
 
   it('dead-letters a job whose destination changed kind', async () => {
@@ -125,7 +127,7 @@ describe('delivery', () => {
     d.start();
     await d.idle();
     expect(calls).toHaveLength(0);
-    expect(job('e1:r:0')).toMatchObject({
+    expect(await job('e1:r:0')).toMatchObject({
       status: 'dead', lastError: 'destination "dest" is kind "fake" now, the job was planned for "slack"',
     });
   });
@@ -136,9 +138,9 @@ describe('delivery', () => {
     const d = dispatcher({ sender: scriptedSender(clock, ok).sender }, { log });
     d.start();
     await d.idle();
-    clock.advance(60_000);
+    await clock.run(60_000);
     await d.idle();
-    expect(job('e1:r:0').status).toBe('pending');
+    expect((await job('e1:r:0')).status).toBe('pending');
     expect(clock.pending()).toBe(1);
     expect(lines.filter((l) => l.msg === 'sending')).toEqual([]);
   });
@@ -149,10 +151,10 @@ describe('delivery', () => {
     d.start();
     await d.idle();
     await seed(store, 'e1', [{}]); // no wake: as if `bridge replay` wrote it
-    clock.advance(1999);
+    await clock.run(1999);
     await new Promise((r) => setImmediate(r));
     expect(calls).toHaveLength(0);
-    clock.advance(1);
+    await clock.run(1);
     await d.idle();
     expect(calls).toHaveLength(1);
   });
@@ -165,13 +167,13 @@ describe('retries', () => {
     await seed(store, 'e1', [{}]);
     d.start();
     await d.idle();
-    expect(job('e1:r:0')).toMatchObject({ status: 'pending', attempts: 1, nextAt: t0 + 500, lastError: 'HTTP 503' });
+    expect(await job('e1:r:0')).toMatchObject({ status: 'pending', attempts: 1, nextAt: t0 + 500, lastError: 'HTTP 503' });
     for (const step of [500, 1000, 2000]) {
-      clock.advance(step);
+      await clock.run(step);
       await d.idle();
     }
     expect(calls.map((c) => c.at - t0)).toEqual([0, 500, 1500, 3500]);
-    expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 4 });
+    expect(await job('e1:r:0')).toMatchObject({ status: 'done', attempts: 4 });
   });
 
   it('waits at least Retry-After, and holds the other jobs of that rate-limit key too', async () => {
@@ -182,14 +184,14 @@ describe('retries', () => {
     await seed(store, 'e1', [{}, {}]);
     d.start();
     await d.idle();
-    expect(job('e1:r:0')).toMatchObject({ status: 'pending', nextAt: t0 + 30_000, lastError: 'HTTP 429' });
-    clock.advance(29_999);
+    expect(await job('e1:r:0')).toMatchObject({ status: 'pending', nextAt: t0 + 30_000, lastError: 'HTTP 429' });
+    await clock.run(29_999);
     await d.idle();
     expect(calls.map((c) => c.jobIds[0])).toEqual(['e1:r:0']);
-    clock.advance(1000);
+    await clock.run(1000);
     await d.idle();
     expect(calls.map((c) => [c.jobIds[0], c.at - t0])).toEqual([['e1:r:0', 0], ['e1:r:1', 30_000], ['e1:r:0', 30_001]]);
-    expect(job('e1:r:1').attempts).toBe(1);
+    expect((await job('e1:r:1')).attempts).toBe(1);
   });
 
   it('never retries a permanent failure', async () => {
@@ -198,11 +200,11 @@ describe('retries', () => {
     await seed(store, 'e1', [{}]);
     d.start();
     await d.idle();
-    clock.advance(3_600_000);
+    await clock.run(3_600_000);
     await d.idle();
     expect(calls).toHaveLength(1);
-    expect(job('e1:r:0')).toMatchObject({ status: 'dead', attempts: 1, lastError: 'invalid_auth' });
-    expect(store.deliveries.listDead().map((j) => j.id)).toEqual(['e1:r:0']);
+    expect(await job('e1:r:0')).toMatchObject({ status: 'dead', attempts: 1, lastError: 'invalid_auth' });
+    expect((await store.deliveries.listDead()).map((j) => j.id)).toEqual(['e1:r:0']);
   });
 
   it('dead-letters a job that is out of attempts, with its last error', async () => {
@@ -213,18 +215,18 @@ describe('retries', () => {
     d.start();
     await d.idle();
     expect(calls).toHaveLength(3);
-    expect(job('e1:r:0')).toMatchObject({ status: 'dead', attempts: 3, lastError: 'out of attempts (3): HTTP 503' });
+    expect(await job('e1:r:0')).toMatchObject({ status: 'dead', attempts: 3, lastError: 'out of attempts (3): HTTP 503' });
     expect(lines.filter((l) => l.msg === 'dead letter').map((l) => l.jobId)).toEqual(['e1:r:0']);
   });
 
   it('dead-letters a job that is too old to retry', async () => {
     const { sender } = scriptedSender(clock, retry503);
     await seed(store, 'e1', [{}]);
-    clock.advance(24 * 3_600_000);
+    await clock.run(24 * 3_600_000);
     const d = dispatcher({ sender });
     d.start();
     await d.idle();
-    expect(job('e1:r:0')).toMatchObject({ status: 'dead', attempts: 1, lastError: 'too old (over 24h): HTTP 503' });
+    expect(await job('e1:r:0')).toMatchObject({ status: 'dead', attempts: 1, lastError: 'too old (over 24h): HTTP 503' });
   });
 
   it('retries when the sender throws, without stopping the loop', async () => {
@@ -236,11 +238,11 @@ describe('retries', () => {
     await seed(store, 'e1', [{}]);
     d.start();
     await d.idle();
-    expect(job('e1:r:0')).toMatchObject({ status: 'pending', lastError: 'sender threw: boom', nextAt: t0 + 500 });
-    clock.advance(500);
+    expect(await job('e1:r:0')).toMatchObject({ status: 'pending', lastError: 'sender threw: boom', nextAt: t0 + 500 });
+    await clock.run(500);
     await d.idle();
     expect(calls).toHaveLength(2);
-    expect(job('e1:r:0').status).toBe('done');
+    expect((await job('e1:r:0')).status).toBe('done');
   });
 
   it.each([
@@ -253,9 +255,9 @@ describe('retries', () => {
     await seed(store, 'e1', [{}]);
     d.start();
     await d.idle();
-    clock.advance(500);
+    await clock.run(500);
     await d.idle();
-    expect(job('e1:r:0')).toMatchObject(expected);
+    expect(await job('e1:r:0')).toMatchObject(expected);
     expect(calls).toHaveLength(sends);
   });
 });
@@ -271,21 +273,21 @@ describe('circuit breaker', () => {
 
     expect(calls).toHaveLength(5);
     expect(d.stats().breakers).toEqual({ dest: 'open' });
-    expect(ids.map((id) => [job(id).attempts, job(id).nextAt - t0])).toEqual([
+    expect((await jobs(ids)).map((j) => [j.attempts, j.nextAt - t0])).toEqual([
       ...Array.from({ length: 5 }, () => [1, 30_000]),
       ...Array.from({ length: 5 }, () => [0, 30_000]),
     ]);
     expect(lines.filter((l) => l.msg === 'circuit breaker opened')).toHaveLength(1);
 
     state.script = ok;
-    clock.advance(29_999);
+    await clock.run(29_999);
     await d.idle();
     expect(calls).toHaveLength(5);
-    clock.advance(1);
+    await clock.run(1);
     await d.idle();
     expect(calls[5]?.jobIds).toEqual(['e1:r:0']); // the half-open trial
     expect(calls).toHaveLength(15);
-    expect(ids.every((id) => job(id).status === 'done')).toBe(true);
+    expect((await jobs(ids)).every((j) => j.status === 'done')).toBe(true);
     expect(d.stats().breakers).toEqual({ dest: 'closed' });
   });
 
@@ -296,11 +298,11 @@ describe('circuit breaker', () => {
     d.start();
     await d.idle();
     expect(calls).toHaveLength(4); // four were already in flight when it opened
-    clock.advance(1000);
+    await clock.run(1000);
     await d.idle();
     expect(calls).toHaveLength(5);
     expect(d.stats().breakers).toEqual({ dest: 'open' });
-    expect(store.deliveries.jobsForEvent('e1').map((j) => j.attempts)).toEqual([2, 1, 1, 1, 0, 0]);
+    expect((await store.deliveries.jobsForEvent('e1')).map((j) => j.attempts)).toEqual([2, 1, 1, 1, 0, 0]);
   });
 });
 
@@ -312,14 +314,14 @@ describe('rate limits', () => {
     const ids = await seed(store, 'e1', [{ request: { channel: 'A' } }, { request: { channel: 'A' } }, { request: { channel: 'A' } }, { request: { channel: 'B' } }]);
     d.start();
     await d.idle();
-    clock.advance(1000);
+    await clock.run(1000);
     await d.idle();
-    clock.advance(1000);
+    await clock.run(1000);
     await d.idle();
     expect(calls.map((c) => [c.jobIds[0], c.at - t0])).toEqual([
       ['e1:r:0', 0], ['e1:r:3', 0], ['e1:r:1', 1000], ['e1:r:2', 2000],
     ]);
-    expect(ids.map((id) => job(id).attempts)).toEqual([1, 1, 1, 1]);
+    expect((await jobs(ids)).map((j) => j.attempts)).toEqual([1, 1, 1, 1]);
   });
 });
 
@@ -333,7 +335,7 @@ describe('batching', () => {
     d.start();
     await d.idle();
     expect(calls.map((c) => [c.batch, c.jobIds.length])).toEqual([[true, 100], [true, 100], [true, 50]]);
-    expect(store.deliveries.counts().done).toBe(250);
+    expect((await store.deliveries.counts()).done).toBe(250);
   });
 
   it('sends 1,000 upserts in 10 calls, 100 ms apart, under 100 requests per 10 s', async () => {
@@ -344,12 +346,12 @@ describe('batching', () => {
     d.start();
     await d.idle();
     for (let i = 0; i < 9; i++) {
-      clock.advance(100);
+      await clock.run(100);
       await d.idle();
     }
     expect(calls.map((c) => [c.jobIds.length, c.at - t0])).toEqual(Array.from({ length: 10 }, (_, i) => [100, i * 100]));
-    expect(store.deliveries.counts()).toMatchObject({ done: 1000, pending: 0 });
-    expect(store.deliveries.jobsForEvent('e1').every((j) => j.attempts === 1)).toBe(true);
+    expect(await store.deliveries.counts()).toMatchObject({ done: 1000, pending: 0 });
+    expect((await store.deliveries.jobsForEvent('e1')).every((j) => j.attempts === 1)).toBe(true);
   });
 
   it('sends a part-filled batch once no job came in for batchWaitMs, as one call', async () => {
@@ -359,19 +361,19 @@ describe('batching', () => {
     d.start();
     await d.idle();
     expect(calls).toEqual([]);
-    clock.advance(150);
+    await clock.run(150);
     await seed(store, 'e2', Array.from({ length: 5 }, (_, i) => ({ request: { email: `b${i}@x.test` } })));
     d.wake();
     await d.idle();
     expect(calls).toEqual([]);
-    clock.advance(199);
+    await clock.run(199);
     await d.idle();
     expect(calls).toEqual([]);
-    clock.advance(1);
+    await clock.run(1);
     await d.idle();
     expect(calls.map((c) => [c.jobIds.length, c.at - t0])).toEqual([[10, 350]]);
     // Waiting used no attempts.
-    expect(store.deliveries.jobsForEvent('e1').every((j) => j.attempts === 1)).toBe(true);
+    expect((await store.deliveries.jobsForEvent('e1')).every((j) => j.attempts === 1)).toBe(true);
   });
 
   it('keeps a part-filled batch while jobs still arrive, and sends it full', async () => {
@@ -383,10 +385,10 @@ describe('batching', () => {
       await seed(store, `e${step}`, Array.from({ length: 10 }, (_, i) => ({ request: { email: `s${step}-${i}@x.test` } })));
       d.wake();
       await d.idle();
-      if (step < 9) clock.advance(40);
+      if (step < 9) await clock.run(40);
     }
     expect(calls).toEqual([]); // the last claim saw 90 with the newest just in
-    clock.advance(200);
+    await clock.run(200);
     await d.idle();
     expect(calls.map((c) => [c.jobIds.length])).toEqual([[100]]);
   });
@@ -396,15 +398,15 @@ describe('batching', () => {
     const d = dispatcher({ sender, kind: batchKind }, { policy: { batchWaitMs: 200, batchMaxWaitMs: 1000 } });
     d.start();
     for (const at of [0, 100, 190]) {
-      clock.advance(at - (clock.now() - t0));
+      await clock.run(at - (clock.now() - t0));
       await seed(store, `e${at}`, [{ request: { email: `q${at}@x.test` } }]);
       d.wake();
       await d.idle();
     }
-    clock.advance(199); // 389 ms: the newest is 199 ms old
+    await clock.run(199); // 389 ms: the newest is 199 ms old
     await d.idle();
     expect(calls).toEqual([]);
-    clock.advance(1);
+    await clock.run(1);
     await d.idle();
     expect(calls.map((c) => [c.jobIds.length, c.at - t0])).toEqual([[3, 390]]);
   });
@@ -417,7 +419,7 @@ describe('batching', () => {
       await seed(store, `e${at}`, [{ request: { email: `m${at}@x.test` } }]);
       d.wake();
       await d.idle();
-      clock.advance(40);
+      await clock.run(40);
     }
     expect(calls.map((c) => [c.jobIds.length, c.at - t0])).toEqual([[25, 1000]]);
   });
@@ -432,7 +434,7 @@ describe('batching', () => {
     await seed(store, 'e1', [{}, {}]);
     d.start();
     await d.idle();
-    expect(store.deliveries.jobsForEvent('e1').map((j) => [j.status, j.lastError])).toEqual([
+    expect((await store.deliveries.jobsForEvent('e1')).map((j) => [j.status, j.lastError])).toEqual([
       ['done', null],
       ['pending', 'sender returned no outcome for this item'],
     ]);
@@ -465,7 +467,7 @@ describe('stop', () => {
     expect(stopped).toBe(false);
     h.resolve({ status: 'ok', ref: 'late' });
     expect(await stopping).toEqual({ abandoned: 0 });
-    expect(store.deliveries.jobsForEvent('e1').map((j) => [j.status, j.ref])).toEqual([['done', 'late'], ['done', 'late']]);
+    expect((await store.deliveries.jobsForEvent('e1')).map((j) => [j.status, j.ref])).toEqual([['done', 'late'], ['done', 'late']]);
   });
 
   it('aborts what is still running at the timeout; those jobs run again on the next start', async () => {
@@ -476,17 +478,83 @@ describe('stop', () => {
     d.start();
     await until(() => first.calls.length === 1);
     const stopping = d.stop({ timeoutMs: 1000 });
-    clock.advance(1000);
+    await clock.run(1000);
     expect(await stopping).toEqual({ abandoned: 1 });
     expect(first.calls[0]?.ctx[0]?.signal.aborted).toBe(true);
-    expect(job('e1:r:0').status).toBe('running');
+    expect((await job('e1:r:0')).status).toBe('running');
 
     const second = scriptedSender(clock, ok);
     const again = dispatcher({ sender: second.sender });
     again.start();
     await again.idle();
     expect(second.calls).toHaveLength(1);
-    expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2 });
+  });
+});
+
+describe('an async queue', () => {
+  /** Resolves what `p` resolves, a turn of the event loop later (a store over the network). */
+  const later = <T>(p: Promise<T>): Promise<T> => new Promise<T>((resolve, reject) => setImmediate(() => p.then(resolve, reject)));
+
+  it('claims each job once, keeps a lane to its concurrency, and stores an outcome before the lane claims again', async () => {
+    const events: string[] = [];
+    const queue: JobQueue = {
+      ...store.queue,
+      async claimDue(now, limit, opts) {
+        const jobs = await later(store.queue.claimDue(now, limit, opts));
+        for (const j of jobs) events.push(`claim ${j.id}`);
+        return jobs;
+      },
+      async settle(updates, now) {
+        await later(store.queue.settle(updates, now));
+        for (const u of updates) events.push(`settle ${u.id}`);
+      },
+    };
+    const { sender, calls } = scriptedSender(clock, ok);
+    const d = dispatcher({ sender, concurrency: 1 }, { queue });
+    await seed(store, 'e1', [{}, {}, {}]);
+    void d.start();
+    for (let i = 0; i < 5; i++) d.wake();
+    await d.idle();
+    expect(events).toEqual(['claim e1:r:0', 'settle e1:r:0', 'claim e1:r:1', 'settle e1:r:1', 'claim e1:r:2', 'settle e1:r:2']);
+    expect(calls.map((c) => c.jobIds)).toEqual([['e1:r:0'], ['e1:r:1'], ['e1:r:2']]);
+  });
+
+  it('recovers jobs left running before it claims any', async () => {
+    await seed(store, 'e1', [{}]);
+    await store.queue.claimDue(t0, 1); // left running by the last process
+    const queue: JobQueue = { ...store.queue, recoverInFlight: (now) => later(store.queue.recoverInFlight(now)) };
+    const { sender, calls } = scriptedSender(clock, ok);
+    const d = dispatcher({ sender }, { queue });
+    d.wake();
+    await d.start();
+    await d.idle();
+    expect(calls.map((c) => c.jobIds)).toEqual([['e1:r:0']]);
+    expect(await job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2 });
+  });
+
+  it('stopped while a claim is on its way: starts nothing, and gives the jobs back without using an attempt', async () => {
+    let asked = false;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const queue: JobQueue = {
+      ...store.queue,
+      async claimDue(now, limit, opts) {
+        asked = true;
+        await gate;
+        return store.queue.claimDue(now, limit, opts);
+      },
+    };
+    const { sender, calls } = scriptedSender(clock, ok);
+    const d = dispatcher({ sender }, { queue });
+    await seed(store, 'e1', [{}]);
+    void d.start();
+    await until(() => asked);
+    const stopped = d.stop();
+    open();
+    expect(await stopped).toEqual({ abandoned: 0 });
+    expect(calls).toEqual([]);
+    expect(await job('e1:r:0')).toMatchObject({ status: 'pending', attempts: 0 });
   });
 });
 
@@ -496,9 +564,9 @@ describe('lost jobs (lease expiry)', () => {
     let failures = 1;
     const queue: JobQueue = {
       ...store.queue,
-      settle(updates, now) {
+      async settle(updates, now) {
         if (failures-- > 0) throw new Error('SQLITE_BUSY: database is locked');
-        store.queue.settle(updates, now);
+        await store.queue.settle(updates, now);
       },
     };
     const { sender, calls } = scriptedSender(clock, ok);
@@ -507,14 +575,14 @@ describe('lost jobs (lease expiry)', () => {
     await seed(store, 'e1', [{}]);
     d.start();
     await until(() => lines.some((l) => l.msg === 'recording an outcome failed; the jobs run again once their lease expires'));
-    expect(job('e1:r:0')).toMatchObject({ status: 'running', attempts: 1 });
-    clock.advance(39_000);
+    expect(await job('e1:r:0')).toMatchObject({ status: 'running', attempts: 1 });
+    await clock.run(39_000);
     await new Promise((r) => setImmediate(r));
     expect(calls).toHaveLength(1);
-    clock.advance(11_000); // past the lease, and past the next sweep
+    await clock.run(11_000); // past the lease, and past the next sweep
     await d.idle();
     expect(calls).toHaveLength(2);
-    expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2, ref: 'ref-1' });
+    expect(await job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2, ref: 'ref-1' });
     expect(lines.find((l) => l.msg === 'jobs running past their lease will run again (their outcome was not recorded)')).toMatchObject({ level: 40, recovered: 1, leaseMs: 40_000 });
   });
 
@@ -525,13 +593,13 @@ describe('lost jobs (lease expiry)', () => {
     await seed(store, 'e1', [{}]);
     d.start();
     await until(() => calls.length === 1);
-    clock.advance(60_000);
+    await clock.run(60_000);
     await new Promise((r) => setImmediate(r));
     expect(calls).toHaveLength(1);
-    expect(job('e1:r:0').status).toBe('running');
+    expect((await job('e1:r:0')).status).toBe('running');
     answer({ status: 'ok', ref: 'slow' });
     await d.idle();
-    expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 1, ref: 'slow' });
+    expect(await job('e1:r:0')).toMatchObject({ status: 'done', attempts: 1, ref: 'slow' });
   });
 });
 
@@ -550,10 +618,10 @@ describe('with the real clock and timers', () => {
       d.start();
       await seed(live, 'e1', [{}]);
       d.wake();
-      for (let i = 0; i < 400 && live.deliveries.getJob('e1:r:0')?.status !== 'done'; i++) {
+      for (let i = 0; i < 400 && (await live.deliveries.getJob('e1:r:0'))?.status !== 'done'; i++) {
         await new Promise((r) => setTimeout(r, 5));
       }
-      expect(live.deliveries.getJob('e1:r:0')?.status).toBe('done');
+      expect((await live.deliveries.getJob('e1:r:0'))?.status).toBe('done');
       expect(calls).toHaveLength(2);
       expect(await d.stop({ timeoutMs: 1000 })).toEqual({ abandoned: 0 });
     } finally {
@@ -586,11 +654,11 @@ describe('memos (vendor ids remembered across attempts, jobs and restarts)', () 
     await seed(store, 'e1', [{ request: { memo: 'thread:u1' } }]);
     d.start();
     await d.idle();
-    clock.advance(later);
+    await clock.run(later);
     await seed(store, 'e2', [{ request: { memo: 'thread:u1' } }]);
     d.wake();
     await d.idle();
-    expect([job('e1:r:0').ref, job('e2:r:0').ref]).toEqual(refs);
+    expect((await jobs(['e1:r:0', 'e2:r:0'])).map((j) => j.ref)).toEqual(refs);
     expect(calls.map((c) => c.ctx[0]?.memos)).toEqual([{}, refs[1] === 'root-2' ? {} : { 'thread:u1': 'root-1' }]);
   });
 
@@ -608,7 +676,7 @@ describe('memos (vendor ids remembered across attempts, jobs and restarts)', () 
     await seed(store, 'e1', [{ request: { memo: 'k' } }, { request: { memo: 'k' }, destination: 'other' }]);
     d.start();
     await d.idle();
-    expect([job('e1:r:0').ref, job('e1:r:1').ref]).toEqual(['root-1', 'root-2']);
+    expect((await jobs(['e1:r:0', 'e1:r:1'])).map((j) => j.ref)).toEqual(['root-1', 'root-2']);
   });
 
   it('survives a restart: a new dispatcher on the reopened store hands the memo on', async () => {
@@ -624,28 +692,28 @@ describe('memos (vendor ids remembered across attempts, jobs and restarts)', () 
     await seed(store, 'e2', [{ request: { memo: 'k' } }]);
     again.start();
     await again.idle();
-    expect(job('e2:r:0').ref).toBe('reply-to-root-1');
+    expect((await job('e2:r:0')).ref).toBe('reply-to-root-1');
   });
 
   it('records the memo even when the outcome cannot be recorded, so the job run again at its lease end does not repeat it', async () => {
     let failures = 1;
     const queue: JobQueue = {
       ...store.queue,
-      settle(updates, now) {
+      async settle(updates, now) {
         if (failures-- > 0) throw new Error('SQLITE_BUSY: database is locked');
-        store.queue.settle(updates, now);
+        await store.queue.settle(updates, now);
       },
     };
     const { sender, calls } = scriptedSender(clock, firstWins);
     const d = dispatcher({ sender, kind: memoKind() }, { queue, policy: { leaseMs: 40_000 } });
     await seed(store, 'e1', [{ request: { memo: 'note:e1:r:0' } }]);
     d.start();
-    await until(() => calls.length === 1 && job('e1:r:0').status === 'running');
-    clock.advance(50_000);
+    await until(async () => calls.length === 1 && (await job('e1:r:0')).status === 'running');
+    await clock.run(50_000);
     await d.idle();
     expect(calls).toHaveLength(2);
     expect(calls[1]?.ctx[0]?.memos).toEqual({ 'note:e1:r:0': 'root-1' });
-    expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2, ref: 'reply-to-root-1' });
+    expect(await job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2, ref: 'reply-to-root-1' });
   });
 
   it('records memos from outcomes that are not ok too (a partial success)', async () => {
@@ -656,8 +724,8 @@ describe('memos (vendor ids remembered across attempts, jobs and restarts)', () 
     await seed(store, 'e1', [{ request: { memo: 'k' } }]);
     d.start();
     await d.idle();
-    clock.advance(60_000);
+    await clock.run(60_000);
     await d.idle();
-    expect(job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2, ref: 'step-1' });
+    expect(await job('e1:r:0')).toMatchObject({ status: 'done', attempts: 2, ref: 'step-1' });
   });
 });

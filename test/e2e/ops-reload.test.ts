@@ -49,7 +49,7 @@ describe('rules reload through the running bridge', () => {
     const version = b.bridge.holder.current().version;
     expect(version).not.toBe(first);
     // The event was planned, and recorded, with exactly one version of the rules.
-    expect(b.bridge.store.deliveries.getEvent(eventId)?.rulesVersion).toBe(version);
+    expect((await b.bridge.store.deliveries.getEvent(eventId))?.rulesVersion).toBe(version);
     expect(b.log.withMsg('rules reloaded').map((l) => [l.version, l.previous])).toEqual([[version, first]]);
   });
 

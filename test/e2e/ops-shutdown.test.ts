@@ -33,12 +33,12 @@ function hold(fake: FakeServer): () => void {
 }
 
 /** Reads the bridge's store after it stopped. */
-function withStore<T>(dataDir: string, read: (store: SqliteStore) => T): T {
+async function withStore<T>(dataDir: string, read: (store: SqliteStore) => Promise<T>): Promise<T> {
   const store = openSqliteStore({ dir: dataDir, now: Date.now, log: silentLogger() });
   try {
-    return read(store);
+    return await read(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -88,9 +88,10 @@ describe('graceful shutdown', () => {
     release();
     await closing;
     const ids = answers.map((a) => idOf(a.json));
-    withStore(b.dataDir, (store) => {
-      expect(ids.filter((id) => store.deliveries.getEvent(id) === undefined)).toEqual([]);
-      expect(store.deliveries.getJob(`${idOf(vip.json)}:vip-visit-slack:0`)).toMatchObject({ status: 'done', attempts: 1 });
+    await withStore(b.dataDir, async (store) => {
+      const events = await Promise.all(ids.map((id) => store.deliveries.getEvent(id)));
+      expect(ids.filter((_id, i) => events[i] === undefined)).toEqual([]);
+      expect(await store.deliveries.getJob(`${idOf(vip.json)}:vip-visit-slack:0`)).toMatchObject({ status: 'done', attempts: 1 });
     });
     expect(b.slack.messages).toHaveLength(1);
     expect(b.log.withMsg('stopped with calls in flight; their jobs run again on the next start')).toEqual([]);
@@ -109,8 +110,8 @@ describe('graceful shutdown', () => {
 
     const slackJob = `${idOf(vip.json)}:vip-visit-slack:0`;
     const hubspotJob = `${idOf(vip.json)}:visit-hubspot-sync:0`;
-    withStore(b.dataDir, (store) => {
-      expect([store.deliveries.getJob(slackJob), store.deliveries.getJob(hubspotJob)]).toMatchObject([
+    await withStore(b.dataDir, async (store) => {
+      expect([await store.deliveries.getJob(slackJob), await store.deliveries.getJob(hubspotJob)]).toMatchObject([
         { status: 'running', attempts: 1 },
         { status: 'running', attempts: 1 },
       ]);
@@ -125,7 +126,7 @@ describe('graceful shutdown', () => {
       await again.hubspot.waitFor(() => again.hubspot.contacts.size === 1);
       await again.bridge.idle();
       expect(again.log.withMsg('jobs in flight at the last stop will run again').map((l) => l.recovered)).toEqual([2]);
-      expect([again.bridge.store.deliveries.getJob(slackJob), again.bridge.store.deliveries.getJob(hubspotJob)]).toMatchObject([
+      expect([await again.bridge.store.deliveries.getJob(slackJob), await again.bridge.store.deliveries.getJob(hubspotJob)]).toMatchObject([
         { status: 'done', attempts: 2 },
         { status: 'done', attempts: 2 },
       ]);

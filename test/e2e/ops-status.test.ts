@@ -33,7 +33,7 @@ describe('/status', () => {
     await b.slack.waitFor(() => b.slack.messages.length === 1);
     await b.bridge.idle();
     // The dry HubSpot upsert waits for a batch as a live one would (batchWaitMs), which idle() does not wait out.
-    await waitUntil(() => b.bridge.store.deliveries.counts().done === 2, 'both jobs done');
+    await waitUntil(async () => (await b.bridge.store.deliveries.counts()).done === 2, 'both jobs done');
     await b.bridge.credentialsChecked();
 
     const { status, body } = await json(b, '/status');

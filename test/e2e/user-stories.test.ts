@@ -56,7 +56,7 @@ describe('story 1: a Slack alert when a VIP visits', () => {
     expect(post?.headers['content-type']).toContain('application/x-www-form-urlencoded');
 
     // The visit counters are the bridge's memory of the user, at the bridge's receive time.
-    const at = new Date(t.bridge.store.deliveries.getEvent((res.json as { id: string }).id)?.receivedAt ?? 0).toISOString();
+    const at = new Date((await t.bridge.store.deliveries.getEvent((res.json as { id: string }).id))?.receivedAt ?? 0).toISOString();
     const upsert = t.hubspot.upsertCalls()[0];
     expect(upsert?.json).toEqual({
       inputs: [
@@ -103,10 +103,10 @@ describe('story 1: a Slack alert when a VIP visits', () => {
 describe('memory: the same VIP back within the cooldown', () => {
   it('alerts Slack once per VIP in 12 hours, and HubSpot gets the visit count with the first and last visit', async () => {
     await settled();
-    const receivedAt = (res: { json: unknown }) => t.bridge.store.deliveries.getEvent((res.json as { id: string }).id)?.receivedAt ?? 0;
+    const receivedAt = async (res: { json: unknown }) => (await t.bridge.store.deliveries.getEvent((res.json as { id: string }).id))?.receivedAt ?? 0;
     const slackBefore = t.slack.messages.length;
     const upsertsBefore = t.hubspot.upsertCalls().length;
-    const firstVisit = t.bridge.store.deliveries.listEvents({ limit: 100 }).filter((e) => e.type === 'user.visited').at(-1);
+    const firstVisit = (await t.bridge.store.deliveries.listEvents({ limit: 100 })).filter((e) => e.type === 'user.visited').at(-1);
     expect(firstVisit?.decision?.summary).toBe('matched vip-visit-slack, visit-hubspot-sync');
 
     const again = await t.post(visitBy('janedoe@example.com', 'Jane Doe', '2025-09-07T10:00:00.000Z'));
@@ -120,7 +120,7 @@ describe('memory: the same VIP back within the cooldown', () => {
     expect(decision?.rules.find((r) => r.rule === 'vip-visit-slack')).toMatchObject({ outcome: 'suppressed', reason: 'cooldown', until: (firstVisit?.receivedAt ?? 0) + 12 * 3_600_000 });
     const inputs = (t.hubspot.upsertCalls().at(-1)?.json as { inputs: { id: string; properties: Record<string, string> }[] }).inputs;
     expect(inputs.map((i) => [i.id, i.properties.returning_visits, i.properties.returning_first_visit, i.properties.returning_last_visit])).toEqual([
-      ['janedoe@example.com', '2', new Date(firstVisit?.receivedAt ?? 0).toISOString(), new Date(receivedAt(again)).toISOString()],
+      ['janedoe@example.com', '2', new Date(firstVisit?.receivedAt ?? 0).toISOString(), new Date(await receivedAt(again)).toISOString()],
     ]);
   });
 });

@@ -26,13 +26,14 @@ it('opens after 3 straight 503s, sends nothing while open, then delivers everyth
   await f.discord.waitFor(() => f.discord.calls.length === 3);
   await f.idle();
   expect(f.bridge.dispatcher.stats().breakers.webhook).toBe('open');
-  const attemptsWhenOpened = ids.map((id) => f.job(id).attempts);
+  const current = () => Promise.all(ids.map((id) => f.job(id)));
+  const attemptsWhenOpened = (await current()).map((j) => j.attempts);
   expect(attemptsWhenOpened.reduce((a, b) => a + b)).toBe(3);
   // While open: the pending jobs wait for the trial time without using attempts.
   await new Promise((r) => setTimeout(r, 200));
   expect(f.discord.calls).toHaveLength(3);
-  expect(ids.map((id) => f.job(id).attempts)).toEqual(attemptsWhenOpened);
-  expect(ids.map((id) => f.job(id).status)).toEqual(['pending', 'pending', 'pending', 'pending', 'pending']);
+  expect((await current()).map((j) => j.attempts)).toEqual(attemptsWhenOpened);
+  expect((await current()).map((j) => j.status)).toEqual(['pending', 'pending', 'pending', 'pending', 'pending']);
 
   down = false;
   const jobs = await Promise.all(ids.map((id) => f.settled(id, 3000)));
@@ -53,7 +54,7 @@ it('a failed trial opens it again for another openMs, using one attempt', async 
   await f.discord.waitFor(() => f.discord.calls.length === 3, 3000); // two failures, then the failed trial
   await f.idle();
   expect(f.bridge.dispatcher.stats().breakers.webhook).toBe('open');
-  expect(f.job(id)).toMatchObject({ status: 'pending', attempts: 3, lastError: 'discord http 502' });
+  expect(await f.job(id)).toMatchObject({ status: 'pending', attempts: 3, lastError: 'discord http 502' });
   const [, second, trial] = f.discord.calls;
   expect(trial!.at - second!.at).toBeGreaterThanOrEqual(300);
 

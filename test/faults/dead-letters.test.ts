@@ -82,7 +82,7 @@ describe('bridge dead and bridge replay', () => {
     expect(f.slack.messages.map((m) => m.text)).toEqual(['visit slack-1']);
     expect(f.discord.messages.map((m) => m.body.content)).toEqual(['visit webhook-1']);
     // The originals keep their record; `bridge dead` lists only what has not been replayed.
-    expect(f.job(slackId)).toMatchObject({ status: 'dead', lastError: 'slack error: channel_not_found' });
+    expect(await f.job(slackId)).toMatchObject({ status: 'dead', lastError: 'slack error: channel_not_found' });
     expect(await runCli(['dead', '--data', f.dataDir])).toEqual({ code: 0, stdout: 'no dead letters\n', stderr: `reading store ${resolve(f.dataDir, 'bridge.db')}\n` });
   });
 

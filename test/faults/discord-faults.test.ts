@@ -66,7 +66,7 @@ describe('rate limits hold the destination and do not count as an outage', () =>
     const [limited, ...rest] = fb.discord.calls;
     expect(rest).toHaveLength(2);
     for (const call of rest) expect(call.at - (limited?.at ?? 0)).toBeGreaterThanOrEqual(500);
-    expect(fb.job(second).attempts).toBe(1);
+    expect((await fb.job(second)).attempts).toBe(1);
   });
 
   it('six 429s in a row do not open the circuit breaker (threshold 5): the job is delivered on the 7th attempt', async () => {

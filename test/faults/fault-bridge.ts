@@ -85,7 +85,7 @@ export interface FaultBridge {
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown }>;
   /** Posts `visit(route, n)` with webhook-id `id`; returns its job id. */
   send(route: Route, n: number, id?: string): Promise<string>;
-  job(id: string): Job;
+  job(id: string): Promise<Job>;
   /** Resolves with the job once it is done, dead or ambiguous; rejects after `timeoutMs`. */
   settled(id: string, timeoutMs?: number): Promise<Job>;
   /** Resolves once nothing is in flight or due (backed-off and held jobs are not due). */
@@ -155,15 +155,15 @@ export async function startFaultBridge(opts: FaultBridgeOptions = {}): Promise<F
       if (res.status !== 202) throw new Error(`expected 202 for ${id}, got ${res.status} ${JSON.stringify(res.json)}`);
       return `${id}:${RULE_OF[route]}:0`;
     },
-    job(id) {
-      const job = fb.bridge.store.deliveries.getJob(id);
+    async job(id) {
+      const job = await fb.bridge.store.deliveries.getJob(id);
       if (job === undefined) throw new Error(`no job ${id}`);
       return job;
     },
     async settled(id, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const job = fb.job(id);
+        const job = await fb.job(id);
         if (job.status !== 'pending' && job.status !== 'running') return job;
         if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms (attempts ${job.attempts}, last error ${job.lastError})`);
         await new Promise((r) => setTimeout(r, 10));

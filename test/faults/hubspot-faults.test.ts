@@ -73,5 +73,5 @@ it('a 429 holds every upsert on that token for Retry-After, then they go out tog
     ['hubspot-1@faults.example', 'hubspot-2@faults.example', 'hubspot-3@faults.example', 'hubspot-4@faults.example'],
   ]);
   expect(rest[0]!.at - limited!.at).toBeGreaterThanOrEqual(1000);
-  expect(later.map((id) => fb.job(id).attempts)).toEqual([1, 1, 1]);
+  expect((await Promise.all(later.map((id) => fb.job(id)))).map((j) => j.attempts)).toEqual([1, 1, 1]);
 });

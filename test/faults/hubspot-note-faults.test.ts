@@ -109,7 +109,7 @@ it('a replayed job upserts its contact again but creates no second note', async 
   expect(fb.hubspot.notes).toHaveLength(1);
 
   await fb.restart(); // the note's id is in the store, not in memory
-  expect(fb.bridge.store.deliveries.requeue([id], Date.now()).requeued).toEqual([{ from: id, to: `${id}#r1` }]);
+  expect((await fb.bridge.store.deliveries.requeue([id], Date.now())).requeued).toEqual([{ from: id, to: `${id}#r1` }]);
   fb.bridge.dispatcher.wake();
   const replay = await fb.settled(`${id}#r1`);
 

@@ -33,8 +33,8 @@ afterEach(async () => {
 });
 
 /** Everything the vendors and the store hold, to compare before and after a redelivery. */
-function snapshot(f: FaultBridge) {
-  const counts = f.bridge.store.deliveries.counts();
+async function snapshot(f: FaultBridge) {
+  const counts = await f.bridge.store.deliveries.counts();
   return {
     calls: [f.slack.calls.length, f.discord.calls.length, f.hubspot.calls.length],
     jobs: Object.values(counts).reduce((a, b) => a + b, 0),
@@ -75,13 +75,13 @@ describe.each([false, true])('redelivery (after a restart on the same DATA_DIR: 
     expect(res.status).toBe(202);
     const { id } = res.json as { id: string };
     await deliveredOnce(f, id);
-    const before = snapshot(f);
+    const before = await snapshot(f);
 
     if (restart) await f.restart();
     const dup = await f.post(again, againHeaders);
     expect(dup).toEqual({ status: 200, json: { status: 'duplicate', id } });
     await f.idle();
-    expect(snapshot(f)).toEqual(before);
+    expect(await snapshot(f)).toEqual(before);
   });
 });
 
@@ -99,7 +99,7 @@ describe('signed deliveries (Standard Webhooks)', () => {
 
     expect(await f.post(body, original)).toEqual({ status: 202, json: { status: 'accepted', id: 'msg_signed' } });
     await deliveredOnce(f, 'msg_signed');
-    const before = snapshot(f);
+    const before = await snapshot(f);
 
     expect(await f.post(body, signed(now + 1))).toEqual({ status: 200, json: { status: 'duplicate', id: 'msg_signed' } });
     const replay = await f.post(body, original);
@@ -107,6 +107,6 @@ describe('signed deliveries (Standard Webhooks)', () => {
     await f.restart();
     expect(await f.post(body, original)).toEqual({ status: 200, json: { status: 'duplicate', id: 'msg_signed' } });
     await f.idle();
-    expect(snapshot(f)).toEqual(before);
+    expect(await snapshot(f)).toEqual(before);
   });
 });

@@ -92,5 +92,5 @@ it('a 429 holds the next message on that token for Retry-After (longer than the 
   const [limited, ...rest] = rai.sendCalls();
   expect(rest).toHaveLength(2);
   for (const call of rest) expect(call.at - limited!.at).toBeGreaterThanOrEqual(2000);
-  expect(fb.job(second).attempts).toBe(1);
+  expect((await fb.job(second)).attempts).toBe(1);
 });

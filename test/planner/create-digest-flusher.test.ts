@@ -79,14 +79,14 @@ const flusher = (r: PlanningRules = rules(), timer?: FlushTimer) => {
   return createDigestFlusher({ store: store.digests, rules: () => r, now: clock.now, log: log.log, onFlushed: (d) => flushed.push(d), ...(timer && { timer }) });
 };
 
-const jobs = (eventId: string) => store.deliveries.jobsForEvent(eventId).map((j) => [j.id, j.request, j.status, j.nextAt]);
+const jobs = async (eventId: string) => (await store.deliveries.jobsForEvent(eventId)).map((j) => [j.id, j.request, j.status, j.nextAt]);
 
 describe('createDigestFlusher', () => {
   it('buffers matches in the planning transaction, then sends one message per window once it ended a settle ago', async () => {
     await receive('e1', 'Ann', T0 + 60_000);
     await receive('e2', 'Bob', T0 + 120_000);
     await plan();
-    expect(jobs('e1')).toEqual([]);
+    expect(await jobs('e1')).toEqual([]);
     expect((await store.planner.decisionOf('e1'))?.summary).toBe('matched vip-digest (digest)');
     expect((await store.planner.decisionOf('e2'))?.rules[0]?.reason).toBe('buffered into digest "6502564c5c09c0a" until 2026-12-02T15:00:00.000Z');
 
@@ -95,11 +95,11 @@ describe('createDigestFlusher', () => {
     expect(await f.flush()).toBe(0);
     clockAt = WINDOW_END + 1000;
     expect(await f.flush()).toBe(1);
-    expect(jobs('e2')).toEqual([['e2:vip-digest:0', { room: '#alerts', text: '2 visits: Ann; Bob; ' }, 'pending', WINDOW_END + 1000]]);
+    expect(await jobs('e2')).toEqual([['e2:vip-digest:0', { room: '#alerts', text: '2 visits: Ann; Bob; ' }, 'pending', WINDOW_END + 1000]]);
     expect(flushed).toEqual([{ rule: 'vip-digest', items: 2, jobs: 1 }]);
     // The items went with the flush: exactly once.
     expect(await f.flush()).toBe(0);
-    expect(store.deliveries.jobsForEvent('e2')).toHaveLength(1);
+    expect(await store.deliveries.jobsForEvent('e2')).toHaveLength(1);
   });
 
   it('an event received at the window end is in the next window', async () => {
@@ -108,8 +108,8 @@ describe('createDigestFlusher', () => {
     await plan();
     clockAt = WINDOW_END + 1000;
     expect(await flusher().flush()).toBe(1);
-    expect(jobs('e1')).toEqual([['e1:vip-digest:0', { room: '#alerts', text: '1 visits: Ann; ' }, 'pending', WINDOW_END + 1000]]);
-    expect(jobs('e2')).toEqual([]);
+    expect(await jobs('e1')).toEqual([['e1:vip-digest:0', { room: '#alerts', text: '1 visits: Ann; ' }, 'pending', WINDOW_END + 1000]]);
+    expect(await jobs('e2')).toEqual([]);
   });
 
   it('waits while an event received before the window end is unplanned (it may belong in it)', async () => {
@@ -121,7 +121,7 @@ describe('createDigestFlusher', () => {
     expect(await f.flush()).toBe(0);
     await plan();
     expect(await f.flush()).toBe(1);
-    expect(jobs('e2')).toEqual([['e2:vip-digest:0', { room: '#alerts', text: '2 visits: Ann; Bob; ' }, 'pending', WINDOW_END + 5000]]);
+    expect(await jobs('e2')).toEqual([['e2:vip-digest:0', { room: '#alerts', text: '2 visits: Ann; Bob; ' }, 'pending', WINDOW_END + 5000]]);
   });
 
   it('a flush that fails midway stores nothing of it; the next sends the window once, with all its items', async () => {
@@ -131,9 +131,9 @@ describe('createDigestFlusher', () => {
     clockAt = WINDOW_END + 1000;
     const f = flusher(rules({ renderFails: 1 }));
     await expect(f.flush()).rejects.toThrow('crashed mid-flush');
-    expect(jobs('e2')).toEqual([]);
+    expect(await jobs('e2')).toEqual([]);
     expect(await f.flush()).toBe(1);
-    expect(jobs('e2')).toEqual([['e2:vip-digest:0', { room: '#alerts', text: '2 visits: Ann; Bob; ' }, 'pending', WINDOW_END + 1000]]);
+    expect(await jobs('e2')).toEqual([['e2:vip-digest:0', { room: '#alerts', text: '2 visits: Ann; Bob; ' }, 'pending', WINDOW_END + 1000]]);
   });
 
   it('drops, with a warning, the items of a rule that is no longer a digest rule', async () => {
@@ -142,7 +142,7 @@ describe('createDigestFlusher', () => {
     clockAt = WINDOW_END + 1000;
     const f = flusher(rules({ digest: false }));
     expect(await f.flush()).toBe(1);
-    expect(jobs('e1')).toEqual([]);
+    expect(await jobs('e1')).toEqual([]);
     expect(flushed).toEqual([]);
     expect(log.withMsg('digest dropped: its rule is no longer a digest rule in rules.yaml').map((l) => [l['rule'], l['windowEnd'], l['items']])).toEqual([
       ['vip-digest', '2026-12-02T15:00:00.000Z', 1],
@@ -159,7 +159,7 @@ describe('createDigestFlusher', () => {
     const f = flusher(rules(), timer);
     f.start();
     await f.stop();
-    expect(jobs('e1')).toEqual([['e1:vip-digest:0', { room: '#alerts', text: '1 visits: Ann; ' }, 'pending', WINDOW_END + 3_600_000]]);
+    expect(await jobs('e1')).toEqual([['e1:vip-digest:0', { room: '#alerts', text: '1 visits: Ann; ' }, 'pending', WINDOW_END + 3_600_000]]);
     expect(ticks).toHaveLength(1);
   });
 
@@ -171,18 +171,18 @@ describe('createDigestFlusher', () => {
     clockAt = WINDOW_END + 1000;
     expect(await flusher().flush()).toBe(0);
     expect(flushed).toEqual([]);
-    expect(jobs('e1')).toEqual([]);
+    expect(await jobs('e1')).toEqual([]);
   });
 
   it('forget deletes the person\'s buffered items and counts them; history pruning keeps events with items', async () => {
     await receive('e1', 'Ann', T0 + 60_000);
     await receive('e2', 'Bob', T0 + 120_000);
     await plan();
-    expect(store.pruneHistory(WINDOW_END)).toBe(0);
+    expect(await store.pruneHistory(WINDOW_END)).toBe(0);
     const r = await store.forgetPerson({ email: 'ann@example.com' });
     expect([r.events, r.jobs, r.digestItems]).toEqual([1, 0, 1]);
     clockAt = WINDOW_END + 1000;
     expect(await flusher().flush()).toBe(1);
-    expect(jobs('e2')).toEqual([['e2:vip-digest:0', { room: '#alerts', text: '1 visits: Bob; ' }, 'pending', WINDOW_END + 1000]]);
+    expect(await jobs('e2')).toEqual([['e2:vip-digest:0', { room: '#alerts', text: '1 visits: Bob; ' }, 'pending', WINDOW_END + 1000]]);
   });
 });

@@ -73,7 +73,7 @@ describe('createPlanner', () => {
       { event: 'e3', now: 103, count: 3 },
     ]);
     expect(planner.stats()).toEqual({ batches: 2, events: 4, failed: 0 });
-    expect(store.deliveries.jobsForEvent('e3').map((j) => [j.id, j.request, j.status, j.nextAt])).toEqual([['e3:count:0', { count: 3 }, 'pending', t]]);
+    expect((await store.deliveries.jobsForEvent('e3')).map((j) => [j.id, j.request, j.status, j.nextAt])).toEqual([['e3:count:0', { count: 3 }, 'pending', t]]);
     expect(await store.planner.readState([{ scope: 'activity', key: 'u1' }, { scope: 'activity', key: 'nobody' }])).toEqual([{ scope: 'activity', key: 'u1', value: 3, expiresAt: null }]);
     expect(await store.planner.unplannedCount()).toBe(0);
   });
@@ -90,7 +90,7 @@ describe('createPlanner', () => {
         { rule: 'vip', outcome: 'missed', reason: 'condition failed: user.email in list vips' },
       ],
     });
-    expect(store.deliveries.listEvents().map((e) => [e.id, e.rulesVersion, e.decision?.summary])).toEqual([['e1', 'v-test', 'matched count; 1 missed']]);
+    expect((await store.deliveries.listEvents()).map((e) => [e.id, e.rulesVersion, e.decision?.summary])).toEqual([['e1', 'v-test', 'matched count; 1 missed']]);
   });
 
   it('records a planning error as that event decision and plans the events after it', async () => {
@@ -99,8 +99,8 @@ describe('createPlanner', () => {
     const outcomes: PlannedOutcome[] = [];
     const planner = await runPlanner(countingRules(), { onPlanned: (p) => outcomes.push(...p) });
     expect(await store.planner.decisionOf('e1')).toMatchObject({ summary: 'planning failed: rule engine bug', rules: [{ rule: '*', outcome: 'error', reason: 'rule engine bug' }] });
-    expect(store.deliveries.jobsForEvent('e1')).toEqual([]);
-    expect(store.deliveries.jobsForEvent('e2')).toHaveLength(1);
+    expect(await store.deliveries.jobsForEvent('e1')).toEqual([]);
+    expect(await store.deliveries.jobsForEvent('e2')).toHaveLength(1);
     expect(outcomes.map((o) => [o.eventId, o.jobs])).toEqual([['e1', 0], ['e2', 1]]);
     expect(planner.stats().failed).toBe(1);
   });
@@ -114,7 +114,7 @@ describe('createPlanner', () => {
     const seen: { event: string; now: number; count: number }[] = [];
     await runPlanner(countingRules(seen));
     expect(seen).toEqual([{ event: 'e2', now: 101, count: 2 }]);
-    expect(store.deliveries.listEvents().map((e) => [e.id, e.jobs.length])).toEqual([['e2', 1], ['e1', 1]]);
+    expect((await store.deliveries.listEvents()).map((e) => [e.id, e.jobs.length])).toEqual([['e2', 1], ['e1', 1]]);
   });
 });
 
@@ -166,8 +166,8 @@ rules:
     await Promise.all(['v1', 'v2'].map((id, i) => store.accept({ ...storedEvent(id, 1_000 + i), payload })));
     const planner = await runPlanner(activeRules(loaded.rules));
     expect(planner.stats().batches).toBe(1);
-    expect(store.deliveries.jobsForEvent('v1').map((j) => (j.request as { text: string }).text)).toEqual(['Jane Doe visit 1']);
-    expect(store.deliveries.jobsForEvent('v2')).toEqual([]);
+    expect((await store.deliveries.jobsForEvent('v1')).map((j) => (j.request as { text: string }).text)).toEqual(['Jane Doe visit 1']);
+    expect(await store.deliveries.jobsForEvent('v2')).toEqual([]);
     expect(await store.planner.decisionOf('v2')).toMatchObject({ summary: 'no match; suppressed vip-visit (cooldown)', rules: [{ rule: 'vip-visit', outcome: 'suppressed', reason: 'cooldown', until: 1_000 + 7 * 86_400_000 }] });
     expect((await store.planner.readState([{ scope: 'activity', key: 'user.id|1234' }]))[0]?.value).toMatchObject({ totals: { 'user.visited': 2 } });
   });
@@ -197,8 +197,8 @@ rules:
     await Promise.all(['v1', 'v2'].map((id, i) => store.accept({ ...storedEvent(id, 1_000 + i), payload })));
     await runPlanner(activeRules(loaded.rules));
     // Only the live rule's jobs: the shadow rule's `stop` stopped nothing.
-    expect(store.deliveries.jobsForEvent('v1').map((j) => j.id)).toEqual(['v1:live-alert:0']);
-    expect(store.deliveries.jobsForEvent('v2').map((j) => j.id)).toEqual(['v2:live-alert:0']);
+    expect((await store.deliveries.jobsForEvent('v1')).map((j) => j.id)).toEqual(['v1:live-alert:0']);
+    expect((await store.deliveries.jobsForEvent('v2')).map((j) => j.id)).toEqual(['v2:live-alert:0']);
     expect(await store.planner.decisionOf('v1')).toMatchObject({
       summary: 'matched live-alert; shadow would have sent new-welcome',
       rules: [{ rule: 'new-welcome', outcome: 'matched', shadow: true }, { rule: 'live-alert', outcome: 'matched' }],
@@ -227,10 +227,10 @@ rules:
     const due = Date.parse('2026-03-29T06:00:00Z');
     await store.accept({ ...storedEvent('v1', night), payload: JSON.stringify(visitPayload()) });
     await runPlanner(activeRules(loaded.rules));
-    expect(store.deliveries.jobsForEvent('v1').map((j) => [j.id, j.status, j.nextAt])).toEqual([['v1:vip-visit:0', 'pending', due]]);
+    expect((await store.deliveries.jobsForEvent('v1')).map((j) => [j.id, j.status, j.nextAt])).toEqual([['v1:vip-visit:0', 'pending', due]]);
     expect(await store.planner.decisionOf('v1')).toMatchObject({ summary: 'matched vip-visit (deferred)', rules: [{ rule: 'vip-visit', outcome: 'matched', until: due }] });
-    expect(store.queue.claimDue(due - 1, 10)).toEqual([]);
-    expect(store.queue.nextDueAt()).toBe(due);
-    expect(store.queue.claimDue(due, 10).map((j) => j.id)).toEqual(['v1:vip-visit:0']);
+    expect(await store.queue.claimDue(due - 1, 10)).toEqual([]);
+    expect(await store.queue.nextDueAt()).toBe(due);
+    expect((await store.queue.claimDue(due, 10)).map((j) => j.id)).toEqual(['v1:vip-visit:0']);
   });
 });

@@ -101,7 +101,7 @@ async function planned(p: Planner): Promise<void> {
   p.wake();
   await p.idle();
 }
-const jobsOf = (id: string) => store.deliveries.jobsForEvent(id).map((j) => j.id);
+const jobsOf = async (id: string) => (await store.deliveries.jobsForEvent(id)).map((j) => j.id);
 const summaryOf = async (id: string) => (await store.planner.decisionOf(id))?.summary;
 const readInputs = () => fake.readCalls().map((c) => ((c.json as { inputs: { id: string }[] }).inputs.map((i) => i.id)));
 
@@ -113,8 +113,8 @@ describe('what is looked up', () => {
     await planned(p);
     expect(readInputs()).toEqual([['jane@example.com']]);
     expect((fake.readCalls()[0]?.json as { properties: string[] }).properties).toEqual(['email', 'lifecyclestage']);
-    expect(jobsOf(jane)).toEqual([`${jane}:customer-visit:0`]);
-    for (const id of other) expect(jobsOf(id)).toEqual([]);
+    expect(await jobsOf(jane)).toEqual([`${jane}:customer-visit:0`]);
+    for (const id of other) expect(await jobsOf(id)).toEqual([]);
     expect(lookups).toEqual([['crm', 'miss']]);
   });
 
@@ -138,14 +138,14 @@ describe('the cache', () => {
     const again = [await visit('jane@example.com'), await visit('nobody@example.com')];
     await planned(p);
     expect(fake.readCalls()).toHaveLength(1);
-    expect([...first, ...again].map(jobsOf)).toEqual([[`${first[0]}:customer-visit:0`], [], [`${again[0]}:customer-visit:0`], []]);
+    expect(await Promise.all([...first, ...again].map(jobsOf))).toEqual([[`${first[0]}:customer-visit:0`], [], [`${again[0]}:customer-visit:0`], []]);
     clock.t += 1;
     // Jane is a lead now: the refetched answer decides.
     fake.contacts.set('jane@example.com', { id: '5001', properties: { email: 'jane@example.com', lifecyclestage: 'lead' } });
     const later = await visit('jane@example.com');
     await planned(p);
     expect(readInputs()).toEqual([['jane@example.com', 'nobody@example.com'], ['jane@example.com']]);
-    expect(jobsOf(later)).toEqual([]);
+    expect(await jobsOf(later)).toEqual([]);
     expect(lookups).toEqual([['crm', 'miss'], ['crm', 'miss'], ['crm', 'hit'], ['crm', 'hit'], ['crm', 'miss']]);
   });
 });
@@ -185,7 +185,7 @@ describe('when the lookup fails', () => {
     fake.failNext(1, reply);
     const id = await visit('jane@example.com');
     await planned(p);
-    expect(jobsOf(id)).toEqual([]);
+    expect(await jobsOf(id)).toEqual([]);
     expect(mask((await store.planner.decisionOf(id))?.rules[0]?.reason)).toBe(`CRM lookup failed (on_lookup_error: skip): ${reasons[name]}`);
     expect(lookups).toEqual([['crm', 'error']]);
   });
@@ -195,7 +195,7 @@ describe('when the lookup fails', () => {
     fake.failNext(1, reply);
     const lee = await visit('lee@example.com');
     await planned(p);
-    expect(jobsOf(lee)).toEqual([`${lee}:customer-visit:0`]);
+    expect(await jobsOf(lee)).toEqual([`${lee}:customer-visit:0`]);
     expect(await summaryOf(lee)).toBe('matched customer-visit');
   });
 
@@ -206,7 +206,7 @@ describe('when the lookup fails', () => {
     await planned(p);
     // 5 s after the first failure (the 429's Retry-After, 1 s, is shorter).
     const dueAt = new Date(clock.t + 5000).toISOString();
-    expect(jobsOf(jane)).toEqual([]);
+    expect(await jobsOf(jane)).toEqual([]);
     expect(mask((await store.planner.decisionOf(jane))?.rules[0]?.reason)).toBe(`CRM lookup failed (on_lookup_error: retry): ${reasons[name]}; planning it again at ${dueAt}`);
     // Other events go on being planned meanwhile.
     const other = await visit('lee@example.com', 'srv-2');
@@ -220,7 +220,7 @@ describe('when the lookup fails', () => {
     clock.t += 1000;
     await planned(p);
     expect(fake.readCalls()).toHaveLength(2);
-    expect(jobsOf(jane)).toEqual([`${jane}:customer-visit:0`]);
+    expect(await jobsOf(jane)).toEqual([`${jane}:customer-visit:0`]);
     expect(await summaryOf(jane)).toBe('matched customer-visit');
     // Done: nothing more is retried.
     clock.t += HOUR;

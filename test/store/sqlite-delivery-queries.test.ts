@@ -20,16 +20,16 @@ afterEach(() => {
 });
 
 /** Runs the given jobs to the given final statuses through the queue, as the dispatcher would. */
-function finish(results: Record<string, 'done' | 'dead' | 'ambiguous'>): void {
-  const claimed = store.queue.claimDue(t, 1000).map((j) => j.id);
-  store.queue.settle(
+async function finish(results: Record<string, 'done' | 'dead' | 'ambiguous'>): Promise<void> {
+  const claimed = (await store.queue.claimDue(t, 1000)).map((j) => j.id);
+  await store.queue.settle(
     claimed.filter((id) => results[id] !== undefined).map((id) => {
       const to = results[id];
       return to === 'done' ? { id, to } : { id, to: to ?? 'dead', reason: `${to} reason` };
     }),
     t,
   );
-  store.queue.release(claimed.filter((id) => results[id] === undefined), t, t);
+  await store.queue.release(claimed.filter((id) => results[id] === undefined), t, t);
 }
 
 describe('listEvents', () => {
@@ -39,16 +39,16 @@ describe('listEvents', () => {
     await store.accept(storedEvent('e2', t));
     t += 1;
     await seed(store, 'e3', [{}], t);
-    finish({ 'e1:r:1': 'dead', 'e3:r:0': 'done' });
+    await finish({ 'e1:r:1': 'dead', 'e3:r:0': 'done' });
 
-    const all = store.deliveries.listEvents();
+    const all = await store.deliveries.listEvents();
     expect(all.map((e) => [e.id, e.jobs.map((j) => `${j.id}=${j.status}`)])).toEqual([
       ['e3', ['e3:r:0=done']],
       ['e2', []],
       ['e1', ['e1:r:0=pending', 'e1:r:1=dead']],
     ]);
-    expect(store.deliveries.listEvents({ status: 'dead' }).map((e) => e.id)).toEqual(['e1']);
-    expect(store.deliveries.listEvents({ limit: 1 }).map((e) => e.id)).toEqual(['e3']);
+    expect((await store.deliveries.listEvents({ status: 'dead' })).map((e) => e.id)).toEqual(['e1']);
+    expect((await store.deliveries.listEvents({ limit: 1 })).map((e) => e.id)).toEqual(['e3']);
   });
 });
 
@@ -66,7 +66,7 @@ describe('listEvents filters', () => {
       const [row] = await store.planner.unplanned(1);
       await store.planner.commitPlans({ events: [{ seq: row!.seq, eventId: s.id, decision: { rulesVersion: 'v1', plannedAt: t, summary: '', rules: s.rules }, jobs: s.jobs }], state: [], now: t });
     }
-    finish({ 'e1:vip:0': 'dead' });
+    await finish({ 'e1:vip:0': 'dead' });
   }
 
   it.each([
@@ -87,7 +87,7 @@ describe('listEvents filters', () => {
     [{ status: 'dead' }, ['e1']],
   ] as const)('%j → %j', async (filter, ids) => {
     await seedStories();
-    expect(store.deliveries.listEvents(filter).map((e) => e.id)).toEqual(ids);
+    expect((await store.deliveries.listEvents(filter)).map((e) => e.id)).toEqual(ids);
   });
 });
 
@@ -95,71 +95,71 @@ describe('jobs by id', () => {
   it("finds each job under its own event when one event's id looks like another's job id", async () => {
     await seed(store, 'x', [{ request: { of: 'x' } }]);
     await seed(store, 'x:r:0', [{ request: { of: 'x:r:0' } }]);
-    expect(store.deliveries.getJob('x:r:0')?.request).toEqual({ of: 'x' });
-    expect(store.deliveries.getJob('x:r:0:r:0')?.request).toEqual({ of: 'x:r:0' });
-    expect(store.deliveries.jobsForEvent('x').map((j) => j.id)).toEqual(['x:r:0']);
-    expect(store.deliveries.jobsForEvent('x:r:0').map((j) => j.id)).toEqual(['x:r:0:r:0']);
-    finish({ 'x:r:0:r:0': 'dead' });
-    expect(store.deliveries.getJob('x:r:0')?.status).toBe('pending');
-    expect(store.deliveries.getJob('x:r:0:r:0')?.status).toBe('dead');
-    expect(store.deliveries.getJob('no-such-job')).toBeUndefined();
+    expect((await store.deliveries.getJob('x:r:0'))?.request).toEqual({ of: 'x' });
+    expect((await store.deliveries.getJob('x:r:0:r:0'))?.request).toEqual({ of: 'x:r:0' });
+    expect((await store.deliveries.jobsForEvent('x')).map((j) => j.id)).toEqual(['x:r:0']);
+    expect((await store.deliveries.jobsForEvent('x:r:0')).map((j) => j.id)).toEqual(['x:r:0:r:0']);
+    await finish({ 'x:r:0:r:0': 'dead' });
+    expect((await store.deliveries.getJob('x:r:0'))?.status).toBe('pending');
+    expect((await store.deliveries.getJob('x:r:0:r:0'))?.status).toBe('dead');
+    expect(await store.deliveries.getJob('no-such-job')).toBeUndefined();
   });
 });
 
 describe('dead letters and replay', () => {
   it('replays a dead job as a new job with the same plan key, and lists it dead no more', async () => {
     await seed(store, 'e1', [{ request: { text: 'as planned' } }, {}]);
-    finish({ 'e1:r:0': 'dead', 'e1:r:1': 'dead' });
-    expect(store.deliveries.listDead().map((j) => [j.id, j.lastError])).toEqual([
+    await finish({ 'e1:r:0': 'dead', 'e1:r:1': 'dead' });
+    expect((await store.deliveries.listDead()).map((j) => [j.id, j.lastError])).toEqual([
       ['e1:r:1', 'dead reason'],
       ['e1:r:0', 'dead reason'],
     ]);
 
     t += 50;
-    expect(store.deliveries.requeue(['e1:r:0', 'e1:r:0', 'nope'], t)).toEqual({
+    expect(await store.deliveries.requeue(['e1:r:0', 'e1:r:0', 'nope'], t)).toEqual({
       requeued: [{ from: 'e1:r:0', to: 'e1:r:0#r1' }],
       skipped: [
         { id: 'e1:r:0', reason: 'already replayed as e1:r:0#r1' },
         { id: 'nope', reason: 'not found' },
       ],
     });
-    const replay = store.deliveries.getJob('e1:r:0#r1');
+    const replay = await store.deliveries.getJob('e1:r:0#r1');
     expect(replay).toMatchObject({
       planKey: 'e1:r:0', replayOf: 'e1:r:0', status: 'pending', attempts: 0, nextAt: t,
       request: { text: 'as planned' }, lastError: null,
     });
     // The original keeps its record; only the unreplayed one is still a dead letter.
-    expect(store.deliveries.getJob('e1:r:0')?.status).toBe('dead');
-    expect(store.deliveries.listDead().map((j) => j.id)).toEqual(['e1:r:1']);
-    expect(store.deliveries.requeue(['e1:r:0#r1'], t).skipped).toEqual([{ id: 'e1:r:0#r1', reason: 'already pending' }]);
+    expect((await store.deliveries.getJob('e1:r:0'))?.status).toBe('dead');
+    expect((await store.deliveries.listDead()).map((j) => j.id)).toEqual(['e1:r:1']);
+    expect((await store.deliveries.requeue(['e1:r:0#r1'], t)).skipped).toEqual([{ id: 'e1:r:0#r1', reason: 'already pending' }]);
 
-    finish({ 'e1:r:0#r1': 'dead' });
-    expect(store.deliveries.requeue(['e1:r:0#r1'], t).requeued).toEqual([{ from: 'e1:r:0#r1', to: 'e1:r:0#r2' }]);
+    await finish({ 'e1:r:0#r1': 'dead' });
+    expect((await store.deliveries.requeue(['e1:r:0#r1'], t)).requeued).toEqual([{ from: 'e1:r:0#r1', to: 'e1:r:0#r2' }]);
   });
 
   it('enqueues jobs re-planned with the current rules', async () => {
     await seed(store, 'e1', [{}, {}]);
-    finish({ 'e1:r:0': 'done' });
+    await finish({ 'e1:r:0': 'done' });
     const replanned = jobsFor('e1', [{ request: { text: 'new rules' } }, {}, {}]);
-    expect(store.deliveries.enqueueReplay(replanned, t)).toEqual({
+    expect(await store.deliveries.enqueueReplay(replanned, t)).toEqual({
       requeued: [{ from: 'e1:r:0', to: 'e1:r:0#r1' }, { from: null, to: 'e1:r:2' }],
       skipped: [{ id: 'e1:r:1', reason: 'already pending' }],
     });
-    expect(store.deliveries.getJob('e1:r:0#r1')?.request).toEqual({ text: 'new rules' });
-    expect(store.deliveries.getJob('e1:r:2')?.replayOf).toBeNull();
+    expect((await store.deliveries.getJob('e1:r:0#r1'))?.request).toEqual({ text: 'new rules' });
+    expect((await store.deliveries.getJob('e1:r:2'))?.replayOf).toBeNull();
   });
 
   it('counts jobs by status', async () => {
     await seed(store, 'e1', [{}, {}, {}, {}]);
-    finish({ 'e1:r:0': 'done', 'e1:r:1': 'dead', 'e1:r:2': 'ambiguous' });
-    store.queue.claimDue(t, 1);
-    expect(store.deliveries.counts()).toEqual({ pending: 0, running: 1, done: 1, dead: 1, ambiguous: 1 });
+    await finish({ 'e1:r:0': 'done', 'e1:r:1': 'dead', 'e1:r:2': 'ambiguous' });
+    await store.queue.claimDue(t, 1);
+    expect(await store.deliveries.counts()).toEqual({ pending: 0, running: 1, done: 1, dead: 1, ambiguous: 1 });
   });
 
   it('counts the queue (pending and running jobs) per destination', async () => {
     await seed(store, 'e1', [{ destination: 'alerts' }, { destination: 'alerts' }, { destination: 'alerts' }, { destination: 'crm' }, { destination: 'crm' }]);
-    finish({ 'e1:r:3': 'done' });
-    store.queue.claimDue(t, 1, { destination: 'alerts' });
-    expect(store.deliveries.queueDepth()).toEqual({ alerts: { pending: 2, running: 1 }, crm: { pending: 1, running: 0 } });
+    await finish({ 'e1:r:3': 'done' });
+    await store.queue.claimDue(t, 1, { destination: 'alerts' });
+    expect(await store.deliveries.queueDepth()).toEqual({ alerts: { pending: 2, running: 1 }, crm: { pending: 1, running: 0 } });
   });
 });

@@ -18,11 +18,11 @@ afterEach(() => {
 });
 
 /** Finishes (done) every job of the given events. */
-function finishAll(...eventIds: string[]): void {
-  const ids = eventIds.flatMap((e) => store.deliveries.jobsForEvent(e).map((j) => j.id));
-  const claimed = store.queue.claimDue(clock.now(), 1000).map((j) => j.id);
-  store.queue.settle(claimed.filter((id) => ids.includes(id)).map((id) => ({ id, to: 'done' as const })), clock.now());
-  store.queue.release(claimed.filter((id) => !ids.includes(id)), clock.now(), clock.now());
+async function finishAll(...eventIds: string[]): Promise<void> {
+  const ids = (await Promise.all(eventIds.map((e) => store.deliveries.jobsForEvent(e)))).flat().map((j) => j.id);
+  const claimed = (await store.queue.claimDue(clock.now(), 1000)).map((j) => j.id);
+  await store.queue.settle(claimed.filter((id) => ids.includes(id)).map((id) => ({ id, to: 'done' as const })), clock.now());
+  await store.queue.release(claimed.filter((id) => !ids.includes(id)), clock.now(), clock.now());
 }
 
 describe('pruneHistory', () => {
@@ -31,21 +31,21 @@ describe('pruneHistory', () => {
     await seed(store, 'old-live', [{}], 100);
     await seed(store, 'old-no-jobs', [], 100);
     await seed(store, 'new-done', [{}], 900_000);
-    finishAll('old-done', 'new-done');
+    await finishAll('old-done', 'new-done');
 
-    expect(store.pruneHistory(500_000)).toBe(2);
-    expect(store.pruneHistory(500_000)).toBe(0);
+    expect(await store.pruneHistory(500_000)).toBe(2);
+    expect(await store.pruneHistory(500_000)).toBe(0);
 
-    expect(store.deliveries.getEvent('old-done')).toBeUndefined();
-    expect(store.deliveries.jobsForEvent('old-done')).toEqual([]);
-    expect(store.deliveries.getEvent('old-no-jobs')).toBeUndefined();
-    expect(store.deliveries.getEvent('old-live')?.id).toBe('old-live');
-    expect(store.deliveries.jobsForEvent('old-live').map((j) => j.status)).toEqual(['pending']);
-    expect(store.deliveries.getEvent('new-done')?.id).toBe('new-done');
+    expect(await store.deliveries.getEvent('old-done')).toBeUndefined();
+    expect(await store.deliveries.jobsForEvent('old-done')).toEqual([]);
+    expect(await store.deliveries.getEvent('old-no-jobs')).toBeUndefined();
+    expect((await store.deliveries.getEvent('old-live'))?.id).toBe('old-live');
+    expect((await store.deliveries.jobsForEvent('old-live')).map((j) => j.status)).toEqual(['pending']);
+    expect((await store.deliveries.getEvent('new-done'))?.id).toBe('new-done');
   });
 
   it('deletes at most `limit` events a call', async () => {
     for (let i = 0; i < 5; i++) await seed(store, `e${i}`, [], 100);
-    expect([store.pruneHistory(500_000, 2), store.pruneHistory(500_000, 2), store.pruneHistory(500_000, 2), store.pruneHistory(500_000, 2)]).toEqual([2, 2, 1, 0]);
+    expect([await store.pruneHistory(500_000, 2), await store.pruneHistory(500_000, 2), await store.pruneHistory(500_000, 2), await store.pruneHistory(500_000, 2)]).toEqual([2, 2, 1, 0]);
   });
 });

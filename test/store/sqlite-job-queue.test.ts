@@ -20,14 +20,14 @@ afterEach(() => {
   cleanup();
 });
 
-function job(id: string): Job {
-  const j = store.deliveries.getJob(id);
+async function job(id: string): Promise<Job> {
+  const j = await store.deliveries.getJob(id);
   if (j === undefined) throw new Error(`no job ${id}`);
   return j;
 }
 
-function brief(id: string): [string, number, number, string | null, string | null] {
-  const j = job(id);
+async function brief(id: string): Promise<[string, number, number, string | null, string | null]> {
+  const j = await job(id);
   return [j.status, j.attempts, j.nextAt, j.lastError, j.ref];
 }
 
@@ -37,25 +37,25 @@ describe('claimDue', () => {
     t += 10;
     await seed(store, 'e2', [{}]);
     const q = store.queue;
-    q.retryLater('e1:r:0', 0, 'x', t); // not running: ignored
-    const claimed = q.claimDue(t, 2);
+    await q.retryLater('e1:r:0', 0, 'x', t); // not running: ignored
+    const claimed = await q.claimDue(t, 2);
     expect(claimed.map((j) => [j.id, j.status, j.attempts])).toEqual([
       ['e1:r:0', 'running', 1],
       ['e1:r:1', 'running', 1],
     ]);
-    expect(q.claimDue(t, 10).map((j) => j.id)).toEqual(['e2:r:0']);
-    expect(q.claimDue(t, 10)).toEqual([]);
+    expect((await q.claimDue(t, 10)).map((j) => j.id)).toEqual(['e2:r:0']);
+    expect(await q.claimDue(t, 10)).toEqual([]);
   });
 
   it('leaves jobs that are not due yet, and filters by destination', async () => {
     await seed(store, 'e1', [{ destination: 'a' }, { destination: 'b' }, { destination: 'b' }]);
     const q = store.queue;
-    q.claimDue(t, 1, { destination: 'b' });
-    q.retryLater('e1:r:1', t + 500, 'HTTP 500', t);
-    expect(q.claimDue(t, 10, { destination: 'b' }).map((j) => j.id)).toEqual(['e1:r:2']);
-    expect(q.claimDue(t + 499, 10, { destination: 'b' })).toEqual([]);
-    expect(q.claimDue(t + 500, 10, { destination: 'b' }).map((j) => [j.id, j.attempts])).toEqual([['e1:r:1', 2]]);
-    expect(q.claimDue(t, 0)).toEqual([]);
+    await q.claimDue(t, 1, { destination: 'b' });
+    await q.retryLater('e1:r:1', t + 500, 'HTTP 500', t);
+    expect((await q.claimDue(t, 10, { destination: 'b' })).map((j) => j.id)).toEqual(['e1:r:2']);
+    expect(await q.claimDue(t + 499, 10, { destination: 'b' })).toEqual([]);
+    expect((await q.claimDue(t + 500, 10, { destination: 'b' })).map((j) => [j.id, j.attempts])).toEqual([['e1:r:1', 2]]);
+    expect(await q.claimDue(t, 0)).toEqual([]);
   });
 });
 
@@ -67,81 +67,81 @@ describe('settling', () => {
     ['ambiguous', { status: 'ambiguous', reason: 'timeout after send' }, ['ambiguous', 1, 1_000_000, 'timeout after send', null]],
   ] as const)('complete: %s', async (_name, result, expected) => {
     const [id = ''] = await seed(store, 'e1', [{}]);
-    store.queue.claimDue(t, 1);
-    store.queue.complete(id, result, t + 5);
-    expect(brief(id)).toEqual(expected);
-    expect(job(id).updatedAt).toBe(t + 5);
+    await store.queue.claimDue(t, 1);
+    await store.queue.complete(id, result, t + 5);
+    expect(await brief(id)).toEqual(expected);
+    expect((await job(id)).updatedAt).toBe(t + 5);
   });
 
   it('retryLater puts a running job back with its reason; deadLetter ends it', async () => {
     const [a = '', b = ''] = await seed(store, 'e1', [{}, {}]);
-    store.queue.claimDue(t, 2);
-    store.queue.retryLater(a, t + 1000, 'HTTP 503', t);
-    store.queue.deadLetter(b, 'out of attempts', t);
-    expect(brief(a)).toEqual(['pending', 1, t + 1000, 'HTTP 503', null]);
-    expect(brief(b)).toEqual(['dead', 1, t, 'out of attempts', null]);
+    await store.queue.claimDue(t, 2);
+    await store.queue.retryLater(a, t + 1000, 'HTTP 503', t);
+    await store.queue.deadLetter(b, 'out of attempts', t);
+    expect(await brief(a)).toEqual(['pending', 1, t + 1000, 'HTTP 503', null]);
+    expect(await brief(b)).toEqual(['dead', 1, t, 'out of attempts', null]);
   });
 
   it('settle applies a batch of updates and ignores jobs that are not running', async () => {
     const ids = await seed(store, 'e1', [{}, {}, {}, {}]);
-    store.queue.claimDue(t, 3);
-    store.queue.settle([
+    await store.queue.claimDue(t, 3);
+    await store.queue.settle([
       { id: 'e1:r:0', to: 'done', ref: 'x' },
       { id: 'e1:r:1', to: 'retry', at: t + 5, reason: '429' },
       { id: 'e1:r:2', to: 'ambiguous', reason: 'reset' },
       { id: 'e1:r:3', to: 'done' },
     ], t);
-    expect(ids.map((id) => job(id).status)).toEqual(['done', 'pending', 'ambiguous', 'pending']);
+    expect((await Promise.all(ids.map(job))).map((j) => j.status)).toEqual(['done', 'pending', 'ambiguous', 'pending']);
   });
 
   it('release gives the attempt back; deferDestination pushes pending jobs without using one', async () => {
     await seed(store, 'e1', [{ destination: 'a' }, { destination: 'a' }, { destination: 'b' }]);
     const q = store.queue;
-    q.claimDue(t, 1);
-    q.release(['e1:r:0'], t + 100, t);
-    expect(brief('e1:r:0')).toEqual(['pending', 0, t + 100, null, null]);
-    expect(q.deferDestination('a', t + 30_000, t)).toBe(2);
-    expect([job('e1:r:0').nextAt, job('e1:r:1').nextAt, job('e1:r:2').nextAt]).toEqual([t + 30_000, t + 30_000, t]);
-    expect(q.deferDestination('a', t + 10, t)).toBe(0);
+    await q.claimDue(t, 1);
+    await q.release(['e1:r:0'], t + 100, t);
+    expect(await brief('e1:r:0')).toEqual(['pending', 0, t + 100, null, null]);
+    expect(await q.deferDestination('a', t + 30_000, t)).toBe(2);
+    expect([(await job('e1:r:0')).nextAt, (await job('e1:r:1')).nextAt, (await job('e1:r:2')).nextAt]).toEqual([t + 30_000, t + 30_000, t]);
+    expect(await q.deferDestination('a', t + 10, t)).toBe(0);
   });
 
   it('recoverInFlight puts running jobs back to pending, keeping their attempts', async () => {
     await seed(store, 'e1', [{}, {}]);
-    store.queue.claimDue(t, 2);
-    store.queue.complete('e1:r:1', { status: 'ok' }, t);
+    await store.queue.claimDue(t, 2);
+    await store.queue.complete('e1:r:1', { status: 'ok' }, t);
     store.close();
     store = openTemp(dir, clock);
-    expect(store.queue.recoverInFlight(t + 7)).toBe(1);
-    expect(brief('e1:r:0')).toEqual(['pending', 1, t + 7, null, null]);
-    expect(store.queue.claimDue(t + 7, 5).map((j) => j.id)).toEqual(['e1:r:0']);
+    expect(await store.queue.recoverInFlight(t + 7)).toBe(1);
+    expect(await brief('e1:r:0')).toEqual(['pending', 1, t + 7, null, null]);
+    expect((await store.queue.claimDue(t + 7, 5)).map((j) => j.id)).toEqual(['e1:r:0']);
   });
 
   it('recoverExpired puts back only running jobs claimed by the cutoff, except the ids given', async () => {
     await seed(store, 'e1', [{}, {}, {}, {}]);
     const q = store.queue;
-    q.claimDue(t, 3); // e1:r:0..2 claimed at t
-    q.complete('e1:r:2', { status: 'ok' }, t + 1);
-    q.claimDue(t + 50, 1); // e1:r:3 claimed later
-    expect(q.recoverExpired(t + 10, t + 100, { except: ['e1:r:1'] })).toBe(1);
-    expect(brief('e1:r:0')).toEqual(['pending', 1, t + 100, null, null]);
-    expect(job('e1:r:1').status).toBe('running');
-    expect(job('e1:r:2').status).toBe('done');
-    expect(job('e1:r:3').status).toBe('running');
-    expect(q.recoverExpired(t + 50, t + 200)).toBe(2);
-    expect(q.claimDue(t + 200, 5).map((j) => [j.id, j.attempts])).toEqual([['e1:r:0', 2], ['e1:r:1', 2], ['e1:r:3', 2]]);
+    await q.claimDue(t, 3); // e1:r:0..2 claimed at t
+    await q.complete('e1:r:2', { status: 'ok' }, t + 1);
+    await q.claimDue(t + 50, 1); // e1:r:3 claimed later
+    expect(await q.recoverExpired(t + 10, t + 100, { except: ['e1:r:1'] })).toBe(1);
+    expect(await brief('e1:r:0')).toEqual(['pending', 1, t + 100, null, null]);
+    expect((await job('e1:r:1')).status).toBe('running');
+    expect((await job('e1:r:2')).status).toBe('done');
+    expect((await job('e1:r:3')).status).toBe('running');
+    expect(await q.recoverExpired(t + 50, t + 200)).toBe(2);
+    expect((await q.claimDue(t + 200, 5)).map((j) => [j.id, j.attempts])).toEqual([['e1:r:0', 2], ['e1:r:1', 2], ['e1:r:3', 2]]);
   });
 });
 
 describe('nextDueAt', () => {
   it('is the earliest pending job, optionally of some destinations only', async () => {
-    expect(store.queue.nextDueAt()).toBeUndefined();
+    expect(await store.queue.nextDueAt()).toBeUndefined();
     await seed(store, 'e1', [{ destination: 'a' }, { destination: 'b' }]);
     const q = store.queue;
-    q.claimDue(t, 2);
-    q.retryLater('e1:r:0', t + 300, 'x', t);
-    q.retryLater('e1:r:1', t + 200, 'x', t);
-    expect(q.nextDueAt()).toBe(t + 200);
-    expect(q.nextDueAt({ destinations: ['a'] })).toBe(t + 300);
-    expect(q.nextDueAt({ destinations: [] })).toBeUndefined();
+    await q.claimDue(t, 2);
+    await q.retryLater('e1:r:0', t + 300, 'x', t);
+    await q.retryLater('e1:r:1', t + 200, 'x', t);
+    expect(await q.nextDueAt()).toBe(t + 200);
+    expect(await q.nextDueAt({ destinations: ['a'] })).toBe(t + 300);
+    expect(await q.nextDueAt({ destinations: [] })).toBeUndefined();
   });
 });

@@ -43,16 +43,16 @@ describe('migration 2', () => {
     writeVersion1();
     const store = openTemp(dir, clock);
     try {
-      expect(store.deliveries.listEvents().map((e) => [e.id, e.jobs.map((j) => `${j.id}=${j.status}/${j.attempts}/${j.lastError ?? ''}/${j.ref ?? ''}/${j.replayOf ?? ''}`)])).toEqual([
+      expect((await store.deliveries.listEvents()).map((e) => [e.id, e.jobs.map((j) => `${j.id}=${j.status}/${j.attempts}/${j.lastError ?? ''}/${j.ref ?? ''}/${j.replayOf ?? ''}`)])).toEqual([
         ['zz-second', ['zz-second:r:0=dead/5/HTTP 500//', 'zz-second:r:0#r1=pending/0///zz-second:r:0']],
         ['aa-first', ['aa-first:r:0=done/1//ts-1/']],
       ]);
       // Found by id through their event, and still claimable and settleable.
-      expect(store.deliveries.getJob('zz-second:r:0#r1')?.planKey).toBe('zz-second:r:0');
-      const [claimed] = store.queue.claimDue(clock.now(), 10);
+      expect((await store.deliveries.getJob('zz-second:r:0#r1'))?.planKey).toBe('zz-second:r:0');
+      const [claimed] = await store.queue.claimDue(clock.now(), 10);
       expect(claimed?.id).toBe('zz-second:r:0#r1');
-      store.queue.settle([{ id: 'zz-second:r:0#r1', to: 'done', ref: 'ts-2' }], clock.now());
-      expect(store.deliveries.getJob('zz-second:r:0#r1')?.status).toBe('done');
+      await store.queue.settle([{ id: 'zz-second:r:0#r1', to: 'done', ref: 'ts-2' }], clock.now());
+      expect((await store.deliveries.getJob('zz-second:r:0#r1'))?.status).toBe('done');
       // Stored events are their own dedupe record; the key of an event no longer stored is kept.
       const peek = new Database(store.file, { readonly: true });
       expect(peek.prepare('SELECT key FROM dedupe').pluck().all()).toEqual(['pruned-long-ago']);
@@ -75,9 +75,9 @@ describe('migration 5', () => {
     db.close();
     const store = openTemp(dir, clock);
     try {
-      expect(store.deliveries.getEvent('old')?.headers).toBeUndefined();
+      expect((await store.deliveries.getEvent('old'))?.headers).toBeUndefined();
       await store.accept({ ...storedEvent('new', clock.now()), headers: '{"webhook-id":"msg_1","webhook-signature":"[redacted]"}' });
-      expect(store.deliveries.getEvent('new')?.headers).toBe('{"webhook-id":"msg_1","webhook-signature":"[redacted]"}');
+      expect((await store.deliveries.getEvent('new'))?.headers).toBe('{"webhook-id":"msg_1","webhook-signature":"[redacted]"}');
     } finally {
       store.close();
     }

@@ -49,8 +49,8 @@ describe('openSqliteStore', () => {
     first.close();
 
     const second = openStore();
-    expect(second.deliveries.getEvent('e1')).toEqual(storedEvent('e1', t));
-    expect(second.deliveries.jobsForEvent('e1').map((j) => [j.id, j.destination, j.request, j.status, j.attempts, j.nextAt])).toEqual([
+    expect(await second.deliveries.getEvent('e1')).toEqual(storedEvent('e1', t));
+    expect((await second.deliveries.jobsForEvent('e1')).map((j) => [j.id, j.destination, j.request, j.status, j.attempts, j.nextAt])).toEqual([
       ['e1:r:0', 'slack-alerts', { text: 'hi' }, 'pending', 0, t],
       ['e1:r:1', 'dest', { n: 1 }, 'pending', 0, t],
     ]);
@@ -83,8 +83,8 @@ describe('dedupe', () => {
     await planAll(store, { e1: jobsFor('e1', [{}]) }, t);
     t += 10 * DEFAULT_DEDUPE_WINDOW_MS;
     expect(await store.accept(storedEvent('e1', t))).toBe('duplicate');
-    expect(store.deliveries.jobsForEvent('e1')).toHaveLength(1);
-    expect(store.deliveries.getEvent('e1')?.receivedAt).toBe(t - 10 * DEFAULT_DEDUPE_WINDOW_MS);
+    expect(await store.deliveries.jobsForEvent('e1')).toHaveLength(1);
+    expect((await store.deliveries.getEvent('e1'))?.receivedAt).toBe(t - 10 * DEFAULT_DEDUPE_WINDOW_MS);
     // A stored event needs no separate key.
     expect(peekKeys(store)).toEqual([]);
   });
@@ -95,8 +95,8 @@ describe('dedupe', () => {
     await store.accept(storedEvent('e1', received));
     await planAll(store);
     t += 100;
-    expect(store.pruneHistory(t)).toBe(1);
-    expect(store.deliveries.getEvent('e1')).toBeUndefined();
+    expect(await store.pruneHistory(t)).toBe(1);
+    expect(await store.deliveries.getEvent('e1')).toBeUndefined();
     expect(peekKeys(store)).toEqual(['e1']);
     t = received + 999;
     expect(await store.accept(storedEvent('e1', t))).toBe('duplicate');
@@ -111,7 +111,7 @@ describe('dedupe', () => {
     await store.accept(storedEvent('e1', t));
     await planAll(store);
     t += 1000;
-    expect(store.pruneHistory(t)).toBe(1);
+    expect(await store.pruneHistory(t)).toBe(1);
     expect(peekKeys(store)).toEqual([]);
     expect(await store.accept(storedEvent('e1', t))).toBe('accepted');
   });
@@ -122,10 +122,10 @@ describe('dedupe', () => {
     t += 600;
     await store.accept(storedEvent('new', t));
     await planAll(store);
-    expect(store.pruneHistory(t + 1)).toBe(2);
+    expect(await store.pruneHistory(t + 1)).toBe(2);
     expect(peekKeys(store)).toEqual(['new', 'old']);
     t += 500;
-    expect(store.pruneDedupe(t)).toBe(1);
+    expect(await store.pruneDedupe(t)).toBe(1);
     expect(peekKeys(store)).toEqual(['new']);
   });
 });
@@ -181,7 +181,7 @@ describe('group commit', () => {
       'disk on fire',
       'disk on fire',
     ]);
-    expect(store.deliveries.getEvent('good')).toBeUndefined();
+    expect(await store.deliveries.getEvent('good')).toBeUndefined();
     // Nothing of the batch was stored, so the sender's retry is accepted.
     expect(await store.accept(storedEvent('good'))).toBe('accepted');
   });
@@ -219,6 +219,6 @@ describe('group commit', () => {
     store.close();
     expect(await pending).toBe('accepted');
     await expect(store.accept(storedEvent('e2'))).rejects.toThrow('store is closed');
-    expect(openStore().deliveries.getEvent('e1')?.id).toBe('e1');
+    expect((await openStore().deliveries.getEvent('e1'))?.id).toBe('e1');
   });
 });

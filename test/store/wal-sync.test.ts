@@ -68,7 +68,7 @@ describe('the store acknowledges an event once its commit is on disk', () => {
     const accepted = store.accept(storedEvent('e1'));
     await new Promise((r) => setTimeout(r, 20));
     // Committed (a second connection would see it) but not acknowledged until the fsync is done.
-    expect(store.deliveries.getEvent('e1')?.id).toBe('e1');
+    expect((await store.deliveries.getEvent('e1'))?.id).toBe('e1');
     expect(await settled(accepted)).toBe('pending');
     fs.calls.at(-1)?.();
     expect(await accepted).toBe('accepted');
