@@ -48,10 +48,11 @@ describe('Dockerfile', () => {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'bridge-docker-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const bridge = await spawnBridge({ port, env: { DATA_DIR: dir, LOG_LEVEL: 'warn' } });
+    // A spawned bridge starts through tsx: 45 s, as the other spawned-bridge tests, on two loaded cores.
+    const bridge = await spawnBridge({ port, env: { DATA_DIR: dir, LOG_LEVEL: 'warn' }, readyTimeoutMs: 45_000 });
     onTestFinished(() => bridge.stop().then(() => undefined));
     await expect(run(process.execPath, args, { env: { PORT: String(port) } })).resolves.toMatchObject({ stderr: '' });
     await bridge.stop();
     await expect(run(process.execPath, args, { env: { PORT: String(port) } })).rejects.toMatchObject({ code: 1 });
-  });
+  }, 90_000);
 });
