@@ -34,6 +34,7 @@ import { withRequestMetrics } from './metrics-middleware.js';
 import { recordSettled } from '../observe/record-settled.js';
 import { createSecretScrubber, type SecretScrubber } from '../secret-scrubber.js';
 import { secretValues } from './secret-values.js';
+import { linkSettings } from './link-settings.js';
 import { errorMessage } from '../error-message.js';
 
 /** How long past its action timeout a running job waits before it counts as lost. */
@@ -232,7 +233,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
           store,
           rules: () => {
             const { active, loaded } = holder.current().value;
-            return { rules: active, names: loaded.file.rules.map((r) => r.name) };
+            return { rules: active, names: loaded.file.rules.map((r) => r.name), links: linkSettings(loaded.destinations) };
           },
           now,
           log,

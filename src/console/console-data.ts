@@ -5,6 +5,7 @@ import type { Job } from '../store/job-queue.js';
 import type { EventDecision, RuleDecision } from '../store/planner-store.js';
 import type { ConsoleRules, ConsoleStore } from './console-deps.js';
 import { PAGE_SIZE } from './event-filter.js';
+import { vendorLink, type VendorLink } from './vendor-link.js';
 
 /** Who an event is about, from its payload (`user.id`, `user.email`, `user.name`). */
 export interface EventUser {
@@ -63,6 +64,8 @@ export interface EventDetail {
   readonly explainedWith: { readonly version: string; readonly matchesPlanned: boolean };
   readonly rules: readonly RuleView[];
   readonly jobs: readonly Job[];
+  /** By job id: each delivered job's page at the vendor, or why none can be made. */
+  readonly links: Readonly<Record<string, VendorLink>>;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -135,6 +138,7 @@ export async function eventDetail(store: ConsoleStore, rules: ConsoleRules, id: 
   }
   // In rules-file order where the rules still exist.
   const order = new Map(rules.names.map((n, i) => [n, i]));
+  const jobs = await store.deliveries.jobsForEvent(id);
   const all = [...views, ...explained].sort((a, b) => (order.get(a.rule) ?? -1) - (order.get(b.rule) ?? -1));
   return {
     event: { id: stored.id, type: stored.type, name: stored.name, receivedAt: iso(stored.receivedAt), payload, headers: stored.headers === undefined ? null : (JSON.parse(stored.headers) as Record<string, string>) },
@@ -142,7 +146,11 @@ export async function eventDetail(store: ConsoleStore, rules: ConsoleRules, id: 
     decision: decision === undefined ? null : { rulesVersion: decision.rulesVersion, plannedAt: iso(decision.plannedAt), summary: decision.summary },
     explainedWith: { version: rules.rules.version, matchesPlanned: (decision?.rulesVersion ?? stored.rulesVersion) === rules.rules.version },
     rules: all,
-    jobs: await store.deliveries.jobsForEvent(id),
+    jobs,
+    links: Object.fromEntries(jobs.flatMap((j) => {
+      const link = vendorLink(j, rules.links?.get(j.destination));
+      return link === undefined ? [] : [[j.id, link]];
+    })),
   };
 }
 

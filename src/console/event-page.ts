@@ -3,6 +3,7 @@ import type { EventDetail, RuleView } from './console-data.js';
 import { explanationTree } from './explanation-tree.js';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
+import type { VendorLink } from './vendor-link.js';
 import { REDACTED_HEADER } from '../receive/delivery-headers.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -23,7 +24,14 @@ function ruleBlock(r: RuleView): SafeHtml {
 </section>`;
 }
 
-function jobRow(j: Job, receivedAt: number): SafeHtml {
+/** A job's vendor page: an outgoing link (no referrer, no opener), or why there is none. */
+function linkOf(link: VendorLink | undefined): SafeHtml | undefined {
+  if (link === undefined) return undefined;
+  if ('url' in link) return html`<a class="vendor" href="${link.url}" target="_blank" rel="noopener noreferrer">${link.label} ↗</a>`;
+  return html`<span class="muted">${link.label}: no link, ${link.missing}</span>`;
+}
+
+function jobRow(j: Job, receivedAt: number, link: VendorLink | undefined): SafeHtml {
   const finished = j.status === 'done' || j.status === 'dead' || j.status === 'ambiguous';
   return html`<tr>
   <td data-label="Job"><code>${j.id}</code>${j.replayOf === null ? '' : html`<br><span class="muted">replays ${j.replayOf}</span>`}</td>
@@ -31,7 +39,7 @@ function jobRow(j: Job, receivedAt: number): SafeHtml {
   <td data-label="Status"><span class="badge ${j.status}">${j.status}</span></td>
   <td data-label="Attempts">${j.attempts}</td>
   <td data-label="Timing"><span class="nowrap">queued ${iso(j.createdAt)}</span><br>${finished ? html`<span class="nowrap">finished ${iso(j.updatedAt)}</span> <span class="nowrap">(${seconds(j.updatedAt - receivedAt)} after receipt)</span>` : html`<span class="nowrap">due ${iso(j.nextAt)}</span>`}</td>
-  <td data-label="Result">${[j.lastError === null ? undefined : html`<span class="job-error">${j.lastError}</span>`, j.ref === null ? undefined : html`vendor ref <code>${j.ref}</code>`].filter((x) => x !== undefined).map((x, i) => html`${i > 0 ? html`<br>` : ''}${x}`)}</td>
+  <td data-label="Result">${[j.lastError === null ? undefined : html`<span class="job-error">${j.lastError}</span>`, j.ref === null ? undefined : html`vendor ref <code>${j.ref}</code>`, linkOf(link)].filter((x) => x !== undefined).map((x, i) => html`${i > 0 ? html`<br>` : ''}${x}`)}</td>
 </tr>
 <tr><td colspan="6"><details><summary>Request sent to ${j.destination}</summary><pre>${JSON.stringify(j.request, null, 2)}</pre></details></td></tr>`;
 }
@@ -65,7 +73,7 @@ ${notOn.length === 0 ? '' : html`<details><summary>${notOn.length} rule${notOn.l
 ${d.jobs.length === 0
   ? html`<p class="muted">No jobs.</p>`
   : html`<table class="cards" aria-label="Jobs"><thead><tr><th scope="col">Job</th><th scope="col">Destination</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Timing</th><th scope="col">Result</th></tr></thead>
-<tbody>${d.jobs.map((j) => jobRow(j, receivedAt))}</tbody></table>`}
+<tbody>${d.jobs.map((j) => jobRow(j, receivedAt, d.links[j.id]))}</tbody></table>`}
 <h2 id="payload">Payload</h2>
 <pre>${JSON.stringify(d.event.payload, null, 2)}</pre>
 <h2 id="headers">Delivery headers</h2>

@@ -32,12 +32,18 @@ export function formatDuration(ms: number): string {
  * Discord webhooks); destinations whose sends are idempotent (HubSpot upsert by email, Discord bot
  * messages with `enforce_nonce`) set `retryAmbiguous` and retry it like any transient failure.
  */
+/** Where the message went, from the sender's detail (Slack `channel`, Discord `channel_id`): the console links it with the ref. */
+function channelOf(detail: Readonly<Record<string, unknown>> | undefined): { channel?: string } {
+  const c = detail?.channel ?? detail?.channel_id;
+  return typeof c === 'string' && c !== '' ? { channel: c } : {};
+}
+
 export function nextStep(job: Job, sent: Outcome, ctx: NextStepContext): JobUpdate {
   const { now, policy, scrub } = ctx;
   const outcome = scrub === undefined || sent.status === 'ok' ? sent : { ...sent, reason: scrub(sent.reason) };
   switch (outcome.status) {
     case 'ok':
-      return outcome.ref === undefined ? { id: job.id, to: 'done' } : { id: job.id, to: 'done', ref: outcome.ref };
+      return { id: job.id, to: 'done', ...(outcome.ref !== undefined && { ref: outcome.ref }), ...channelOf(outcome.detail) };
     case 'fail':
       return { id: job.id, to: 'dead', reason: outcome.reason };
     case 'ambiguous':

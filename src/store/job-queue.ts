@@ -26,19 +26,21 @@ export interface Job extends NewJob {
   readonly lastError: string | null;
   /** What the vendor returned for a delivered job: Slack `ts`, Discord message id, HubSpot object id. */
   readonly ref: string | null;
+  /** The channel a delivered message went to, as the vendor answered (Slack channel id, Discord channel_id); null otherwise. */
+  readonly refChannel: string | null;
   /** The job this one replays, if it is a replay. */
   readonly replayOf: string | null;
 }
 
 /** How one attempt ended, as the queue records it. */
 export type JobResult =
-  | { readonly status: 'ok'; readonly ref?: string }
+  | { readonly status: 'ok'; readonly ref?: string; readonly channel?: string }
   | { readonly status: 'fail'; readonly reason: string }
   | { readonly status: 'ambiguous'; readonly reason: string };
 
 /** One state change for a running job; `settle` applies many in one transaction. */
 export type JobUpdate =
-  | { readonly id: string; readonly to: 'done'; readonly ref?: string }
+  | { readonly id: string; readonly to: 'done'; readonly ref?: string; readonly channel?: string }
   | { readonly id: string; readonly to: 'dead' | 'ambiguous'; readonly reason: string }
   | { readonly id: string; readonly to: 'retry'; readonly at: number; readonly reason: string };
 

@@ -22,8 +22,8 @@ export function createSqliteJobQueue(db: Database): JobQueue {
      RETURNING *`,
   );
   type ById = { eventId: string; id: string; now: number };
-  const toDone = db.prepare<ById & { ref: string | null }>(
-    `UPDATE jobs SET status = 'done', ref = @ref, updated_at = @now WHERE ${BY_ID} AND status = 'running'`,
+  const toDone = db.prepare<ById & { ref: string | null; channel: string | null }>(
+    `UPDATE jobs SET status = 'done', ref = @ref, ref_channel = @channel, updated_at = @now WHERE ${BY_ID} AND status = 'running'`,
   );
   const toFinal = db.prepare<ById & { status: string; reason: string }>(
     `UPDATE jobs SET status = @status, last_error = @reason, updated_at = @now WHERE ${BY_ID} AND status = 'running'`,
@@ -76,7 +76,7 @@ export function createSqliteJobQueue(db: Database): JobQueue {
   function apply(u: JobUpdate, now: number): void {
     switch (u.to) {
       case 'done':
-        toDone.run({ ...byId(u.id, now), ref: u.ref ?? null });
+        toDone.run({ ...byId(u.id, now), ref: u.ref ?? null, channel: u.channel ?? null });
         return;
       case 'dead':
       case 'ambiguous':
@@ -108,7 +108,7 @@ export function createSqliteJobQueue(db: Database): JobQueue {
   });
 
   function toUpdate(id: string, result: JobResult): JobUpdate {
-    if (result.status === 'ok') return result.ref === undefined ? { id, to: 'done' } : { id, to: 'done', ref: result.ref };
+    if (result.status === 'ok') return { id, to: 'done', ...(result.ref !== undefined && { ref: result.ref }), ...(result.channel !== undefined && { channel: result.channel }) };
     return { id, to: result.status === 'fail' ? 'dead' : 'ambiguous', reason: result.reason };
   }
 

@@ -164,6 +164,11 @@ export const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 7: where a delivered message went, as the vendor answered (Slack's channel id, Discord's
+  // channel_id): with the ref it makes the console's link to the message. NULL for older jobs.
+  `
+  ALTER TABLE jobs ADD COLUMN ref_channel TEXT;
+  `,
 ];
 
 /** Brings the schema up to date in one transaction; returns the version it ended at. */

@@ -33,6 +33,8 @@ export interface JobRow {
   last_error: string | null;
   ref: string | null;
   replay_of: string | null;
+  /** Migration 7. */
+  ref_channel?: string | null;
 }
 
 /** An `events` row. */
@@ -66,6 +68,7 @@ export function toJob(row: JobRow): Job {
     updatedAt: row.updated_at,
     lastError: row.last_error,
     ref: row.ref,
+    refChannel: row.ref_channel ?? null,
     replayOf: row.replay_of,
   };
 }

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { slackReplies } from '../fakes/fake-slack.js';
 import { startTestBridge, DISCORD_WEBHOOK, type TestBridge } from '../e2e/start-test-bridge.js';
 
@@ -18,6 +20,21 @@ export const VIP_HEADERS = {
   'x-echo': 'copied xoxb-test-token here',
 };
 export const XSS_NAME = '<img src=x onerror=alert(1)>';
+/** Where the console links deliveries (rules.yaml with these settings, and the Slack channel by id as Slack answers it). */
+export const LINKS = { slackChannel: 'C0VIPVISITS', workspaceUrl: 'https://acme.slack.com', guildId: '222222222222222222', portalId: '4242' };
+
+/** The bundled rules.yaml with the link settings added: the console's tests read its vendor links. */
+function rulesWithLinks(): { file: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'console-rules-'));
+  const text = readFileSync(new URL('../../rules.yaml', import.meta.url), 'utf8')
+    .replace('    channel: "#vip-visits"\n', `    channel: ${LINKS.slackChannel}\n    workspace_url: ${LINKS.workspaceUrl}\n`)
+    .replace('    webhook_url: ${DISCORD_WEBHOOK_URL}\n', `    webhook_url: \${DISCORD_WEBHOOK_URL}\n    guild_id: "${LINKS.guildId}"\n`)
+    .replace('    access_token: ${HUBSPOT_ACCESS_TOKEN}\n', `    access_token: \${HUBSPOT_ACCESS_TOKEN}\n    portal_id: ${LINKS.portalId}\n`);
+  if (!text.includes(LINKS.portalId) || !text.includes(LINKS.guildId) || !text.includes(LINKS.workspaceUrl)) throw new Error('rules.yaml changed: the console tests cannot add their link settings');
+  const file = join(dir, 'rules.yaml');
+  writeFileSync(file, text);
+  return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 const visit = JSON.parse(readFileSync(new URL('../fixtures/events/visit.json', import.meta.url), 'utf8')) as Record<string, any>;
 
@@ -39,7 +56,8 @@ export interface ConsoleBridge extends TestBridge {
  * rule's condition fails), and a join by a user whose name is an XSS payload.
  */
 export async function startConsoleBridge(env: Record<string, string> = {}): Promise<ConsoleBridge> {
-  const t = await startTestBridge({ env: { CONSOLE_PASSWORD, CONSOLE_TOKEN, ...env } });
+  const rules = rulesWithLinks();
+  const t = await startTestBridge({ rulesFile: rules.file, env: { CONSOLE_PASSWORD, CONSOLE_TOKEN, ...env } });
   t.slack.failNext(1, slackReplies.error('channel_not_found'), (c) => c.path.endsWith('chat.postMessage'));
   const ids: Record<string, string> = {};
   const stories: [string, unknown, Record<string, string>?][] = [
@@ -53,5 +71,9 @@ export async function startConsoleBridge(env: Record<string, string> = {}): Prom
     ids[story] = (r.json as { id: string }).id;
   }
   await t.bridge.idle();
-  return { ...t, consoleUrl: `${t.bridge.url}/console`, ids: ids as ConsoleBridge['ids'] };
+  const close = async (): Promise<void> => {
+    await t.close();
+    rules.cleanup();
+  };
+  return { ...t, close, consoleUrl: `${t.bridge.url}/console`, ids: ids as ConsoleBridge['ids'] };
 }

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { eventBy, startConsoleBridge, XSS_NAME, type ConsoleBridge } from './console-bridge.js';
+import { eventBy, LINKS, startConsoleBridge, XSS_NAME, type ConsoleBridge } from './console-bridge.js';
 import { colorOf, isFocused, launchConsoleBrowser, screenshotBothWidths, type ConsoleBrowser } from './console-browser.js';
 
 // One bridge and one browser for the file: chromium takes seconds to start on a shared machine.
@@ -110,10 +110,24 @@ describe('console in a browser', () => {
     await page.locator('table[aria-label="Replayed jobs"] .badge.done').waitFor({ timeout: 15_000 });
     expect(await page.getByRole('status').innerText()).toBe('1 of 1 delivered');
     expect(await page.getByRole('table', { name: 'Replayed jobs' }).locator('td[data-label="Job"]').innerText()).toBe(`${jobId}#r1\nreplays ${jobId}`);
-    expect(t.slack.messages.map((m) => [m.channel, m.text])).toEqual([['#vip-visits', "VIP visit: Jane Doe (janedoe@example.com) is in John's community"]]);
+    expect(t.slack.messages.map((m) => [m.channel, m.text])).toEqual([[LINKS.slackChannel, "VIP visit: Jane Doe (janedoe@example.com) is in John's community"]]);
     expect(await screenshotBothWidths(page, 'replay')).toEqual({ desktop: 0, phone: 0 });
     await page.goto(`${t.consoleUrl}/dead`);
     expect(await page.locator('main p.muted').last().innerText()).toBe('No dead letters: every action was delivered, is still being tried, or was replayed.');
+  });
+
+  it("links each delivered job to the vendor's page (Slack message, Discord message, HubSpot contact), opening without referrer or opener", async () => {
+    await page.goto(`${t.consoleUrl}/events/${t.ids.vip}`);
+    const links = page.getByRole('table', { name: 'Jobs' }).locator('a.vendor');
+    // The dead Slack alert has no page; its replay (listed after the HubSpot upsert) has.
+    expect(await links.allInnerTexts()).toEqual(['HubSpot contact ↗', 'Slack message ↗']);
+    expect(await links.evaluateAll((els) => els.map((el) => ['href', 'rel', 'target'].map((n) => (el as unknown as { getAttribute(n: string): string }).getAttribute(n))))).toEqual([
+      [`https://app.hubspot.com/contacts/${LINKS.portalId}/record/0-1/5001`, 'noopener noreferrer', '_blank'],
+      [`${LINKS.workspaceUrl}/archives/${LINKS.slackChannel}/p1700000000000100`, 'noopener noreferrer', '_blank'],
+    ]);
+    expect(await screenshotBothWidths(page, 'event-links')).toEqual({ desktop: 0, phone: 0 });
+    await page.goto(`${t.consoleUrl}/events/${t.ids.xss}`);
+    expect(await page.getByRole('link', { name: 'Discord message ↗' }).getAttribute('href')).toBe(`https://discord.com/channels/${LINKS.guildId}/111111111111111111/1234567890123456789`);
   });
 
   it('shows a user named with an XSS payload as text, on the list and on the event', async () => {

@@ -8,7 +8,7 @@ const H = 3_600_000;
 
 function job(destination: string, status: JobStatus, finishedHoursAgo: number): Job {
   const at = NOW - finishedHoursAgo * H;
-  return { id: `j-${destination}-${status}-${finishedHoursAgo}`, planKey: 'p', eventId: 'e', rule: 'r', actionIndex: 0, destination, kind: 'slack', request: {}, status, attempts: 1, nextAt: at, createdAt: at, updatedAt: at, lastError: null, ref: null, replayOf: null };
+  return { id: `j-${destination}-${status}-${finishedHoursAgo}`, planKey: 'p', eventId: 'e', rule: 'r', actionIndex: 0, destination, kind: 'slack', request: {}, status, attempts: 1, nextAt: at, createdAt: at, updatedAt: at, lastError: null, ref: null, refChannel: null, replayOf: null };
 }
 const event = (jobs: Job[]): EventSummary => ({ id: 'e', type: 'user.visited', name: 'n', rulesVersion: 'v', receivedAt: NOW - 24 * H, decision: null, jobs });
 

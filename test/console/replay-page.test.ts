@@ -4,7 +4,7 @@ import { replayPage } from '../../src/console/replay-page.js';
 
 const job = (status: Job['status'], extra: Partial<Job> = {}): Job => ({
   id: 'e1:r:0#r1', planKey: 'e1:r:0', eventId: 'e1', rule: 'r', actionIndex: 0, destination: 'vip-alerts', kind: 'slack', request: {},
-  status, attempts: 0, nextAt: 0, createdAt: 0, updatedAt: 0, lastError: null, ref: null, replayOf: 'e1:r:0', ...extra,
+  status, attempts: 0, nextAt: 0, createdAt: 0, updatedAt: 0, lastError: null, ref: null, refChannel: null, replayOf: 'e1:r:0', ...extra,
 });
 const outcome = { rulesNow: false, requeued: [{ from: 'e1:r:0', to: 'e1:r:0#r1' }], skipped: [], unknown: [], unplannable: [] };
 

@@ -7,7 +7,7 @@ import { captureLog } from './dispatch-fakes.js';
 const job: Job = {
   id: 'e:r:0', planKey: 'e:r:0', eventId: 'e', rule: 'r', actionIndex: 0, destination: 'vip-alerts', kind: 'slack',
   request: { channel: 'C1', text: 'hi' }, status: 'running', attempts: 1, nextAt: 0, createdAt: 0, updatedAt: 0,
-  lastError: null, ref: null, replayOf: null,
+  lastError: null, ref: null, refChannel: null, replayOf: null,
 };
 
 describe('createDryRunSender', () => {

@@ -5,7 +5,7 @@ import type { Job } from '../../src/store/job-queue.js';
 function job(id: string, key?: string): Job {
   return {
     id, planKey: id, eventId: 'e', rule: 'r', actionIndex: 0, destination: 'd', kind: 'k', request: key ?? null,
-    status: 'running', attempts: 1, nextAt: 0, createdAt: 0, updatedAt: 0, lastError: null, ref: null, replayOf: null,
+    status: 'running', attempts: 1, nextAt: 0, createdAt: 0, updatedAt: 0, lastError: null, ref: null, refChannel: null, replayOf: null,
   };
 }
 

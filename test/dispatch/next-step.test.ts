@@ -9,7 +9,7 @@ const now = 10_000_000;
 function job(attempts: number, ageMs = 0): Job {
   return {
     id: 'e:r:0', planKey: 'e:r:0', eventId: 'e', rule: 'r', actionIndex: 0, destination: 'd', kind: 'k', request: {},
-    status: 'running', attempts, nextAt: now, createdAt: now - ageMs, updatedAt: now, lastError: null, ref: null, replayOf: null,
+    status: 'running', attempts, nextAt: now, createdAt: now - ageMs, updatedAt: now, lastError: null, ref: null, refChannel: null, replayOf: null,
   };
 }
 
@@ -19,6 +19,8 @@ describe('nextStep', () => {
   it.each<[string, Job, Outcome, boolean, unknown]>([
     ['ok', job(1), { status: 'ok', ref: 'ts' }, false, { id: 'e:r:0', to: 'done', ref: 'ts' }],
     ['ok without ref', job(1), { status: 'ok' }, false, { id: 'e:r:0', to: 'done' }],
+    ['ok with the channel Slack answered', job(1), { status: 'ok', ref: 'ts', detail: { channel: 'C0VIP' } }, false, { id: 'e:r:0', to: 'done', ref: 'ts', channel: 'C0VIP' }],
+    ['ok with the channel_id Discord answered', job(1), { status: 'ok', ref: '123', detail: { channel_id: '111' } }, false, { id: 'e:r:0', to: 'done', ref: '123', channel: '111' }],
     ['permanent', job(1), { status: 'fail', reason: 'channel_not_found' }, false, { id: 'e:r:0', to: 'dead', reason: 'channel_not_found' }],
     ['retry', job(2), { status: 'retry', reason: 'HTTP 500' }, false, { id: 'e:r:0', to: 'retry', at: now + 1000, reason: 'HTTP 500' }],
     ['retry after', job(1), { status: 'retry', reason: '429', retryAfterMs: 9000 }, false, { id: 'e:r:0', to: 'retry', at: now + 9000, reason: '429' }],

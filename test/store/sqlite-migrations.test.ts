@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/store/sqlite-migrations.js';
-import { openTemp, storedEvent, tempDir } from './temp-store.js';
+import { jobsFor, openTemp, storedEvent, tempDir } from './temp-store.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -78,6 +78,22 @@ describe('migration 5', () => {
       expect((await store.deliveries.getEvent('old'))?.headers).toBeUndefined();
       await store.accept({ ...storedEvent('new', clock.now()), headers: '{"webhook-id":"msg_1","webhook-signature":"[redacted]"}' });
       expect((await store.deliveries.getEvent('new'))?.headers).toBe('{"webhook-id":"msg_1","webhook-signature":"[redacted]"}');
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('migration 7', () => {
+  it('keeps the channel a delivered message went to with its ref; older jobs have none', async () => {
+    const store = openTemp(dir, clock);
+    try {
+      await store.accept(storedEvent('e1', clock.now()));
+      const [row] = await store.planner.unplanned(1);
+      await store.planner.commitPlans({ events: [{ seq: row!.seq, eventId: 'e1', decision: { rulesVersion: 'v1', plannedAt: 1, summary: '', rules: [] }, jobs: jobsFor('e1', [{}, {}]) }], state: [], now: clock.now() });
+      const [a, b] = await store.queue.claimDue(clock.now(), 10);
+      await store.queue.settle([{ id: a!.id, to: 'done', ref: '1700000000.000100', channel: 'C0VIP' }, { id: b!.id, to: 'done', ref: 'x' }], clock.now());
+      expect([(await store.deliveries.getJob(a!.id))?.refChannel, (await store.deliveries.getJob(b!.id))?.refChannel]).toEqual(['C0VIP', null]);
     } finally {
       store.close();
     }

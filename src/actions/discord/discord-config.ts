@@ -11,6 +11,10 @@ export const DiscordDestination = z
     bot_token: credential('Discord bot token').optional(),
     channel_id: z.string().min(1).optional().describe('channel to post to with a bot token'),
     username: z.string().min(1).max(80).optional().describe('webhook display name'),
+    // A message's link is https://discord.com/channels/<guild id>/<channel id>/<message id>, and neither
+    // a webhook's nor a bot's answer names the guild:
+    // https://discord.com/developers/docs/resources/message#message-object
+    guild_id: z.string().regex(/^\d{15,21}$/, { message: 'guild_id is the server id: 15 to 21 digits' }).optional().describe("the server (guild) id the channel is in: the console then links each message it posted"),
   })
   .strict()
   .superRefine((d, ctx) => {

@@ -10,6 +10,9 @@ export const SlackDestination = z
     token: credential('Slack bot token (xoxb-…)').optional(),
     webhook_url: credential('Slack incoming webhook URL').optional(),
     channel: z.string().min(1).optional().describe('default channel id or name for this destination (bot token only)'),
+    // The console links each message as <workspace_url>/archives/<channel id>/p<ts without the dot>,
+    // the form chat.getPermalink answers: https://docs.slack.dev/reference/methods/chat.getPermalink
+    workspace_url: z.string().regex(/^https:\/\/[A-Za-z0-9.-]+\.slack\.com\/?$/, { message: 'workspace_url is your workspace\'s address, like https://acme.slack.com' }).optional().describe("the workspace's address (https://acme.slack.com): the console then links each message it posted"),
   })
   .strict()
   .superRefine((d, ctx) => {

@@ -21,7 +21,7 @@ export function createPgJobQueue(pool: pg.Pool): AsyncJobQueue {
   async function apply(q: pg.Pool | pg.ClientBase, u: JobUpdate, now: number): Promise<void> {
     switch (u.to) {
       case 'done':
-        await q.query(`UPDATE jobs SET status = 'done', ref = $3, updated_at = $4 WHERE ${BY_ID} AND status = 'running'`, [...byId(u.id), u.ref ?? null, now]);
+        await q.query(`UPDATE jobs SET status = 'done', ref = $3, ref_channel = $5, updated_at = $4 WHERE ${BY_ID} AND status = 'running'`, [...byId(u.id), u.ref ?? null, now, u.channel ?? null]);
         return;
       case 'dead':
       case 'ambiguous':
@@ -34,7 +34,7 @@ export function createPgJobQueue(pool: pg.Pool): AsyncJobQueue {
   }
 
   function toUpdate(id: string, result: JobResult): JobUpdate {
-    if (result.status === 'ok') return result.ref === undefined ? { id, to: 'done' } : { id, to: 'done', ref: result.ref };
+    if (result.status === 'ok') return { id, to: 'done', ...(result.ref !== undefined && { ref: result.ref }), ...(result.channel !== undefined && { channel: result.channel }) };
     return { id, to: result.status === 'fail' ? 'dead' : 'ambiguous', reason: result.reason };
   }
 

@@ -104,6 +104,10 @@ export const PG_MIGRATIONS: readonly string[] = [
     expires_at bigint NOT NULL
   );
   `,
+  // 3: as SQLite's migration 7: the channel a delivered message went to, for the console's link.
+  `
+  ALTER TABLE jobs ADD COLUMN ref_channel text;
+  `,
 ];
 
 /**

@@ -29,6 +29,11 @@ describe('PostgreSQL job queue', () => {
     expect(await store.queue.claimDue(100, 10)).toEqual([]);
     expect(await store.deliveries.counts()).toEqual({ pending: 0, running: 40, done: 0, dead: 0, ambiguous: 0 });
     expect(await store.deliveries.queueDepth()).toEqual({ crm: { pending: 0, running: 20 }, slack: { pending: 0, running: 20 } });
+    await store.queue.release(ids.slice(0, 3), 200, 100);
+    const released = claims.flat().slice(0, 3).map((j) => j.destination);
+    const depth = await store.deliveries.queueDepth();
+    expect(depth.slack!.pending + depth.crm!.pending).toBe(3);
+    expect(depth.slack!.pending).toBe(released.filter((d) => d === 'slack').length);
   });
 
   it('records outcomes only for the status it expects, and replays a finished job as a new one', async () => {
