@@ -10,7 +10,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const pages = (): string[] => ['', '/', '/events', `/events/${t.ids.vip}`, `/events?user=bob@example.org`, '/events/no-such-event', '/dead', '/replays/no-such-replay', '/why', '/why?user=janedoe@example.com'];
+const pages = (): string[] => ['', '/', '/events', `/events/${t.ids.vip}`, `/events?user=bob@example.org`, '/events/no-such-event', '/dead', '/replays/no-such-replay', '/why', '/why?user=janedoe@example.com', '/rules'];
 const apis = (): string[] => ['/api/events', '/api/deliveries', '/api/deliveries?status=dead&limit=5', `/api/events/${t.ids.vip}`, '/api/events?outcome=failed', '/api/dead', `/api/jobs/${t.ids.vip}:vip-visit-slack:0`, '/api/why?user=1234', '/api/nothing'];
 
 describe('console: without a login', () => {
