@@ -57,8 +57,9 @@ await build({
   target: 'node20',
   sourcemap: true,
   // Native (better-sqlite3), worker-thread-using (pino's transports) or lazily loaded vendor SDKs
-  // stay in node_modules and load as they do unbundled.
-  external: ['better-sqlite3', 'pino', 'discord.js', '@slack/*', '@hubspot/*'],
+  // and pg (loaded only with DATABASE_URL; its optional pg-native is not installed) stay in
+  // node_modules and load as they do unbundled.
+  external: ['better-sqlite3', 'pino', 'discord.js', '@slack/*', '@hubspot/*', 'pg'],
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
   banner: { js: "import { createRequire as __bridgeRequire } from 'node:module'; const require = __bridgeRequire(import.meta.url);" },
   plugins: [zodEnglishOnly, loadLate],

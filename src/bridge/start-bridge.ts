@@ -123,8 +123,9 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   const holder = createRulesHolder<RulesInForce>({ value: { active: activeRules(first.rules), loaded: first.rules, auth }, version: first.rules.version }, now);
   metrics.setRulesVersion(first.rules.version);
 
-  // One serving process per store, held until close (or until the OS reaps this process).
-  const locked = lockDataDir(settings.DATA_DIR, { pid: process.pid, now });
+  // One serving process per SQLite store, held until close (or until the OS reaps this process).
+  // PostgreSQL takes any number of bridges: they share it through its own locks.
+  const locked = settings.DATABASE_URL === undefined ? lockDataDir(settings.DATA_DIR, { pid: process.pid, now }) : { ok: true as const, lock: { release: () => undefined } };
   if (!locked.ok) return { ok: false, errors: [locked.error] };
   const { lock } = locked;
   const built = buildDestinations(first.rules, { settings, log, file: settings.RULES_FILE, scrub: scrubber.scrub });

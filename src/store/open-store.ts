@@ -21,8 +21,14 @@ export interface OpenStoreOptions {
  * const store = await openStore(settings, { now: Date.now, log });
  */
 export async function openStore(settings: StoreSettings, opts: OpenStoreOptions): Promise<Store> {
+  const dedupeWindowMs = settings.DEDUPE_WINDOW_HOURS * 3_600_000;
   if (settings.DATABASE_URL !== undefined) {
-    throw new Error('DATABASE_URL is set but this bridge has no PostgreSQL store yet; unset DATABASE_URL to use the SQLite store in DATA_DIR');
+    if (!/^postgres(ql)?:\/\//.test(settings.DATABASE_URL)) {
+      throw new Error('DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database); unset it to use the SQLite store in DATA_DIR');
+    }
+    // Loaded only here: a bridge on SQLite never loads pg.
+    const { openPgStore } = await import('./pg/pg-store.js');
+    return openPgStore({ url: settings.DATABASE_URL, now: opts.now, log: opts.log, dedupeWindowMs });
   }
-  return openSqliteStore({ dir: settings.DATA_DIR, now: opts.now, log: opts.log, dedupeWindowMs: settings.DEDUPE_WINDOW_HOURS * 3_600_000 });
+  return openSqliteStore({ dir: settings.DATA_DIR, now: opts.now, log: opts.log, dedupeWindowMs });
 }

@@ -6,7 +6,9 @@ import { loadRulesFile } from '../../src/config/load-rules.js';
 import { silentLogger } from '../../src/log.js';
 import { createPlanner } from '../../src/planner/create-planner.js';
 import { visitBy } from '../observe/sample-events.js';
-import { openTemp, seed, tempDir } from '../store/temp-store.js';
+import { openPgStore } from '../../src/store/pg/pg-store.js';
+import { freshDatabase } from '../pg/fresh-database.js';
+import { openTemp, seed, storedEvent, tempDir } from '../store/temp-store.js';
 import { runCli } from './run-cli.js';
 
 /** A temp data folder holding a store with one event and one pending job; removed after the test. */
@@ -31,11 +33,18 @@ describe('operator commands say which store they read', () => {
     expect(r.stderr).toBe(`reading store ${resolve(dir, 'bridge.db')}\n`);
   });
 
-  it('refuses DATABASE_URL while this bridge has no PostgreSQL store, creating nothing', async () => {
+  it('reads the PostgreSQL store at DATABASE_URL instead of a data folder, creating nothing there', async () => {
     const { dir, cleanup } = tempDir();
     onTestFinished(cleanup);
-    const r = await runCli(['deliveries', '--data', dir], { DATABASE_URL: 'postgres://bridge@127.0.0.1:5432/bridge' });
-    expect(r).toEqual({ code: 1, stdout: '', stderr: 'bridge: DATABASE_URL is set but this bridge has no PostgreSQL store yet; unset DATABASE_URL to use the SQLite store in DATA_DIR\n' });
+    const db = await freshDatabase();
+    onTestFinished(() => db.drop());
+    const pgStore = await openPgStore({ url: db.url, now: () => 0, log: silentLogger() });
+    await pgStore.accept(storedEvent('evt-pg'));
+    await pgStore.close();
+    const r = await runCli(['deliveries', '--json', '--data', dir], { DATABASE_URL: db.url });
+    expect(r.stderr).toBe(`reading store ${db.url}\n`);
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((e) => e.id)).toEqual(['evt-pg']);
+    expect(r.code).toBe(0);
     expect(existsSync(join(dir, 'bridge.db'))).toBe(false);
   });
 

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { openStore } from '../../src/store/open-store.js';
-import { tempDir } from './temp-store.js';
+import { storedEvent, tempDir } from './temp-store.js';
+import { freshDatabase } from '../pg/fresh-database.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -20,11 +22,30 @@ describe('openStore', () => {
     expect(store.writable()).toBe(false);
   });
 
-  it('refuses DATABASE_URL while this bridge has no PostgreSQL store', async () => {
+  it('opens PostgreSQL when DATABASE_URL is set, and says where without the password', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
-    await expect(openStore(settings(dir, 'postgres://bridge@127.0.0.1:5432/bridge'), { now: () => 0, log: silentLogger() })).rejects.toThrow(
-      'DATABASE_URL is set but this bridge has no PostgreSQL store yet; unset DATABASE_URL to use the SQLite store in DATA_DIR',
-    );
+    const db = await freshDatabase();
+    const url = new URL(db.url);
+    url.password = 'not-needed';
+    const store = await openStore(settings(dir, url.toString()), { now: () => 0, log: silentLogger() });
+    try {
+      expect(store.location).toBe(url.toString().replace(':not-needed@', ':***@'));
+      expect(await store.accept(storedEvent('e1'))).toBe('accepted');
+      expect(store.writable()).toBe(true);
+      expect(existsSync(join(dir, 'bridge.db'))).toBe(false);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+
+  it.each([
+    ['mysql://bridge@127.0.0.1/bridge', 'DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database); unset it to use the SQLite store in DATA_DIR'],
+    ['postgres://bridge:pw@127.0.0.1:1/bridge', /^cannot open the PostgreSQL store at postgres:\/\/bridge:\*\*\*@127\.0\.0\.1:1\/bridge: /],
+  ])('refuses DATABASE_URL=%s', async (url, message) => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    await expect(openStore(settings(dir, url), { now: () => 0, log: silentLogger() })).rejects.toThrow(message);
   });
 });

@@ -7,9 +7,6 @@ import { toJob, toStoredEvent, type EventRow, type JobRow } from '../sqlite-rows
 import { eventIdOfJob } from '../job-id.js';
 import { inTransaction } from './pg-pool.js';
 
-/** The contract, each method resolving what the synchronous one returns (until delivery-queries.ts is async). */
-export type AsyncDeliveryQueries = { [K in keyof DeliveryQueries]: DeliveryQueries[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never };
-
 type Row = EventRow & { d_rules_version: string | null; planned_at: number | null; summary: string | null; rules: string | null };
 const EVENT_COLUMNS = 'e.seq, e.id, e.type, e.name, e.payload, e.rules_version, e.received_at, e.headers';
 
@@ -36,7 +33,7 @@ const JOB_BY_ID = 'event_seq = (SELECT seq FROM events WHERE id = $1) AND id = $
 const byId = (id: string): [string, string] => [eventIdOfJob(id) ?? '', id];
 
 /** Operator queries and replays on PostgreSQL, as on SQLite (sqlite-delivery-queries.ts). */
-export function createPgDeliveryQueries(pool: pg.Pool): AsyncDeliveryQueries {
+export function createPgDeliveryQueries(pool: pg.Pool): DeliveryQueries {
   async function oneJob(q: pg.ClientBase | pg.Pool, id: string, lock = false): Promise<JobRow | undefined> {
     const { rows } = await q.query<JobRow>(`SELECT * FROM jobs WHERE ${JOB_BY_ID}${lock ? ' FOR UPDATE' : ''}`, byId(id));
     return rows[0];

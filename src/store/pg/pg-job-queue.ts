@@ -4,9 +4,6 @@ import { toJob, type JobRow } from '../sqlite-rows.js';
 import { eventIdOfJob } from '../job-id.js';
 import { inTransaction } from './pg-pool.js';
 
-/** The contract, each method resolving what the synchronous one returns (until job-queue.ts is async). */
-export type AsyncJobQueue = { [K in keyof JobQueue]: JobQueue[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never };
-
 /** A job by id through its event: the only index on job ids is (event_seq, id). $1 = event id, $2 = job id. */
 const BY_ID = 'event_seq = (SELECT seq FROM events WHERE id = $1) AND id = $2';
 const byId = (id: string): [string, string] => [eventIdOfJob(id) ?? '', id];
@@ -17,7 +14,7 @@ const byId = (id: string): [string, string] => [eventIdOfJob(id) ?? '', id];
  * checks the status it expects, so a late outcome for a job that was recovered or replayed
  * changes nothing (as on SQLite, sqlite-job-queue.ts).
  */
-export function createPgJobQueue(pool: pg.Pool): AsyncJobQueue {
+export function createPgJobQueue(pool: pg.Pool): JobQueue {
   async function apply(q: pg.Pool | pg.ClientBase, u: JobUpdate, now: number): Promise<void> {
     switch (u.to) {
       case 'done':

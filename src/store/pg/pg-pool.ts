@@ -20,12 +20,13 @@ export interface PgPoolOptions {
 
 /** A pool on `url` whose int8 columns read as numbers. */
 export function createPgPool(opts: PgPoolOptions): pg.Pool {
-  return new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10, types });
+  // A database that does not answer fails a request within 10 s (the webhook sender retries it) instead of holding it.
+  return new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10, types, connectionTimeoutMillis: 10_000 });
 }
 
 /** A single connection (the planner's lock holder) with the same types. */
 export function createPgClient(url: string): pg.Client {
-  return new pg.Client({ connectionString: url, types });
+  return new pg.Client({ connectionString: url, types, connectionTimeoutMillis: 10_000 });
 }
 
 /** Runs `fn` in one transaction on one pooled connection: COMMIT if it resolves, ROLLBACK if it throws. */

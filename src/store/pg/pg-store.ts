@@ -1,10 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from '../../log.js';
-import type { IntakeStore } from '../store.js';
-import type { PlannerStore } from '../planner-store.js';
-import type { DigestStore } from '../digest-store.js';
-import type { HistoryReader } from '../history-reader.js';
-import type { ForgetPerson } from '../forget-person.js';
+import type { Store } from '../store.js';
 import type { GroupCommitStats } from '../group-commit.js';
 import { createPgPool } from './pg-pool.js';
 import { migratePg } from './pg-migrations.js';
@@ -15,8 +11,8 @@ import { createPgDigestStore } from './pg-digest-store.js';
 import { createPgHistoryReader } from './pg-history-reader.js';
 import { createPgForgetPerson } from './pg-forget-person.js';
 import { createPgHistoryPruner } from './pg-history.js';
-import { createPgJobQueue, type AsyncJobQueue } from './pg-job-queue.js';
-import { createPgDeliveryQueries, type AsyncDeliveryQueries } from './pg-delivery-queries.js';
+import { createPgJobQueue } from './pg-job-queue.js';
+import { createPgDeliveryQueries } from './pg-delivery-queries.js';
 import type { LeaseStore } from '../lease-store.js';
 import { createPgLeaseStore } from './pg-lease-store.js';
 
@@ -36,26 +32,13 @@ export interface PgStoreOptions {
   readonly pingEveryMs?: number;
 }
 
-/** The store on PostgreSQL: the same contracts as the SQLite store, any number of processes on one database. */
-export interface PgStore extends IntakeStore {
-  /** Where it is, for logs: the URL without its password. */
-  readonly location: string;
+/** The store on PostgreSQL: every contract of `Store`, any number of processes on one database. */
+export interface PgStore extends Store {
   readonly pool: pg.Pool;
-  readonly planner: PlannerStore;
-  readonly digests: DigestStore;
-  readonly queue: AsyncJobQueue;
   /** Which process runs each destination's lane (dispatch/lane-leases.ts). */
   readonly leases: LeaseStore;
-  readonly deliveries: AsyncDeliveryQueries;
-  readonly history: HistoryReader;
-  readonly forgetPerson: ForgetPerson;
-  pruneDedupe(now: number): Promise<number>;
-  pruneHistory(cutoff: number, limit?: number): Promise<number>;
-  /** Readiness: open, the latest ping answered, and the last intake commit (if any) succeeded. */
-  writable(): boolean;
+  /** Group-commit counters (transactions, items, largest batch) for tests and metrics. */
   intakeStats(): GroupCommitStats;
-  /** Commits anything still queued, then closes the pool. */
-  close(): Promise<void>;
 }
 
 /** `url` without its password, for logs and errors. */
