@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type pg from 'pg';
 import { inTransaction } from './pg-pool.js';
+import { noNul, toPgText } from './pg-text.js';
 
 /** The tables `bridge migrate` copies, in an order that keeps every reference valid. Leases are not copied: they belong to running processes. */
 export const COPIED_TABLES = ['events', 'dedupe', 'decisions', 'jobs', 'state', 'digest_items'] as const;
@@ -14,6 +15,14 @@ const SERIAL: readonly CopiedTable[] = ['events', 'jobs', 'digest_items'];
 
 /** Each table's key, for reading in order (`state` has no rowid). */
 const ORDER: Readonly<Record<CopiedTable, string>> = { events: 'seq', dedupe: 'key', decisions: 'event_seq', jobs: 'seq', state: 'scope, key', digest_items: 'seq' };
+
+/** A value as the PostgreSQL store keeps it: keys NUL-escaped (pg-text.ts), errors without NUL. */
+function pgValue(table: CopiedTable, column: string, v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  if (column === 'key' && (table === 'state' || table === 'digest_items')) return toPgText(v);
+  if (column === 'last_error') return noNul(v);
+  return v;
+}
 
 /** Rows per INSERT: 17 columns a job, well under PostgreSQL's 65,535 parameters a statement. */
 const CHUNK = 500;
@@ -56,7 +65,7 @@ export async function copySqliteToPg(sqlite: Database, pool: pg.Pool): Promise<C
         chunk = [];
       };
       for (const row of read.iterate() as IterableIterator<Record<string, unknown>>) {
-        const values = source.map((col) => row[col]);
+        const values = source.map((col) => pgValue(table, col, row[col]));
         if (table === 'events') values.push((row.seq as number) <= cursor);
         chunk.push(values);
         if (chunk.length === CHUNK) await flush();

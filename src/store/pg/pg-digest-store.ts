@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Json } from '../../events/event.js';
 import type { DigestStore, DigestWindowRef, StoredDigestItem } from '../digest-store.js';
 import { inTransaction } from './pg-pool.js';
+import { fromPgText, toPgText } from './pg-text.js';
 
 interface WindowRow {
   rule: string;
@@ -27,13 +28,13 @@ export function createPgDigestStore(pool: pg.Pool): DigestStore {
          GROUP BY window_end, rule, key ORDER BY window_end, MIN(seq) LIMIT $2`,
         [end, limit],
       );
-      return rows.map((r): DigestWindowRef => ({ rule: r.rule, key: r.key, windowStart: r.window_start, windowEnd: r.window_end }));
+      return rows.map((r): DigestWindowRef => ({ rule: r.rule, key: fromPgText(r.key), windowStart: r.window_start, windowEnd: r.window_end }));
     },
     flushWindow: (w, render, now) =>
       inTransaction(pool, async (tx) => {
         const { rows } = await tx.query<{ seq: number; event_seq: number; event_id: string; item: string }>(
           'SELECT seq, event_seq, event_id, item FROM digest_items WHERE window_end = $1 AND rule = $2 AND key = $3 ORDER BY seq FOR UPDATE',
-          [w.windowEnd, w.rule, w.key],
+          [w.windowEnd, w.rule, toPgText(w.key)],
         );
         const newest = rows.at(-1);
         if (newest === undefined) return { items: 0, jobs: 0 };

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { ForgetPerson, ForgetResult, Person } from '../forget-person.js';
 import { keyNames } from '../sqlite-forget-person.js';
 import { inTransaction } from './pg-pool.js';
+import { fromPgText } from './pg-text.js';
 
 /**
  * Forgets a person on PostgreSQL, as on SQLite (sqlite-forget-person.ts): their events (by
@@ -36,7 +37,7 @@ export function createPgForgetPerson(pool: pg.Pool): ForgetPerson {
       await tx.query('DELETE FROM events WHERE seq = ANY($1::bigint[])', [seqs]);
       const dedupe = await count('DELETE FROM dedupe WHERE event_id = ANY($1::text[])', [ids]);
       const keys = await tx.query<{ scope: string; key: string }>('SELECT scope, key FROM state');
-      const named = keys.rows.filter(({ key }) => [...identities].some((v) => keyNames(key, v)));
+      const named = keys.rows.filter(({ key }) => [...identities].some((v) => keyNames(fromPgText(key), v)));
       const state = named.length === 0 ? 0 : await count(
         'DELETE FROM state s USING unnest($1::text[], $2::text[]) AS k (scope, key) WHERE s.scope = k.scope AND s.key = k.key',
         [named.map((k) => k.scope), named.map((k) => k.key)],

@@ -3,6 +3,7 @@ import type { JobQueue, JobResult, JobUpdate } from '../job-queue.js';
 import { toJob, type JobRow } from '../sqlite-rows.js';
 import { eventIdOfJob } from '../job-id.js';
 import { inTransaction } from './pg-pool.js';
+import { fromPgText, noNul, toPgText } from './pg-text.js';
 
 /** A job by id through its event: the only index on job ids is (event_seq, id). $1 = event id, $2 = job id. */
 const BY_ID = 'event_seq = (SELECT seq FROM events WHERE id = $1) AND id = $2';
@@ -22,10 +23,10 @@ export function createPgJobQueue(pool: pg.Pool): JobQueue {
         return;
       case 'dead':
       case 'ambiguous':
-        await q.query(`UPDATE jobs SET status = $3, last_error = $4, updated_at = $5 WHERE ${BY_ID} AND status = 'running'`, [...byId(u.id), u.to, u.reason, now]);
+        await q.query(`UPDATE jobs SET status = $3, last_error = $4, updated_at = $5 WHERE ${BY_ID} AND status = 'running'`, [...byId(u.id), u.to, noNul(u.reason), now]);
         return;
       case 'retry':
-        await q.query(`UPDATE jobs SET status = 'pending', next_at = $3, last_error = $4, updated_at = $5 WHERE ${BY_ID} AND status = 'running'`, [...byId(u.id), u.at, u.reason, now]);
+        await q.query(`UPDATE jobs SET status = 'pending', next_at = $3, last_error = $4, updated_at = $5 WHERE ${BY_ID} AND status = 'running'`, [...byId(u.id), u.at, noNul(u.reason), now]);
         return;
     }
   }
@@ -53,7 +54,7 @@ export function createPgJobQueue(pool: pg.Pool): JobQueue {
     complete: (id, result, now) => apply(pool, toUpdate(id, result), now),
     retryLater: (id, at, reason, now) => apply(pool, { id, to: 'retry', at, reason }, now),
     async deadLetter(id, reason, now) {
-      await pool.query(`UPDATE jobs SET status = 'dead', last_error = $3, updated_at = $4 WHERE ${BY_ID} AND status IN ('running', 'pending')`, [...byId(id), reason, now]);
+      await pool.query(`UPDATE jobs SET status = 'dead', last_error = $3, updated_at = $4 WHERE ${BY_ID} AND status IN ('running', 'pending')`, [...byId(id), noNul(reason), now]);
     },
     async settle(updates, now) {
       if (updates.length === 0) return;
@@ -68,7 +69,7 @@ export function createPgJobQueue(pool: pg.Pool): JobQueue {
       await pool.query(
         `INSERT INTO state (scope, key, value, expires_at) SELECT 'memo', * FROM unnest($1::text[], $2::text[], $3::bigint[])
          ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
-        [last.map((m) => m.key), last.map((m) => JSON.stringify(m.value)), last.map((m) => m.expiresAt)],
+        [last.map((m) => toPgText(m.key)), last.map((m) => JSON.stringify(m.value)), last.map((m) => m.expiresAt)],
       );
     },
     async readMemos(keys, now) {
@@ -76,11 +77,11 @@ export function createPgJobQueue(pool: pg.Pool): JobQueue {
       if (keys.length === 0) return out;
       const { rows } = await pool.query<{ key: string; value: string }>(
         "SELECT key, value FROM state WHERE scope = 'memo' AND key = ANY($1::text[]) AND (expires_at IS NULL OR expires_at > $2)",
-        [[...keys], now],
+        [keys.map(toPgText), now],
       );
       for (const row of rows) {
         const value: unknown = JSON.parse(row.value);
-        if (typeof value === 'string') out.set(row.key, value);
+        if (typeof value === 'string') out.set(fromPgText(row.key), value);
       }
       return out;
     },
@@ -110,7 +111,7 @@ export function createPgJobQueue(pool: pg.Pool): JobQueue {
           [[...destinations]],
         );
         for (const { destination } of rows) {
-          await tx.query("UPDATE jobs SET status = 'dead', last_error = $2, updated_at = $3 WHERE destination = $1 AND status = 'pending'", [destination, reason(destination), now]);
+          await tx.query("UPDATE jobs SET status = 'dead', last_error = $2, updated_at = $3 WHERE destination = $1 AND status = 'pending'", [destination, noNul(reason(destination)), now]);
         }
         return rows.map(({ destination, jobs }) => ({ destination, jobs }));
       }),

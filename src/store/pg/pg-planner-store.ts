@@ -5,6 +5,7 @@ import { toDecision } from '../sqlite-planner-store.js';
 import { toStoredEvent, type EventRow } from '../sqlite-rows.js';
 import type { PlannerLock } from './pg-planner-lock.js';
 import { inTransaction } from './pg-pool.js';
+import { fromPgText, toPgText } from './pg-text.js';
 
 interface StateRow {
   scope: string;
@@ -13,7 +14,7 @@ interface StateRow {
   expires_at: number | null;
 }
 
-const toState = (r: StateRow): StateRecord => ({ scope: r.scope, key: r.key, value: JSON.parse(r.value) as Json, expiresAt: r.expires_at });
+const toState = (r: StateRow): StateRecord => ({ scope: r.scope, key: fromPgText(r.key), value: JSON.parse(r.value) as Json, expiresAt: r.expires_at });
 const toUnplanned = (row: EventRow): UnplannedEvent => ({ ...toStoredEvent(row), seq: row.seq });
 const EVENT_COLUMNS = 'seq, id, type, name, payload, rules_version, received_at, headers';
 
@@ -58,7 +59,7 @@ export function createPgPlannerStore(pool: pg.Pool, lock: PlannerLock): PlannerS
               WITH ORDINALITY AS u (rule, key, window_start, window_end, event_seq, event_id, item, ord)
          ORDER BY u.ord`,
         [
-          items.map(({ d }) => d.rule), items.map(({ d }) => d.key), items.map(({ d }) => d.windowStart), items.map(({ d }) => d.windowEnd),
+          items.map(({ d }) => d.rule), items.map(({ d }) => toPgText(d.key)), items.map(({ d }) => d.windowStart), items.map(({ d }) => d.windowEnd),
           items.map(({ e }) => e.seq), items.map(({ e }) => e.eventId), items.map(({ d }) => JSON.stringify(d.item)), now,
         ],
       );
@@ -99,14 +100,14 @@ export function createPgPlannerStore(pool: pg.Pool, lock: PlannerLock): PlannerS
       await tx.query(
         `INSERT INTO state (scope, key, value, expires_at) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
          ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
-        [state.map((s) => s.scope), state.map((s) => s.key), state.map((s) => JSON.stringify(s.value)), state.map((s) => s.expiresAt)],
+        [state.map((s) => s.scope), state.map((s) => toPgText(s.key)), state.map((s) => JSON.stringify(s.value)), state.map((s) => s.expiresAt)],
       );
     }
     const deleted = batch.deleted ?? [];
     if (deleted.length > 0) {
       await tx.query(
         'DELETE FROM state s USING unnest($1::text[], $2::text[]) AS k (scope, key) WHERE s.scope = k.scope AND s.key = k.key',
-        [deleted.map((k) => k.scope), deleted.map((k) => k.key)],
+        [deleted.map((k) => k.scope), deleted.map((k) => toPgText(k.key))],
       );
     }
   }
@@ -126,7 +127,7 @@ export function createPgPlannerStore(pool: pg.Pool, lock: PlannerLock): PlannerS
       const { rows } = await pool.query<StateRow>(
         `SELECT s.scope, s.key, s.value, s.expires_at FROM state s
          JOIN unnest($1::text[], $2::text[]) AS k (scope, key) ON s.scope = k.scope AND s.key = k.key`,
-        [keys.map((k) => k.scope), keys.map((k) => k.key)],
+        [keys.map((k) => k.scope), keys.map((k) => toPgText(k.key))],
       );
       return rows.map(toState);
     },
@@ -140,6 +141,8 @@ export function createPgPlannerStore(pool: pg.Pool, lock: PlannerLock): PlannerS
       return rows.map(toUnplanned);
     },
     async commitPlans(batch) {
+      // Held already after `unplanned`; a commit without a read first (state only) takes it here.
+      await lock.acquire();
       await inTransaction(pool, (tx) => commit(tx, batch));
     },
     async decisionOf(eventId) {

@@ -158,20 +158,29 @@ describe('PostgreSQL store', () => {
       expect((await other.planner.unplanned(10)).map((r) => r.id)).toEqual(['e1']);
     });
 
-    it('refuses the commit of a bridge whose planner lock was lost', async () => {
+    it('refuses the commit of a bridge whose planner lock passed to another', async () => {
       t = await openTempPgStore(clock);
+      const other = await t.openAnother();
       await t.store.accept(storedEvent('e1'));
       const rows = await t.store.planner.unplanned(10);
-      // Its lock connection is ended from the server side (a network cut, a failover).
+      // Its lock connection is ended from the server side (a network cut, a failover), and another
+      // bridge's planner takes the lock (polled until it has it: the server frees it as the backend ends).
       await t.store.pool.query(
         "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = 2 AND pid <> pg_backend_pid()",
       );
+      const until = Date.now() + 10_000;
+      let theirs = await other.planner.unplanned(10);
+      while (theirs.length === 0 && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 20));
+        theirs = await other.planner.unplanned(10);
+      }
+      expect(theirs.map((r) => r.id)).toEqual(['e1']);
       await expect(t.store.planner.commitPlans({ events: planOf(rows), state: [], now: 1 })).rejects.toThrow(
         'this bridge no longer holds the planner lock; the batch is left to the one that does',
       );
       expect(await t.store.planner.unplannedCount()).toBe(1);
-      // It takes the lock again on its next read.
-      expect((await t.store.planner.unplanned(10)).map((r) => r.id)).toEqual(['e1']);
+      await other.planner.commitPlans({ events: planOf(theirs), state: [], now: 2 });
+      expect(await t.store.planner.unplannedCount()).toBe(0);
     });
   });
 
@@ -228,6 +237,20 @@ describe('PostgreSQL store', () => {
       expect((await store.history.eventsBetween(0, 100_000)).map((e) => e.id)).toEqual(['new']);
       expect((await store.planner.readScope('cooldown')).map((s) => s.key)).toEqual(['vip|bob@example.com']);
     });
+  });
+
+  it('keeps keys holding NUL or backslashes exactly (PostgreSQL text cannot hold NUL)', async () => {
+    t = await openTempPgStore(clock);
+    const { store } = t;
+    const memo = 'alerts\0thread:jane@example.com';
+    const odd = 'a\\0b\\\0c';
+    await store.queue.remember([{ key: memo, value: '1700000000.000100', expiresAt: null }]);
+    expect(await store.queue.readMemos([memo, 'alerts'], 0)).toEqual(new Map([[memo, '1700000000.000100']]));
+    await store.planner.commitPlans({ events: [], state: [{ scope: 'cooldown', key: odd, value: 1, expiresAt: null }], now: 1 });
+    expect(await store.planner.readState([{ scope: 'cooldown', key: odd }])).toEqual([{ scope: 'cooldown', key: odd, value: 1, expiresAt: null }]);
+    expect((await store.planner.readScope('memo')).map((r) => r.key)).toEqual([memo]);
+    expect((await store.forgetPerson({ email: 'jane@example.com' })).state).toBe(1);
+    expect(await store.queue.readMemos([memo], 0)).toEqual(new Map());
   });
 
   it('is not ready once the database stops answering its pings', async () => {
