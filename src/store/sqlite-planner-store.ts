@@ -29,7 +29,7 @@ export function createSqlitePlannerStore(db: Database): PlannerStore {
     'SELECT * FROM events WHERE seq > (SELECT planned_seq FROM planner) ORDER BY seq LIMIT ?',
   );
   const cursor = db.prepare<[], { planned_seq: number }>('SELECT planned_seq FROM planner');
-  const between = db.prepare<[number, number], { n: number }>('SELECT COUNT(*) AS n FROM events WHERE seq > ? AND seq <= ?');
+  const between = db.prepare<[number, number], { seq: number }>('SELECT seq FROM events WHERE seq > ? AND seq <= ? ORDER BY seq');
   const moveCursor = db.prepare('UPDATE planner SET planned_seq = ? WHERE planned_seq = ?');
   const readState = db.prepare<[string], StateRow>(
     `SELECT s.scope, s.key, s.value, s.expires_at FROM json_each(?) j
@@ -81,9 +81,16 @@ export function createSqlitePlannerStore(db: Database): PlannerStore {
     const last = events[events.length - 1];
     const from = cursor.get()?.planned_seq ?? 0;
     // Every event from the cursor to the batch's last one, each once: else another planner ran, or
-    // the batch skipped one. Either way nothing of it is stored.
-    if (first !== undefined && last !== undefined && (first.seq <= from || (between.get(from, last.seq)?.n ?? -1) !== events.length)) {
-      throw new Error(`plan batch ${first.seq}..${last.seq} does not follow the planned cursor ${from}`);
+    // the batch skipped one. Either way nothing of it is stored. (The messages are the PostgreSQL
+    // store's too: the contract suite holds both to them.)
+    if (first !== undefined && last !== undefined) {
+      const stored = first.seq <= from ? [] : between.all(from, last.seq).map((r) => r.seq);
+      const inBatch = new Set(events.map((e) => e.seq));
+      const passedOver = stored.find((seq) => !inBatch.has(seq));
+      if (passedOver !== undefined) throw new Error(`plan batch ${first.seq}..${last.seq} passes over unplanned event ${passedOver}`);
+      if (first.seq <= from || stored.length !== events.length || inBatch.size !== events.length) {
+        throw new Error(`plan batch ${first.seq}..${last.seq} holds an event that is planned already or not stored`);
+      }
     }
     for (const e of events) {
       insertJobs(e, now);

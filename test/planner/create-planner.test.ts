@@ -6,7 +6,7 @@ import type { Plan } from '../../src/rules/plan-types.js';
 import { stateId, type PlanContext, type RuleState } from '../../src/rules/state-types.js';
 import type { SqliteStore } from '../../src/store/sqlite-store.js';
 import { captureLog } from '../observe/capture-log.js';
-import { openTemp, planAll, storedEvent, tempDir } from '../store/temp-store.js';
+import { openTemp, storedEvent, tempDir } from '../store/temp-store.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -115,31 +115,6 @@ describe('createPlanner', () => {
     await runPlanner(countingRules(seen));
     expect(seen).toEqual([{ event: 'e2', now: 101, count: 2 }]);
     expect((await store.deliveries.listEvents()).map((e) => [e.id, e.jobs.length])).toEqual([['e2', 1], ['e1', 1]]);
-  });
-});
-
-describe('commitPlans', () => {
-  it('refuses a batch that was planned already or that skips an event, and stores none of it', async () => {
-    await store.accept(storedEvent('e1'));
-    await store.accept(storedEvent('e2'));
-    const [first, second] = await store.planner.unplanned(10);
-    const planned = (e: typeof first) => ({ seq: e?.seq ?? 0, eventId: e?.id ?? '', decision: { rulesVersion: 'v', plannedAt: 0, summary: 's', rules: [] }, jobs: [] });
-    await expect(store.planner.commitPlans({ events: [planned(second)], state: [], now: 0 })).rejects.toThrow(`plan batch ${second?.seq}..${second?.seq} does not follow the planned cursor 0`);
-    expect(await planAll(store)).toBe(2);
-    await expect(store.planner.commitPlans({ events: [planned(first)], state: [{ scope: 'a', key: 'k', value: 1, expiresAt: null }], now: 0 })).rejects.toThrow('does not follow the planned cursor');
-    expect(await store.planner.readState([{ scope: 'a', key: 'k' }])).toEqual([]);
-  });
-
-  it('prunes state records once they expire', async () => {
-    await store.accept(storedEvent('e1'));
-    const [e] = await store.planner.unplanned(1);
-    await store.planner.commitPlans({
-      events: [{ seq: e?.seq ?? 0, eventId: 'e1', decision: { rulesVersion: 'v', plannedAt: 0, summary: 's', rules: [] }, jobs: [] }],
-      state: [{ scope: 'a', key: 'soon', value: 1, expiresAt: 500 }, { scope: 'a', key: 'later', value: 2, expiresAt: 900 }, { scope: 'a', key: 'never', value: 3, expiresAt: null }],
-      now: 0,
-    });
-    expect(await store.planner.pruneState(500)).toBe(1);
-    expect((await store.planner.readState(['soon', 'later', 'never'].map((key) => ({ scope: 'a', key })))).map((r) => r.key).sort()).toEqual(['later', 'never']);
   });
 });
 
