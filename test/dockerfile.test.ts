@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { parse } from 'yaml';
 import { spawnBridge } from './e2e/bridge-process.js';
 import { freePort } from './e2e/free-port.js';
 
@@ -55,4 +56,33 @@ describe('Dockerfile', () => {
     await bridge.stop();
     await expect(run(process.execPath, args, { env: { PORT: String(port) } })).rejects.toMatchObject({ code: 1 });
   }, 90_000);
+});
+
+describe('compose.postgres.yaml', () => {
+  interface Service {
+    image?: string;
+    build?: string;
+    deploy?: { replicas?: number };
+    environment?: Record<string, string>;
+    depends_on?: Record<string, { condition: string }>;
+    volumes?: string[];
+    healthcheck?: { test: string[] };
+  }
+  const compose = parse(readFileSync('compose.postgres.yaml', 'utf8')) as { services: Record<string, Service> };
+  const { bridge, postgres } = compose.services;
+
+  it('runs two bridge replicas from this Dockerfile on the PostgreSQL service, once it is healthy', () => {
+    expect(bridge?.build).toBe('.');
+    expect(bridge?.deploy?.replicas).toBe(2);
+    expect(bridge?.environment?.DATABASE_URL).toMatch(/^postgres:\/\/bridge:.*@postgres:5432\/bridge$/);
+    expect(bridge?.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(postgres?.image).toBe('postgres:15');
+    expect(postgres?.healthcheck?.test.slice(0, 2)).toEqual(['CMD', 'pg_isready']);
+  });
+
+  it('keeps the password out of the file and no SQLite volume on the replicas', () => {
+    expect(postgres?.environment?.POSTGRES_PASSWORD).toBe('${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}');
+    expect(bridge?.environment?.DATABASE_URL).toContain(':${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}@');
+    expect(bridge?.volumes).toEqual(['./rules.yaml:/app/rules.yaml:ro']);
+  });
 });
