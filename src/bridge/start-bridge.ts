@@ -19,6 +19,9 @@ import { hardenServer } from '../receive/harden-server.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { createLaneLeases, type LaneLeases } from '../dispatch/lane-leases.js';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { activeRules, type ActiveRules } from './active-rules.js';
 import { buildDestinations, type StagedDestinations } from './build-destinations.js';
 import { checkOnline } from './check-online.js';
@@ -168,7 +171,10 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     policy,
     onSettled: recordSettled(metrics),
     scrub: scrubber.scrub,
+    // Shared by several bridges (PostgreSQL): each destination's lane is sent by the one holding its lease.
+    ...(store.shared && { owns: (destination: string) => lanes?.owns(destination) === true }),
   });
+  let lanes: LaneLeases | undefined;
 
   const planner = createPlanner({
     store: store.planner,
@@ -276,6 +282,24 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   // After the planner: a window that closed while the bridge was down is sent once its events are planned.
   digests.start();
   await dispatcher.start();
+  // Other bridges' commits wake this one's planner and dispatcher (PostgreSQL LISTEN/NOTIFY).
+  const subscription = store.subscribe((what) => (what === 'events' ? planner.wake() : dispatcher.wake()));
+  if (store.shared) {
+    lanes = createLaneLeases({
+      leases: store.leases,
+      owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      destinations: () => [...destinations.map.keys()],
+      now,
+      setTimer: (fn, ms) => {
+        const t = setTimeout(fn, ms);
+        t.unref();
+        return () => clearTimeout(t);
+      },
+      log,
+      onTaken: async (taken) => void (await dispatcher.recoverLanes(taken)),
+    });
+    await lanes.start();
+  }
   const stopPruning = scheduleHistoryPruning(store, settings.HISTORY_RETENTION_DAYS, now, log);
 
   let staged: StagedDestinations | undefined;
@@ -338,6 +362,9 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       // Events stored but not yet planned are planned on the next start.
       const [drained] = await Promise.all([drainer.drain(timeoutMs), dispatcher.stop({ timeoutMs })]);
       if (!drained) log.warn({ timeoutMs }, 'requests still in flight at the shutdown timeout were cut off');
+      // After the dispatcher: its calls are done, so another bridge may take the lanes at once.
+      await lanes?.stop();
+      await subscription.close();
       await planner.stop();
       await digests.stop();
       crmReader.close();

@@ -46,6 +46,12 @@ export interface DispatcherOptions {
   readonly onSettled?: (e: SettledJob) => void;
   /** Cuts known credential values out of every reason stored or logged (see next-step.ts). */
   readonly scrub?: (text: string) => string;
+  /**
+   * Several processes on one store: whether this one runs the destination's lane now (lane-leases.ts).
+   * Given, `start` recovers nothing itself: `recoverLanes` does, for each lane as it is taken.
+   * Default: every lane (one process per store).
+   */
+  readonly owns?: (destination: string) => boolean;
 }
 
 export interface Dispatcher {
@@ -56,6 +62,11 @@ export interface Dispatcher {
   start(): Promise<void>;
   /** Something may be due now (the intake committed jobs): run the loop soon. */
   wake(): void;
+  /**
+   * Lanes this process has just taken over: their running jobs (not in flight here) go back to
+   * pending, counted as an attempt, as at a restart; then the loop runs. Resolves how many.
+   */
+  recoverLanes(destinations: readonly string[]): Promise<number>;
   /**
    * Stops claiming, waits up to `timeoutMs` for calls in flight, then aborts the rest. Their jobs
    * stay `running` in the store and run again on the next start.

@@ -40,6 +40,8 @@ const defaultSetTimer: SetTimer = (fn, ms) => {
  */
 export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const { queue, now, log } = opts;
+  // Lanes another process owns (lane-leases.ts) are left alone: not claimed, not waited for.
+  const owns = opts.owns ?? (() => true);
   const policy = resolvePolicy(opts.policy);
   const random = opts.random ?? Math.random;
   const setTimer = opts.setTimer ?? defaultSetTimer;
@@ -281,6 +283,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     const eligible: string[] = [];
     let at = Number.POSITIVE_INFINITY;
     for (const lane of lanes) {
+      if (!owns(lane.name)) continue;
       if (lane.breaker.state(t) === 'open') eligible.push(lane.name); // its jobs wait for the trial time
       else if (t < lane.holdUntil) at = Math.min(at, lane.holdUntil);
       else if (lane.slots(t) > 0) eligible.push(lane.name);
@@ -305,7 +308,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       lanes = syncLanes();
       for (const lane of lanes) {
         if (state !== 'running') return;
-        await fill(lane, t);
+        if (owns(lane.name)) await fill(lane, t);
       }
       await arm(t);
     } catch (err) {
@@ -349,7 +352,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   async function isIdle(): Promise<boolean> {
     if (busy()) return false;
     const t = now();
-    const ready = lanes.filter((l) => l.breaker.state(t) !== 'open' && t >= l.holdUntil).map((l) => l.name);
+    const ready = lanes.filter((l) => owns(l.name) && l.breaker.state(t) !== 'open' && t >= l.holdUntil).map((l) => l.name);
     const due = ready.length === 0 ? undefined : await queue.nextDueAt({ destinations: ready });
     // Something may have started while the store answered: then it is that work's turn to check.
     return !busy() && (due === undefined || due > t);
@@ -385,6 +388,8 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       // The first turn: no tick claims anything before the jobs left running are back in pending.
       let recovery: Promise<void> | undefined;
       const recover = async (): Promise<void> => {
+        // With lane leases, each lane's jobs are recovered when this process takes the lane (recoverLanes).
+        if (opts.owns !== undefined) return;
         const recovered = await queue.recoverInFlight(now());
         if (recovered > 0) log.info({ recovered }, 'jobs in flight at the last stop will run again');
       };
@@ -394,6 +399,12 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       return (turn ?? Promise.resolve()).then(() => recovery);
     },
     wake,
+    async recoverLanes(destinations) {
+      const recovered = await queue.recoverInFlight(now(), { destinations, except: [...inFlight] });
+      if (recovered > 0) log.info({ recovered, lanes: destinations }, 'jobs in flight on lanes taken over will run again');
+      wake();
+      return recovered;
+    },
     async stop(stopOpts = {}) {
       if (state === 'stopped') return { abandoned: 0 };
       state = 'stopping';

@@ -64,13 +64,23 @@ export function createLaneLeases(opts: LaneLeasesOptions): LaneLeases {
       return;
     }
     const held = new Set(grant.held);
-    for (const d of [...grantedAt.keys()]) if (!held.has(laneLease(d))) grantedAt.delete(d);
-    for (const d of destinations) if (held.has(laneLease(d))) grantedAt.set(d, t);
     const taken = destinations.filter((d) => grant.taken.includes(laneLease(d)));
-    if (taken.length > 0) {
-      opts.log.info({ lanes: taken }, 'took lanes');
+    for (const d of [...grantedAt.keys()]) if (!held.has(laneLease(d))) grantedAt.delete(d);
+    for (const d of destinations) if (held.has(laneLease(d)) && !taken.includes(d)) grantedAt.set(d, t);
+    if (taken.length === 0) return;
+    // A lane taken is claimed from only once its running jobs are recovered: until then this
+    // process does not own it, so nothing of it is claimed while recovery runs.
+    for (const d of taken) grantedAt.delete(d);
+    try {
       await opts.onTaken(taken);
+    } catch (err) {
+      // Give them back, so the next round takes them again and retries the recovery.
+      opts.log.warn({ err, lanes: taken }, 'recovering taken lanes failed; giving them back');
+      await opts.leases.release(taken.map(laneLease), opts.owner).catch(() => undefined);
+      return;
     }
+    for (const d of taken) grantedAt.set(d, t);
+    opts.log.info({ lanes: taken }, 'took lanes');
   }
 
   function loop(): void {

@@ -94,8 +94,12 @@ export interface JobQueue {
    * rules), each with `reason(destination)`. Returns how many per destination.
    */
   deadLetterOrphans(destinations: readonly string[], reason: (destination: string) => string, now: number): Promise<{ destination: string; jobs: number }[]>;
-  /** On start-up: running → pending, due now. Single process, so nothing else is running them. */
-  recoverInFlight(now: number): Promise<number>;
+  /**
+   * running → pending, due now (their claim counted the attempt). At start-up with one process per
+   * store, every running job; when a process takes over lanes (lane-leases.ts), only those
+   * `destinations`' jobs, except the ids it still has in flight itself.
+   */
+  recoverInFlight(now: number, opts?: { readonly destinations?: readonly string[]; readonly except?: readonly string[] }): Promise<number>;
   /**
    * While running: running jobs claimed at or before `claimedBefore` (except the ids given) go back
    * to pending, due now, exactly as `recoverInFlight` does at start-up (the claim counted their

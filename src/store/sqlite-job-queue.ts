@@ -60,6 +60,11 @@ export function createSqliteJobQueue(db: Database): JobQueue {
   const recover = db.prepare(
     `UPDATE jobs SET status = 'pending', next_at = ?, updated_at = ? WHERE status = 'running'`,
   );
+  const recoverFor = db.prepare<{ now: number; destinations: string | null; except: string }>(
+    `UPDATE jobs SET status = 'pending', next_at = @now, updated_at = @now WHERE status = 'running'
+     AND (@destinations IS NULL OR destination IN (SELECT value FROM json_each(@destinations)))
+     AND id NOT IN (SELECT value FROM json_each(@except))`,
+  );
   // A running job's updated_at is its claim time: nothing else touches a running row.
   const recoverOld = db.prepare<{ before: number; now: number; except: string }>(
     `UPDATE jobs SET status = 'pending', next_at = @now, updated_at = @now
@@ -142,7 +147,10 @@ export function createSqliteJobQueue(db: Database): JobQueue {
     release: async (ids, at, now) => (ids.length === 0 ? undefined : releaseAll(ids, at, now)),
     deferDestination: async (destination, until, now) => defer.run({ destination, until, now }).changes,
     deadLetterOrphans: async (destinations, reason, now) => deadLetterOrphans(destinations, reason, now),
-    recoverInFlight: async (now) => recover.run(now, now).changes,
+    recoverInFlight: async (now, opts = {}) =>
+      opts.destinations === undefined && opts.except === undefined
+        ? recover.run(now, now).changes
+        : recoverFor.run({ now, destinations: opts.destinations === undefined ? null : JSON.stringify(opts.destinations), except: JSON.stringify(opts.except ?? []) }).changes,
     recoverExpired: async (claimedBefore, now, opts = {}) => recoverOld.run({ before: claimedBefore, now, except: JSON.stringify(opts.except ?? []) }).changes,
     async nextDueAt(opts = {}) {
       const row = opts.destinations === undefined ? minDue.get() : minDueFor.get(JSON.stringify(opts.destinations));

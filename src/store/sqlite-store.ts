@@ -102,6 +102,8 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
   return {
     file,
     location: file,
+    shared: false,
+    subscribe: () => ({ close: async () => undefined }),
     // A plan, a flushed digest and a forgotten person are durable before their promise resolves.
     planner: { ...planner, commitPlans: (batch) => planner.commitPlans(batch).then(sync) },
     digests: { ...digests, flushWindow: (w, render, now) => digests.flushWindow(w, render, now).then(async (r) => (await sync(), r)) },

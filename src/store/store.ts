@@ -1,3 +1,4 @@
+import type { LeaseStore } from './lease-store.js';
 import type { Json } from '../events/event.js';
 import type { DeliveryQueries } from './delivery-queries.js';
 import type { DigestStore } from './digest-store.js';
@@ -79,6 +80,18 @@ export interface Store extends IntakeStore {
    * commit succeeded; an engine over the network: the outcome of its latest query or ping).
    */
   writable(): boolean;
+  /**
+   * Whether other bridge processes may share this store (PostgreSQL): then lanes are leased
+   * (dispatch/lane-leases.ts) and `subscribe` hears their commits. False for SQLite, which one
+   * process owns (the data folder's lock).
+   */
+  readonly shared: boolean;
+  /**
+   * Calls `on('events')` when any process stored events, `on('jobs')` when any made jobs due
+   * (planned, flushed, replayed), so this process's planner and dispatcher wake at once rather
+   * than at their next poll. Never called on SQLite: its one process wakes them itself.
+   */
+  subscribe(on: (what: 'events' | 'jobs') => void): { close(): Promise<void> };
   /** Commits anything still queued, then closes (the file, or the connections). */
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { toDecision } from '../sqlite-planner-store.js';
 import { toJob, toStoredEvent, type EventRow, type JobRow } from '../sqlite-rows.js';
 import { eventIdOfJob } from '../job-id.js';
 import { inTransaction } from './pg-pool.js';
+import { notify } from './pg-listener.js';
 
 type Row = EventRow & { d_rules_version: string | null; planned_at: number | null; summary: string | null; rules: string | null };
 const EVENT_COLUMNS = 'e.seq, e.id, e.type, e.name, e.payload, e.rules_version, e.received_at, e.headers';
@@ -136,6 +137,7 @@ export function createPgDeliveryQueries(pool: pg.Pool): DeliveryQueries {
           await insertReplay(tx, { id: to, planKey: row.plan_key, eventId: row.event_id, rule: row.rule, actionIndex: row.action_index, destination: row.destination, kind: row.kind, request: row.request, replayOf: row.id }, now);
           requeued.push({ from: row.id, to });
         }
+        if (requeued.length > 0) await notify(tx, 'jobs');
         return { requeued, skipped };
       }),
     enqueueReplay: (jobs: readonly NewJob[], now: number) =>
@@ -157,6 +159,7 @@ export function createPgDeliveryQueries(pool: pg.Pool): DeliveryQueries {
           await insertReplay(tx, { id: to, planKey: j.id, eventId: j.eventId, rule: j.rule, actionIndex: j.actionIndex, destination: j.destination, kind: j.kind, request: JSON.stringify(j.request), replayOf: latest?.id ?? null }, now);
           requeued.push({ from: latest?.id ?? null, to });
         }
+        if (requeued.length > 0) await notify(tx, 'jobs');
         return { requeued, skipped };
       }),
     async counts(): Promise<JobCounts> {

@@ -3,6 +3,7 @@ import type { Json } from '../../events/event.js';
 import type { DigestStore, DigestWindowRef, StoredDigestItem } from '../digest-store.js';
 import { inTransaction } from './pg-pool.js';
 import { fromPgText, toPgText } from './pg-text.js';
+import { notify } from './pg-listener.js';
 
 interface WindowRow {
   rule: string;
@@ -56,6 +57,7 @@ export function createPgDigestStore(pool: pg.Pool): DigestStore {
             ],
           );
           inserted = r.rowCount ?? 0;
+          if (inserted > 0) await notify(tx, 'jobs');
         }
         await tx.query('DELETE FROM digest_items WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
         return { items: rows.length, jobs: inserted };

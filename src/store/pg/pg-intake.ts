@@ -3,6 +3,7 @@ import type { Logger } from '../../log.js';
 import type { AcceptResult, IntakeStore, StoredEvent } from '../store.js';
 import type { GroupCommitStats } from '../group-commit.js';
 import { createAsyncGroupCommit } from '../async-group-commit.js';
+import { notify } from './pg-listener.js';
 
 export interface PgIntakeOptions {
   readonly pool: pg.Pool;
@@ -74,7 +75,11 @@ export function createPgIntake(opts: PgIntakeOptions): PgIntake {
     if (t - lastPrune >= pruneEveryMs) pruneDedupe(t).catch((err: unknown) => opts.log.warn({ err }, 'pruning dedupe keys'));
     try {
       const accepted = results.filter((r) => r === 'accepted').length;
-      if (accepted > 0) opts.onAccepted?.(accepted);
+      if (accepted > 0) {
+        opts.onAccepted?.(accepted);
+        // The planner may run in another bridge (it holds the planner lock): wake it now.
+        notify(pool, 'events').catch((err: unknown) => opts.log.warn({ err }, 'notifying the planners'));
+      }
     } catch (err) {
       opts.log.warn({ err }, 'after intake commit');
     }

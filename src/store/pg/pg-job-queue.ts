@@ -115,8 +115,14 @@ export function createPgJobQueue(pool: pg.Pool): JobQueue {
         }
         return rows.map(({ destination, jobs }) => ({ destination, jobs }));
       }),
-    async recoverInFlight(now) {
-      const r = await pool.query("UPDATE jobs SET status = 'pending', next_at = $1, updated_at = $1 WHERE status = 'running'", [now]);
+    async recoverInFlight(now, opts = {}) {
+      const r =
+        opts.destinations === undefined && opts.except === undefined
+          ? await pool.query("UPDATE jobs SET status = 'pending', next_at = $1, updated_at = $1 WHERE status = 'running'", [now])
+          : await pool.query(
+              "UPDATE jobs SET status = 'pending', next_at = $1, updated_at = $1 WHERE status = 'running' AND ($2::text[] IS NULL OR destination = ANY($2::text[])) AND id <> ALL($3::text[])",
+              [now, opts.destinations === undefined ? null : [...opts.destinations], [...(opts.except ?? [])]],
+            );
       return r.rowCount ?? 0;
     },
     async recoverExpired(claimedBefore, now, opts = {}) {

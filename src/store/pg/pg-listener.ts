@@ -10,6 +10,11 @@ export const CHANNELS = {
 } as const;
 export type Channel = keyof typeof CHANNELS;
 
+/** Notifies `channel` when the transaction `q` runs in commits (at once outside one). */
+export async function notify(q: { query(sql: string, values: unknown[]): Promise<unknown> }, channel: Channel): Promise<void> {
+  await q.query('SELECT pg_notify($1, $2)', [CHANNELS[channel], '']);
+}
+
 export interface PgListener {
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { toStoredEvent, type EventRow } from '../sqlite-rows.js';
 import type { PlannerLock } from './pg-planner-lock.js';
 import { inTransaction } from './pg-pool.js';
 import { fromPgText, toPgText } from './pg-text.js';
+import { notify } from './pg-listener.js';
 
 interface StateRow {
   scope: string;
@@ -90,6 +91,8 @@ export function createPgPlannerStore(pool: pg.Pool, lock: PlannerLock): PlannerS
     await insertJobs(tx, events, now);
     const replanned = batch.replanned ?? [];
     await insertJobs(tx, replanned, now);
+    // Heard by every bridge at the commit: the lane owners' dispatchers wake (pg-listener.ts).
+    if ([...events, ...replanned].some((e) => e.jobs.length > 0)) await notify(tx, 'jobs');
     for (const e of replanned) {
       await tx.query('UPDATE decisions SET summary = $1, rules = $2 WHERE event_seq = $3', [e.decision.summary, JSON.stringify(e.decision.rules), e.seq]);
     }

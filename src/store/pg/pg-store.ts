@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from '../../log.js';
 import type { Store } from '../store.js';
 import type { GroupCommitStats } from '../group-commit.js';
+import { createPgListener } from './pg-listener.js';
 import { createPgPool } from './pg-pool.js';
 import { migratePg } from './pg-migrations.js';
 import { createPgIntake } from './pg-intake.js';
@@ -84,6 +85,8 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
   ping.unref();
   return {
     location,
+    shared: true,
+    subscribe: (on) => createPgListener(opts.url, on, opts.log),
     pool,
     planner: createPgPlannerStore(pool, lock),
     digests: createPgDigestStore(pool),
