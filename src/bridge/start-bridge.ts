@@ -297,6 +297,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
       },
       log,
       onTaken: async (taken) => void (await dispatcher.recoverLanes(taken)),
+      busy: (destination) => dispatcher.laneBusy(destination),
     });
     await lanes.start();
   }

@@ -67,6 +67,8 @@ export interface Dispatcher {
    * pending, counted as an attempt, as at a restart; then the loop runs. Resolves how many.
    */
   recoverLanes(destinations: readonly string[]): Promise<number>;
+  /** Whether the destination's lane has calls in flight here. */
+  laneBusy(destination: string): boolean;
   /**
    * Stops claiming, waits up to `timeoutMs` for calls in flight, then aborts the rest. Their jobs
    * stay `running` in the store and run again on the next start.

@@ -399,6 +399,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       return (turn ?? Promise.resolve()).then(() => recovery);
     },
     wake,
+    laneBusy: (destination) => (laneByName.get(destination)?.inFlight ?? 0) > 0,
     async recoverLanes(destinations) {
       const recovered = await queue.recoverInFlight(now(), { destinations, except: [...inFlight] });
       if (recovered > 0) log.info({ recovered, lanes: destinations }, 'jobs in flight on lanes taken over will run again');

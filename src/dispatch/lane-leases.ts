@@ -18,6 +18,10 @@ export interface LaneLeasesOptions {
   readonly ttlMs?: number;
   /** Lanes this process has just taken (at start, or from a process that stopped renewing): recover their running jobs, then wake. */
   readonly onTaken: (destinations: readonly string[]) => Promise<void>;
+  /** Whether the lane has calls in flight here (a lane given up is released only once it has none). */
+  readonly busy?: (destination: string) => boolean;
+  /** Take only a fair share of the lanes, so several bridges spread them (default true). */
+  readonly balance?: boolean;
 }
 
 export interface LaneLeases {
@@ -52,12 +56,50 @@ export function createLaneLeases(opts: LaneLeasesOptions): LaneLeases {
   let stopped = false;
   let round: Promise<void> = Promise.resolve();
 
+  /** Lanes this process is giving up (more than its share): not claimed; released once idle. */
+  const leaving = new Set<string>();
+
+  /**
+   * Which lanes to ask for this round: those held, plus free ones up to this process's fair share
+   * (lanes / live processes, rounded up); a process holding more than its share lets the excess go,
+   * once nothing of it is in flight here, for a newcomer to take. Live processes are counted by
+   * their own `process:` lease, renewed with the lanes.
+   */
+  async function plan(destinations: readonly string[], t: number): Promise<string[]> {
+    const all = await opts.leases.list();
+    const live = new Set(all.filter((l) => l.name.startsWith('process:') && l.expiresAt > t).map((l) => l.owner));
+    live.add(opts.owner);
+    const fair = Math.ceil(destinations.length / live.size);
+    const current = new Map(all.filter((l) => l.expiresAt > t).map((l) => [l.name, l.owner]));
+    const mine = destinations.filter((d) => current.get(laneLease(d)) === opts.owner);
+    const free = destinations.filter((d) => !current.has(laneLease(d)));
+    // Spread the free lanes over the processes: each starts looking at its own place in the list.
+    const offset = [...opts.owner].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % Math.max(1, free.length);
+    const rotated = [...free.slice(offset), ...free.slice(0, offset)];
+    for (const d of mine.slice(fair)) leaving.add(d);
+    for (const d of [...leaving]) {
+      if (!mine.includes(d) || !destinations.includes(d)) leaving.delete(d);
+    }
+    const release = [...leaving].filter((d) => !(opts.busy?.(d) ?? false));
+    if (release.length > 0) {
+      await opts.leases.release(release.map(laneLease), opts.owner);
+      for (const d of release) {
+        leaving.delete(d);
+        grantedAt.delete(d);
+      }
+      opts.log.info({ lanes: release, processes: live.size }, 'gave lanes to other bridges (more than a fair share)');
+    }
+    const keep = mine.filter((d) => !release.includes(d));
+    return [...keep, ...rotated.slice(0, Math.max(0, fair - keep.length))];
+  }
+
   async function renew(): Promise<void> {
     const destinations = opts.destinations();
     const t = opts.now();
     let grant;
     try {
-      grant = await opts.leases.acquire(destinations.map(laneLease), opts.owner, ttlMs, t);
+      const wanted = opts.balance === false ? [...destinations] : await plan(destinations, t);
+      grant = await opts.leases.acquire([`process:${opts.owner}`, ...wanted.map(laneLease)], opts.owner, ttlMs, t);
     } catch (err) {
       // Keep what we hold until it runs out (owns() checks the time); the next round tries again.
       opts.log.warn({ err }, 'renewing lane leases failed');
@@ -91,6 +133,7 @@ export function createLaneLeases(opts: LaneLeasesOptions): LaneLeases {
   }
 
   const owns = (destination: string): boolean => {
+    if (leaving.has(destination)) return false;
     const at = grantedAt.get(destination);
     return at !== undefined && opts.now() < at + ttlMs - everyMs;
   };
@@ -102,12 +145,12 @@ export function createLaneLeases(opts: LaneLeasesOptions): LaneLeases {
       loop();
     },
     owns,
-    owned: () => [...grantedAt.keys()].filter(owns),
+    owned: () => [...grantedAt.keys()].filter(owns).sort(),
     async stop() {
       stopped = true;
       cancel?.();
       await round.catch(() => undefined);
-      const names = [...grantedAt.keys()].map(laneLease);
+      const names = [`process:${opts.owner}`, ...[...grantedAt.keys(), ...leaving].map(laneLease)];
       grantedAt.clear();
       await opts.leases.release(names, opts.owner).catch((err: unknown) => opts.log.warn({ err }, 'releasing lane leases failed'));
     },

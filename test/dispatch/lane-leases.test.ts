@@ -58,18 +58,45 @@ describe('createLaneLeases', () => {
     expect([a.owned(), b.owned()]).toEqual([['alerts', 'crm'], []]);
     expect(taken).toEqual([{ owner: 'a', lanes: ['alerts', 'crm'] }]);
 
-    // a's heartbeats keep its lanes for as long as it runs.
+    // a's next heartbeat sees two processes and lets one lane go; b takes it at its next.
+    await advance(10_000);
+    expect([a.owned(), b.owned()]).toEqual([['alerts'], ['crm']]);
+    expect(taken.at(-1)).toEqual({ owner: 'b', lanes: ['crm'] });
+    // Heartbeats keep each lane where it is for as long as both run.
     await advance(60_000);
-    expect([a.owned(), b.owned()]).toEqual([['alerts', 'crm'], []]);
+    expect([a.owned(), b.owned()]).toEqual([['alerts'], ['crm']]);
 
     // a dies: its last renewal was at most one heartbeat (5 s) ago, and b takes over within ttl + ttl/3 of it.
     aAlive.value = false;
     await advance(9_000);
-    expect(b.owned()).toEqual([]);
+    expect(b.owned()).toEqual(['crm']);
     await advance(11_000);
     expect(b.owned()).toEqual(['alerts', 'crm']);
-    expect(taken.at(-1)).toEqual({ owner: 'b', lanes: ['alerts', 'crm'] });
+    expect(taken.at(-1)).toEqual({ owner: 'b', lanes: ['alerts'] });
     await b.stop();
+  });
+
+  it('spreads the lanes evenly over the processes, and lets a busy lane go only once it is idle', async () => {
+    destinations = ['d1', 'd2', 'd3', 'd4', 'd5', 'd6'];
+    const busy = new Set(['d1', 'd2', 'd3', 'd4']);
+    const a = createLaneLeases({
+      leases: store.leases, owner: 'a', destinations: () => destinations, now: clock.now, setTimer: clock.setTimer,
+      log: captureLog().log, ttlMs: 15_000, onTaken: async () => undefined, busy: (d) => busy.has(d),
+    });
+    await a.start();
+    const b = process('b');
+    const c = process('c');
+    await b.start();
+    await c.start();
+    await advance(10_000);
+    // a may keep 2 of its 6; the 4 it lets go stop being claimed at once, but d1..d4 still have calls in flight.
+    expect(a.owned()).toEqual(['d1', 'd2']);
+    expect([...b.owned(), ...c.owned()].sort()).toEqual(['d5', 'd6']);
+    busy.clear();
+    await advance(15_000);
+    expect([a.owned().length, b.owned().length, c.owned().length]).toEqual([2, 2, 2]);
+    expect([...a.owned(), ...b.owned(), ...c.owned()].sort()).toEqual(destinations);
+    for (const p of [a, b, c]) await p.stop();
   });
 
   it('stops claiming before its lease can expire when renewing fails', async () => {
