@@ -1,4 +1,3 @@
-import type { LeaseStore } from './lease-store.js';
 import type { Json } from '../events/event.js';
 import type { DeliveryQueries } from './delivery-queries.js';
 import type { DigestStore } from './digest-store.js';
