@@ -39,9 +39,11 @@ rules:
 `;
 
 const webhookId = (i: number) => String(600_000_000_000_000_000n + BigInt(i));
+/** The webhook URLs, as secrets are given: in the environment. */
+const HOOKS = Object.fromEntries(Array.from({ length: LANES }, (_, i) => [`BENCH_DISCORD_HOOK_${i}`, `https://discord.com/api/webhooks/${webhookId(i)}/${'t'.repeat(68)}`]));
 const DELIVERY_RULES = `version: 1
 destinations:
-${Array.from({ length: LANES }, (_, i) => `  d${i}: { kind: discord, webhook_url: "https://discord.com/api/webhooks/${webhookId(i)}/${'t'.repeat(68)}" }`).join('\n')}
+${Array.from({ length: LANES }, (_, i) => `  d${i}: { kind: discord, webhook_url: "\${BENCH_DISCORD_HOOK_${i}}" }`).join('\n')}
 rules:
 ${Array.from({ length: LANES }, (_, i) => `  - name: r${i}
     on: user.visited
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
       discord.reset(); // (the hook too)
       discord.intercept(slowVendor);
       const db = await freshDatabase('bench', adminUrl);
-      const group = await bridges(n, { RULES_FILE: deliveryRules, DATABASE_URL: db.url, DISCORD_API_URL: discord.apiUrl });
+      const group = await bridges(n, { ...HOOKS, RULES_FILE: deliveryRules, DATABASE_URL: db.url, DISCORD_API_URL: discord.apiUrl });
       // Until every lane has an owner (a newcomer gets its share at the next heartbeats, 5 s apart).
       await new Promise((r) => setTimeout(r, n > 1 ? 11_000 : 500));
       const started = performance.now();
