@@ -22,16 +22,11 @@ import { createSqliteIntake } from '../src/store/sqlite-intake.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import type { IntakeStore, StoredEvent } from '../src/store/store.js';
 import { percentile } from './paced-load.js';
+import { VISIT_PAYLOAD } from './visit-payload.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const PAYLOAD = JSON.stringify({
-  owner: { id: '1342', name: 'John Doe', email: 'johndoe@example.com' },
-  user: { id: '1', firstName: 'Bench', lastName: 'User', name: 'Bench User', email: 'bench@example.com' },
-  date: '2025-09-02T10:00:00.000Z',
-  event: { name: 'User Visits Server', description: 'Triggers when a user visits the server' },
-  server: { id: '6502564c5c09c0a', name: "John's community" },
-});
+const PAYLOAD = VISIT_PAYLOAD;
 
 interface Measured {
   readonly acks: number[];

@@ -16,16 +16,11 @@ import { openSqliteStore } from '../src/store/sqlite-store.js';
 import type { StoredEvent } from '../src/store/store.js';
 import { freshDatabase } from '../test/pg/fresh-database.js';
 import { startThrowawayCluster } from '../test/pg/throwaway-cluster.js';
+import { VISIT_PAYLOAD } from './visit-payload.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const IN_FLIGHT = 50;
-const PAYLOAD = JSON.stringify({
-  owner: { id: '1342', name: 'John Doe', email: 'johndoe@example.com' },
-  user: { id: '1', firstName: 'Bench', lastName: 'User', name: 'Bench User', email: 'bench@example.com' },
-  date: '2025-09-02T10:00:00.000Z',
-  event: { name: 'User Visits Server', description: 'Triggers when a user visits the server' },
-  server: { id: '6502564c5c09c0a', name: "John's community" },
-});
+const PAYLOAD = VISIT_PAYLOAD;
 
 /** Events per second with IN_FLIGHT accepts outstanding at any time. */
 async function drive(accept: (e: StoredEvent) => Promise<unknown>): Promise<number> {

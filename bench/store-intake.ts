@@ -18,16 +18,11 @@ import Database from 'better-sqlite3';
 import { silentLogger } from '../src/log.js';
 import { MIGRATIONS } from '../src/store/sqlite-migrations.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
+import { VISIT_PAYLOAD } from './visit-payload.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 60_000);
 const BATCH = 40;
-const PAYLOAD = JSON.stringify({
-  owner: { id: '1342', name: 'John Doe', email: 'johndoe@example.com' },
-  user: { id: '1', firstName: 'Bench', lastName: 'User', name: 'Bench User', email: 'bench@example.com' },
-  date: '2025-09-02T10:00:00.000Z',
-  event: { name: 'User Visits Server', description: 'Triggers when a user visits the server' },
-  server: { id: '6502564c5c09c0a', name: "John's community" },
-});
+const PAYLOAD = VISIT_PAYLOAD;
 const REQUEST = { email: 'bench@example.com', properties: { firstname: 'Bench', returning_last_visit: '2025-09-02T10:00:00.000Z' } };
 
 type IdKind = 'random' | 'increasing';
