@@ -22,11 +22,16 @@ import { freshDatabase } from '../test/pg/fresh-database.js';
 import { startThrowawayCluster } from '../test/pg/throwaway-cluster.js';
 import { freePort } from '../test/e2e/free-port.js';
 import { buildBridge, spawnServer, stopAll, type ServerProcess } from './spawn-server.js';
+import { cpuSecondsOf, cpuSecondsOfCommand, ownCpuSeconds } from './cpu-seconds.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 2000);
 const CONNECTIONS = 50;
 const LANES = 50;
+/** BENCH_ONLY=ingest or delivery runs one half. */
+const ONLY = process.env.BENCH_ONLY;
+/** BENCH_CPU_PROF=<dir> writes each bridge's --cpu-prof there. */
+const PROFILE: readonly string[] = process.env.BENCH_CPU_PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`];
 const PATH = '/webhooks/returning-ai';
 
 const INGEST_RULES = `version: 1
@@ -61,6 +66,38 @@ function visit(): string {
     event: { name: 'User Visits Server', description: 'Triggers when a user visits the server' },
     server: { id: '6502564c5c09c0a', name: 'Bench community' },
   });
+}
+
+/** Where a run's CPU went: the bridges, PostgreSQL, and this process (load generator and fake vendor). */
+interface CpuUse {
+  readonly bridges: number;
+  readonly postgres: number;
+  readonly bench: number;
+}
+const cpuNow = (group: readonly ServerProcess[]): CpuUse => ({
+  bridges: group.reduce((sum, b) => sum + cpuSecondsOf(b.pid), 0),
+  postgres: cpuSecondsOfCommand('postgres'),
+  bench: ownCpuSeconds(),
+});
+const cpuSince = (before: CpuUse, group: readonly ServerProcess[]): CpuUse => {
+  const after = cpuNow(group);
+  return { bridges: after.bridges - before.bridges, postgres: after.postgres - before.postgres, bench: after.bench - before.bench };
+};
+/** "CPU 9.1 of 13.0 core-s: bridges 5.0, PostgreSQL 1.6, load + fake vendor 2.5" for a run of `seconds`. */
+const cpuLine = (use: CpuUse, seconds: number, jobs: number): string => {
+  const f = (v: number) => v.toFixed(1);
+  const used = use.bridges + use.postgres + use.bench;
+  return `CPU ${f(used)} of ${f(seconds * cpus().length)} core-s (bridges ${f(use.bridges)}, ${((use.bridges / jobs) * 1000).toFixed(2)} ms a job; PostgreSQL ${f(use.postgres)}; load generator + fake vendor ${f(use.bench)})`;
+};
+
+/** How many of `times` (performance.now() readings) fell in each whole second after `start`. */
+function callsBySecond(times: readonly number[], start: number): number[] {
+  const counts: number[] = [];
+  for (const t of times) {
+    const second = Math.floor((t - start) / 1000);
+    counts[second] = (counts[second] ?? 0) + 1;
+  }
+  return Array.from(counts, (c) => c ?? 0);
 }
 
 /** Closed-loop load on `urls`, the connections spread over them; accepted/s summed, after `settle` s. */
@@ -117,19 +154,19 @@ async function main(): Promise<void> {
       const out: ServerProcess[] = [];
       for (let i = 0; i < n; i++) {
         const port = await freePort();
-        out.push(await spawnServer({ name: `bridge ${i}`, script, args: ['serve'], port, env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', DATA_DIR: tempDir('bench-data-'), PORT: String(port), ...env } }));
+        out.push(await spawnServer({ name: `bridge ${i}`, script, args: ['serve'], port, env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', DATA_DIR: tempDir('bench-data-'), PORT: String(port), ...env }, nodeArgs: PROFILE }));
       }
       return out;
     };
 
     // 1. Ingest.
     const ingestRows: [string, number][] = [];
-    {
+    if (ONLY !== 'delivery') {
       const [sqlite] = await bridges(1, { RULES_FILE: ingestRules });
       ingestRows.push(['1 bridge, SQLite', await ingest([sqlite?.url ?? ''], SECONDS, 2)]);
       await sqlite?.stop();
     }
-    for (const n of [1, 2, 4]) {
+    for (const n of ONLY === 'delivery' ? [] : [1, 2, 4]) {
       const db = await freshDatabase('bench', adminUrl);
       const group = await bridges(n, { RULES_FILE: ingestRules, DATABASE_URL: db.url });
       ingestRows.push([`${n} bridge${n > 1 ? 's' : ''}, PostgreSQL`, await ingest(group.map((b) => b.url), SECONDS, 2)]);
@@ -140,9 +177,10 @@ async function main(): Promise<void> {
 
     // 2. Delivery through 50 lanes to a vendor that takes 100 ms a call.
     const discord = await startFakeDiscord();
-    const slowVendor = () => new Promise<undefined>((r) => setTimeout(() => r(undefined), 100));
-    const deliveryRows: [string, number][] = [];
-    for (const n of [1, 2]) {
+    const callTimes: number[] = [];
+    const slowVendor = () => { callTimes.push(performance.now()); return new Promise<undefined>((r) => setTimeout(() => r(undefined), 100)); };
+    const deliveryRows: [string, number, string][] = [];
+    for (const n of ONLY === 'ingest' ? [] : [1, 2]) {
       discord.reset(); // (the hook too)
       discord.intercept(slowVendor);
       const db = await freshDatabase('bench', adminUrl);
@@ -150,6 +188,7 @@ async function main(): Promise<void> {
       // Until every lane has an owner (a newcomer gets its share at the next heartbeats, 5 s apart).
       await new Promise((r) => setTimeout(r, n > 1 ? 11_000 : 500));
       const started = performance.now();
+      const cpuBefore = cpuNow(group);
       let k = 0;
       await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
         for (let i = k++; i < DELIVERIES; i = k++) {
@@ -157,11 +196,15 @@ async function main(): Promise<void> {
           await res.arrayBuffer();
         }
       }));
+      const postedAt = performance.now();
       while (discord.messages.length < DELIVERIES) {
         if (performance.now() - started > 180_000) throw new Error(`only ${discord.messages.length} of ${DELIVERIES} delivered after 180 s`);
         await new Promise((r) => setTimeout(r, 20));
       }
-      deliveryRows.push([`${n} bridge${n > 1 ? 's' : ''}, PostgreSQL`, DELIVERIES / ((performance.now() - started) / 1000)]);
+      const seconds = (performance.now() - started) / 1000;
+      process.stderr.write(`  posted in ${((postedAt - started) / 1000).toFixed(2)} s, delivered in ${seconds.toFixed(2)} s; vendor calls by second: ${callsBySecond(callTimes, started).join(' ')}\n`);
+      callTimes.length = 0;
+      deliveryRows.push([`${n} bridge${n > 1 ? 's' : ''}, PostgreSQL`, DELIVERIES / seconds, cpuLine(cpuSince(cpuBefore, group), seconds, DELIVERIES)]);
       await Promise.all(group.map((b) => b.stop()));
       await db.drop();
       process.stderr.write(`  delivery: ${deliveryRows.map(([k2, v]) => `${k2} ${Math.round(v)}/s`).join(', ')}\n`);
@@ -180,10 +223,10 @@ async function main(): Promise<void> {
         ...ingestRows.map(([k, v]) => `  ${k.padEnd(24)} ${Math.round(v).toString().padStart(6)} events/s   ${(v / sqliteRate).toFixed(2)}x one bridge on SQLite`),
         '',
         `delivery (${DELIVERIES} jobs over ${LANES} Discord webhook lanes, the vendor taking 100 ms a call)`,
-        ...deliveryRows.map(([k, v]) => `  ${k.padEnd(24)} ${Math.round(v).toString().padStart(6)} jobs/s`),
-        `  2 bridges / 1: ${(twoDelivery / oneDelivery).toFixed(2)}x   (goal >= 1.7x: ${twoDelivery / oneDelivery >= 1.7 ? 'met' : 'MISSED'})`,
+        ...deliveryRows.map(([k, v, cpu]) => `  ${k.padEnd(24)} ${Math.round(v).toString().padStart(6)} jobs/s   ${cpu}`),
+        ...(deliveryRows.length < 2 ? [] : [`  2 bridges / 1: ${(twoDelivery / oneDelivery).toFixed(2)}x   (goal >= 1.7x: ${twoDelivery / oneDelivery >= 1.7 ? 'met' : 'MISSED'})`]),
         '',
-        'reproduce: npm run bench:scale   (BENCH_SECONDS, BENCH_DELIVERIES, TEST_DATABASE_URL)',
+        'reproduce: npm run bench:scale   (BENCH_SECONDS, BENCH_DELIVERIES, BENCH_ONLY=ingest|delivery, BENCH_CPU_PROF=<dir>, TEST_DATABASE_URL)',
         '',
       ].join('\n'),
     );

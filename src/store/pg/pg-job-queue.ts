@@ -58,6 +58,9 @@ export function createPgJobQueue(pool: pg.Pool): JobQueue {
     },
     async settle(updates, now) {
       if (updates.length === 0) return;
+      // One statement is atomic on its own: BEGIN and COMMIT would be two more round trips per
+      // job, the commonest settle (a call carries one job unless it is a batch).
+      if (updates.length === 1 && updates[0] !== undefined) return apply(pool, updates[0], now);
       await inTransaction(pool, async (tx) => {
         for (const u of updates) await apply(tx, u, now);
       });
