@@ -84,10 +84,10 @@ const cpuSince = (before: CpuUse, group: readonly ServerProcess[]): CpuUse => {
   return { bridges: after.bridges - before.bridges, postgres: after.postgres - before.postgres, bench: after.bench - before.bench };
 };
 /** "CPU 9.1 of 13.0 core-s: bridges 5.0, PostgreSQL 1.6, load + fake vendor 2.5" for a run of `seconds`. */
-const cpuLine = (use: CpuUse, seconds: number, jobs: number): string => {
+const cpuLine = (use: CpuUse, seconds: number, count: number, unit = 'a job'): string => {
   const f = (v: number) => v.toFixed(1);
   const used = use.bridges + use.postgres + use.bench;
-  return `CPU ${f(used)} of ${f(seconds * cpus().length)} core-s (bridges ${f(use.bridges)}, ${((use.bridges / jobs) * 1000).toFixed(2)} ms a job; PostgreSQL ${f(use.postgres)}; load generator + fake vendor ${f(use.bench)})`;
+  return `CPU ${f(used)} of ${f(seconds * cpus().length)} core-s (bridges ${f(use.bridges)}, ${((use.bridges / count) * 1000).toFixed(2)} ms ${unit}; PostgreSQL ${f(use.postgres)}; load generator + fake vendor ${f(use.bench)})`;
 };
 
 /** How many of `times` (performance.now() readings) fell in each whole second after `start`. */
@@ -100,14 +100,15 @@ function callsBySecond(times: readonly number[], start: number): number[] {
   return Array.from(counts, (c) => c ?? 0);
 }
 
-/** Closed-loop load on `urls`, the connections spread over them; accepted/s summed, after `settle` s. */
-async function ingest(urls: readonly string[], seconds: number, settle: number): Promise<number> {
+/** Closed-loop load on `urls`, the connections spread over them: accepted/s summed after `settle` s, and all accepted (the settling included). */
+async function ingest(urls: readonly string[], seconds: number, settle: number): Promise<{ rate: number; accepted: number }> {
   const per = Math.max(1, Math.floor(CONNECTIONS / urls.length));
   const counts = await Promise.all(
     urls.map(
       (url) =>
-        new Promise<{ accepted: number; seconds: number }>((resolve, reject) => {
+        new Promise<{ accepted: number; all: number; seconds: number }>((resolve, reject) => {
           let accepted = 0;
+          let all = 0;
           let first = Number.POSITIVE_INFINITY;
           const started = performance.now();
           const instance = autocannon(
@@ -118,10 +119,11 @@ async function ingest(urls: readonly string[], seconds: number, settle: number):
               duration: settle + seconds,
               requests: [{ setupRequest: (req) => ({ ...req, body: visit(), headers: { ...req.headers, 'content-type': 'application/json' } }) }],
             },
-            (err) => (err ? reject(err as Error) : resolve({ accepted, seconds: (performance.now() - first) / 1000 })),
+            (err) => (err ? reject(err as Error) : resolve({ accepted, all, seconds: (performance.now() - first) / 1000 })),
           );
           instance.on('response', (_c: unknown, status: number) => {
             const now = performance.now();
+            if (status >= 200 && status < 300) all += 1;
             if (now - started < settle * 1000) return;
             first = Math.min(first, now);
             if (status >= 200 && status < 300) accepted += 1;
@@ -129,7 +131,10 @@ async function ingest(urls: readonly string[], seconds: number, settle: number):
         }),
     ),
   );
-  return counts.reduce((sum, c) => sum + (c.seconds > 0 ? c.accepted / c.seconds : 0), 0);
+  return {
+    rate: counts.reduce((sum, c) => sum + (c.seconds > 0 ? c.accepted / c.seconds : 0), 0),
+    accepted: counts.reduce((sum, c) => sum + c.all, 0),
+  };
 }
 
 async function main(): Promise<void> {
@@ -160,16 +165,22 @@ async function main(): Promise<void> {
     };
 
     // 1. Ingest.
-    const ingestRows: [string, number][] = [];
+    const ingestRows: [string, number, string][] = [];
+    const measureIngest = async (label: string, group: readonly ServerProcess[]): Promise<void> => {
+      const started = performance.now();
+      const cpuBefore = cpuNow(group);
+      const { rate, accepted } = await ingest(group.map((b) => b.url), SECONDS, 2);
+      ingestRows.push([label, rate, cpuLine(cpuSince(cpuBefore, group), (performance.now() - started) / 1000, accepted, 'an event')]);
+    };
     if (ONLY !== 'delivery') {
-      const [sqlite] = await bridges(1, { RULES_FILE: ingestRules });
-      ingestRows.push(['1 bridge, SQLite', await ingest([sqlite?.url ?? ''], SECONDS, 2)]);
-      await sqlite?.stop();
+      const sqlite = await bridges(1, { RULES_FILE: ingestRules });
+      await measureIngest('1 bridge, SQLite', sqlite);
+      await Promise.all(sqlite.map((b) => b.stop()));
     }
     for (const n of ONLY === 'delivery' ? [] : [1, 2, 4]) {
       const db = await freshDatabase('bench', adminUrl);
       const group = await bridges(n, { RULES_FILE: ingestRules, DATABASE_URL: db.url });
-      ingestRows.push([`${n} bridge${n > 1 ? 's' : ''}, PostgreSQL`, await ingest(group.map((b) => b.url), SECONDS, 2)]);
+      await measureIngest(`${n} bridge${n > 1 ? 's' : ''}, PostgreSQL`, group);
       await Promise.all(group.map((b) => b.stop()));
       await db.drop();
       process.stderr.write(`  ingest: ${ingestRows.map(([k, v]) => `${k} ${Math.round(v)}/s`).join(', ')}\n`);
@@ -220,7 +231,7 @@ async function main(): Promise<void> {
         `scale-out benchmark: node ${process.version}, ${cpus().length} CPUs, load average ${load1.toFixed(2)} -> ${(loadavg()[0] ?? 0).toFixed(2)}`,
         '',
         `ingest (${CONNECTIONS} connections spread over the bridges, ${SECONDS} s after 2 s of warm-up)`,
-        ...ingestRows.map(([k, v]) => `  ${k.padEnd(24)} ${Math.round(v).toString().padStart(6)} events/s   ${(v / sqliteRate).toFixed(2)}x one bridge on SQLite`),
+        ...ingestRows.map(([k, v, cpu]) => `  ${k.padEnd(24)} ${Math.round(v).toString().padStart(6)} events/s   ${(v / sqliteRate).toFixed(2)}x one bridge on SQLite   ${cpu}`),
         '',
         `delivery (${DELIVERIES} jobs over ${LANES} Discord webhook lanes, the vendor taking 100 ms a call)`,
         ...deliveryRows.map(([k, v, cpu]) => `  ${k.padEnd(24)} ${Math.round(v).toString().padStart(6)} jobs/s   ${cpu}`),
