@@ -1,5 +1,5 @@
 import type { Outcome } from '../actions/action.js';
-import type { Job, JobUpdate, MemoWrite } from '../store/job-queue.js';
+import type { ClaimWant, Job, JobUpdate, MemoWrite } from '../store/job-queue.js';
 import type { BreakerState } from './circuit-breaker.js';
 import type { Dispatcher, DispatcherOptions, SetTimer } from './dispatcher-types.js';
 import { createLane, type KeyedLimit, type Lane } from './lane.js';
@@ -12,6 +12,12 @@ import { runCall } from './run-call.js';
 
 export type { DispatchDestination } from './lane.js';
 export type { Dispatcher, DispatcherOptions, SetTimer, SettledJob } from './dispatcher-types.js';
+
+/** A lane's share of a turn's first claim: the jobs it got, of the `limit` it asked for. */
+interface Claimed {
+  readonly jobs: Job[];
+  readonly limit: number;
+}
 
 const memoKey = (destination: string, key: string) => `${destination}\u0000${key}`;
 
@@ -92,31 +98,61 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     return true;
   }
 
-  async function fill(lane: Lane, t: number): Promise<void> {
-    if (lane.breaker.state(t) === 'open') {
-      // Push its due jobs to the trial time without using attempts (they were never claimed).
-      await queue.deferDestination(lane.name, lane.breaker.openUntil(), t);
-      return;
+  /**
+   * The first claim of every lane that can take jobs now, in one round trip (`claimDueFor`), so a
+   * lane with nothing due costs no query of its own: with many destinations, a tick would
+   * otherwise ask once per lane. A lane with one vendor key (HubSpot) claims in `fill`, once its
+   * limiter lets it.
+   */
+  async function claimFirst(t: number): Promise<Map<string, Claimed>> {
+    const wants: ClaimWant[] = [];
+    for (const lane of lanes) {
+      if (!owns(lane.name) || lane.soleKey || lane.breaker.state(t) === 'open' || t < lane.holdUntil) continue;
+      const slots = lane.slots(t);
+      if (slots > 0) wants.push({ destination: lane.name, limit: slots * lane.perCall });
     }
-    if (t < lane.holdUntil) return;
-    for (;;) {
-      let slots = lane.slots(t);
-      if (lane.soleKey) {
-        // One vendor key for the whole destination (e.g. HubSpot): claim only what may go now.
-        const wait = limiter.wait(lane.soleKey.key, lane.soleKey.limit, t);
-        if (wait > 0) {
-          lane.holdUntil = t + wait;
-          return;
-        }
-        slots = Math.min(slots, 1);
+    const claimed = new Map<string, Claimed>(wants.map((w) => [w.destination, { jobs: [], limit: w.limit }]));
+    if (wants.length === 0) return claimed;
+    for (const job of await queue.claimDueFor(t, wants)) claimed.get(job.destination)?.jobs.push(job);
+    return claimed;
+  }
+
+  /** Claims and starts what `lane` can take now; `first` is its share of `claimFirst`, if it had one. */
+  async function fill(lane: Lane, t: number, first: Claimed | undefined): Promise<void> {
+    let unused = first;
+    try {
+      if (lane.breaker.state(t) === 'open') {
+        // Push its due jobs to the trial time without using attempts (they were never claimed).
+        await queue.deferDestination(lane.name, lane.breaker.openUntil(), t);
+        return;
       }
-      if (slots <= 0 || state !== 'running') return;
-      const jobs = await queue.claimDue(t, slots * lane.perCall, { destination: lane.name });
-      if (jobs.length === 0) return;
-      // Stopped while claiming: nothing new starts; they go back without using an attempt.
-      if (state !== 'running') return queue.release(jobs.map((j) => j.id), t, t);
-      if (await shouldLinger(lane, jobs, t)) return;
-      if ((await dispatchClaimed(lane, jobs, slots, t)) === 0) return;
+      if (t < lane.holdUntil) return;
+      for (;;) {
+        let slots = lane.slots(t);
+        if (lane.soleKey) {
+          // One vendor key for the whole destination (e.g. HubSpot): claim only what may go now.
+          const wait = limiter.wait(lane.soleKey.key, lane.soleKey.limit, t);
+          if (wait > 0) {
+            lane.holdUntil = t + wait;
+            return;
+          }
+          slots = Math.min(slots, 1);
+        }
+        if (slots <= 0 || state !== 'running') return;
+        const limit = unused?.limit ?? slots * lane.perCall;
+        const jobs = unused?.jobs ?? (await queue.claimDue(t, limit, { destination: lane.name }));
+        unused = undefined;
+        if (jobs.length === 0) return;
+        // Stopped while claiming: nothing new starts; they go back without using an attempt.
+        if (state !== 'running') return await queue.release(jobs.map((j) => j.id), t, t);
+        if (await shouldLinger(lane, jobs, t)) return;
+        if ((await dispatchClaimed(lane, jobs, slots, t)) === 0) return;
+        // Fewer than asked for: nothing else was due, so no second claim to learn that.
+        if (jobs.length < limit) return;
+      }
+    } finally {
+      // A first claim this lane could not use goes back without using an attempt.
+      if (unused !== undefined && unused.jobs.length > 0) await queue.release(unused.jobs.map((j) => j.id), t, t);
     }
   }
 
@@ -306,9 +342,19 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     try {
       await sweep(t);
       lanes = syncLanes();
-      for (const lane of lanes) {
-        if (state !== 'running') return;
-        if (owns(lane.name)) await fill(lane, t);
+      const first = await claimFirst(t);
+      try {
+        for (const lane of lanes) {
+          if (state !== 'running') return;
+          const mine = first.get(lane.name);
+          first.delete(lane.name);
+          if (owns(lane.name)) await fill(lane, t, mine);
+          else if (mine !== undefined && mine.jobs.length > 0) await queue.release(mine.jobs.map((j) => j.id), t, t);
+        }
+      } finally {
+        // Stopped mid-turn: the lanes not reached give their first claims back.
+        const left = [...first.values()].flatMap((c) => c.jobs.map((j) => j.id));
+        if (left.length > 0) await queue.release(left, t, t);
       }
       await arm(t);
     } catch (err) {

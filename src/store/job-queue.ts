@@ -70,9 +70,21 @@ export interface MemoWrite {
  * - `recoverInFlight` / `recoverExpired` ≈ the stalled-job check (lock expiry moves active jobs back to wait);
  * - job ids are the plan keys (BullMQ `jobId`), which dedupes enqueues the same way.
  */
+/** How many due jobs one destination may take now. */
+export interface ClaimWant {
+  readonly destination: string;
+  readonly limit: number;
+}
+
 export interface JobQueue {
   /** Atomically marks up to `limit` due pending jobs running (oldest due first) and counts an attempt on each. */
   claimDue(now: number, limit: number, opts?: { readonly destination?: string }): Promise<Job[]>;
+  /**
+   * `claimDue` for several destinations in one round trip: up to each one's `limit` of its due
+   * jobs, oldest due first within a destination. A dispatcher owning many lanes asks once a turn
+   * instead of once a lane (an idle lane then costs an index probe, not a query).
+   */
+  claimDueFor(now: number, wants: readonly ClaimWant[]): Promise<Job[]>;
   /** Records the end of a running job: ok → done (with ref), fail → dead, ambiguous → ambiguous. */
   complete(id: string, result: JobResult, now: number): Promise<void>;
   /** Puts a running job back to pending, due at `at`, keeping `reason` as its last error. */

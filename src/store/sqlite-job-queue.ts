@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { Job, JobQueue, JobResult, JobUpdate, MemoWrite } from './job-queue.js';
+import type { ClaimWant, Job, JobQueue, JobResult, JobUpdate, MemoWrite } from './job-queue.js';
+import { byDue } from './by-due.js';
 import { JOB_BY_ID as BY_ID, jobKey, toJob, type JobRow } from './sqlite-rows.js';
 
 /**
@@ -102,6 +103,9 @@ export function createSqliteJobQueue(db: Database): JobQueue {
     `SELECT s.key, s.value FROM json_each(?) j JOIN state s ON s.scope = 'memo' AND s.key = j.value
      WHERE s.expires_at IS NULL OR s.expires_at > ?`,
   );
+  const claimForAll = db.transaction((now: number, wants: readonly ClaimWant[]) =>
+    wants.flatMap((w) => (w.limit > 0 ? byDue(claimFor.all({ now, limit: w.limit, destination: w.destination })) : [])),
+  );
   const settleAll = db.transaction((updates: readonly JobUpdate[], now: number) => {
     for (const u of updates) apply(u, now);
   });
@@ -126,10 +130,9 @@ export function createSqliteJobQueue(db: Database): JobQueue {
         opts.destination === undefined
           ? claimAny.all({ now, limit })
           : claimFor.all({ now, limit, destination: opts.destination });
-      // RETURNING gives no order guarantee: oldest due first, then insertion order.
-      rows.sort((a, b) => a.next_at - b.next_at || a.seq - b.seq);
-      return rows.map(toJob);
+      return byDue(rows).map(toJob);
     },
+    claimDueFor: async (now, wants) => (wants.length === 0 ? [] : claimForAll(now, wants).map(toJob)),
     complete: async (id, result, now) => apply(toUpdate(id, result), now),
     retryLater: async (id, at, reason, now) => apply({ id, to: 'retry', at, reason }, now),
     deadLetter: async (id, reason, now) => void toDead.run({ ...byId(id, now), reason }),

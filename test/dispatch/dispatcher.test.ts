@@ -505,6 +505,11 @@ describe('an async queue', () => {
         for (const j of jobs) events.push(`claim ${j.id}`);
         return jobs;
       },
+      async claimDueFor(now, wants) {
+        const jobs = await later(store.queue.claimDueFor(now, wants));
+        for (const j of jobs) events.push(`claim ${j.id}`);
+        return jobs;
+      },
       async settle(updates, now) {
         await later(store.queue.settle(updates, now));
         for (const u of updates) events.push(`settle ${u.id}`);
@@ -518,6 +523,31 @@ describe('an async queue', () => {
     await d.idle();
     expect(events).toEqual(['claim e1:r:0', 'settle e1:r:0', 'claim e1:r:1', 'settle e1:r:1', 'claim e1:r:2', 'settle e1:r:2']);
     expect(calls.map((c) => c.jobIds)).toEqual([['e1:r:0'], ['e1:r:1'], ['e1:r:2']]);
+  });
+
+  it('claims for all its lanes in one round trip a turn: a lane with nothing due asks nothing of its own', async () => {
+    const asked: string[] = [];
+    const queue: JobQueue = {
+      ...store.queue,
+      claimDue: (now, limit, opts) => (asked.push(`claimDue ${opts?.destination ?? ''}`), store.queue.claimDue(now, limit, opts)),
+      claimDueFor: (now, wants) => (asked.push(`claimDueFor ${wants.map((w) => `${w.destination}:${w.limit}`).join(' ')}`), store.queue.claimDueFor(now, wants)),
+    };
+    const { sender, calls } = scriptedSender(clock, ok);
+    const names = Array.from({ length: 20 }, (_, i) => `d${i}`);
+    const d = createDispatcher({
+      queue,
+      destinations: new Map(names.map((n) => [n, { kind: fakeKind(), config: { kind: 'fake' }, sender, concurrency: 2 }])),
+      now: clock.now, log: captureLog().log, random: () => 0.5, setTimer: clock.setTimer,
+    });
+    dispatchers.push(d);
+    // d3 has more due than its 2 slots: the rest waits for a slot.
+    await seed(store, 'e1', [{ destination: 'd3' }, { destination: 'd7' }, { destination: 'd3' }, { destination: 'd3' }]);
+    await d.start();
+    await d.idle();
+    expect(calls.map((c) => c.jobIds)).toEqual([['e1:r:0'], ['e1:r:2'], ['e1:r:1'], ['e1:r:3']]);
+    // Three turns (the start; d3's and d7's first calls done; d3's last), each one claim for all 20 lanes.
+    const all = `claimDueFor ${names.map((n) => `${n}:2`).join(' ')}`;
+    expect(asked).toEqual([all, all, all]);
   });
 
   it('recovers jobs left running before it claims any', async () => {
@@ -543,6 +573,11 @@ describe('an async queue', () => {
         asked = true;
         await gate;
         return store.queue.claimDue(now, limit, opts);
+      },
+      async claimDueFor(now, wants) {
+        asked = true;
+        await gate;
+        return store.queue.claimDueFor(now, wants);
       },
     };
     const { sender, calls } = scriptedSender(clock, ok);

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { JobQueue, JobResult, JobUpdate } from '../job-queue.js';
 import { toJob, type JobRow } from '../sqlite-rows.js';
 import { eventIdOfJob } from '../job-id.js';
+import { byDue } from '../by-due.js';
 import { inTransaction } from './pg-pool.js';
 import { fromPgText, noNul, toPgText } from './pg-text.js';
 
@@ -47,9 +48,22 @@ export function createPgJobQueue(pool: pg.Pool): JobQueue {
          RETURNING *`,
         opts.destination === undefined ? [now, limit] : [now, limit, opts.destination],
       );
-      // RETURNING gives no order guarantee: oldest due first, then insertion order.
-      rows.sort((a, b) => a.next_at - b.next_at || a.seq - b.seq);
-      return rows.map(toJob);
+      return byDue(rows).map(toJob);
+    },
+    async claimDueFor(now, wants) {
+      const some = wants.filter((w) => w.limit > 0);
+      if (some.length === 0) return [];
+      // One probe of jobs_pending per destination (LATERAL), each taking at most its own limit.
+      const { rows } = await pool.query<JobRow>(
+        `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = $1
+         WHERE seq IN (SELECT c.seq FROM unnest($2::text[], $3::int[]) AS w(destination, n)
+                       CROSS JOIN LATERAL (SELECT seq FROM jobs WHERE status = 'pending' AND next_at <= $1
+                                             AND destination = w.destination
+                                           ORDER BY next_at, seq LIMIT w.n FOR UPDATE SKIP LOCKED) c)
+         RETURNING *`,
+        [now, some.map((w) => w.destination), some.map((w) => w.limit)],
+      );
+      return byDue(rows).map(toJob);
     },
     complete: (id, result, now) => apply(pool, toUpdate(id, result), now),
     retryLater: (id, at, reason, now) => apply(pool, { id, to: 'retry', at, reason }, now),

@@ -57,6 +57,23 @@ export function jobQueueContract(openFresh: OpenFreshStore): void {
         expect(await q.claimDue(t, 0)).toEqual([]);
       });
 
+      it('claimDueFor takes each destination\'s own limit of its due jobs, oldest first', async () => {
+        await seed(store, t, 'e1', [{ destination: 'a' }, { destination: 'b' }, { destination: 'a' }, { destination: 'c' }, { destination: 'a' }]);
+        const q = store.queue;
+        await q.claimDue(t, 1, { destination: 'c' });
+        await q.retryLater('e1:r:3', t + 500, 'HTTP 500', t); // c's only job: not due yet
+        t += 10;
+        await seed(store, t, 'e2', [{ destination: 'b' }]);
+        const claimed = await q.claimDueFor(t, [{ destination: 'a', limit: 2 }, { destination: 'b', limit: 5 }, { destination: 'c', limit: 5 }, { destination: 'd', limit: 5 }]);
+        const of = (d: string) => claimed.filter((j) => j.destination === d).map((j) => [j.id, j.status, j.attempts]);
+        expect(claimed).toHaveLength(4);
+        expect(of('a')).toEqual([['e1:r:0', 'running', 1], ['e1:r:2', 'running', 1]]);
+        expect(of('b')).toEqual([['e1:r:1', 'running', 1], ['e2:r:0', 'running', 1]]);
+        expect((await q.claimDueFor(t, [{ destination: 'a', limit: 0 }, { destination: 'b', limit: 1 }]))).toEqual([]);
+        expect((await q.claimDueFor(t + 500, [{ destination: 'a', limit: 9 }, { destination: 'c', limit: 9 }])).map((j) => [j.id, j.attempts])).toEqual([['e1:r:4', 1], ['e1:r:3', 2]]);
+        expect(await q.claimDueFor(t, [])).toEqual([]);
+      });
+
       it('gives each job to one claim when claims overlap', async () => {
         await seed(store, t, 'e1', Array.from({ length: 20 }, () => ({})));
         const claims = await Promise.all(Array.from({ length: 4 }, () => store.queue.claimDue(t, 8)));
