@@ -19,11 +19,15 @@ export interface PlannerLock {
  * state (cooldowns, counts, dedupe-by-rule), decides, and writes it back; two planners at once
  * would both see a cooldown free and both send. Rather than a lease row with a heartbeat, the lock
  * lives as long as its connection: a process that dies (kill -9 included) drops the connection,
- * and PostgreSQL frees the lock at once, so another process's next poll takes over. Each commit
+ * and PostgreSQL frees the lock at once, so another process's next try (within `retryMs`) takes over. Each commit
  * checks in pg_locks that the holder's backend still holds it (a fencing check), so a process
  * whose lock connection broke mid-batch cannot commit what it planned under it.
  */
-export function createPlannerLock(url: string, log: Logger): PlannerLock {
+export function createPlannerLock(url: string, log: Logger, opts: { readonly now: () => number; readonly retryMs?: number }): PlannerLock {
+  // Every commit anywhere wakes every planner (NOTIFY): a bridge refused the lock asks again only
+  // after `retryMs` (the planner's poll), not once per wake, or N bridges would each ask per batch.
+  const retryMs = opts.retryMs ?? 1000;
+  let refusedAt = Number.NEGATIVE_INFINITY;
   let client: pg.Client | undefined;
   let backendPid: number | undefined;
   let held = false;
@@ -54,6 +58,7 @@ export function createPlannerLock(url: string, log: Logger): PlannerLock {
     async acquire() {
       if (closed) return false;
       if (held && client !== undefined) return true;
+      if (opts.now() - refusedAt < retryMs) return false;
       try {
         if (client === undefined) {
           connecting ??= connect().finally(() => (connecting = undefined));
@@ -64,6 +69,7 @@ export function createPlannerLock(url: string, log: Logger): PlannerLock {
         const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, LOCKS.planner]);
         held = rows[0]?.ok === true;
         if (held) log.info('this bridge plans (it holds the planner lock)');
+        else refusedAt = opts.now();
         return held;
       } catch (err) {
         log.warn({ err }, 'cannot take the planner lock');

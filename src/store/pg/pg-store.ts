@@ -75,7 +75,7 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
   opts.log.info({ database: location, schemaVersion: version }, 'store opened');
   const dedupeWindowMs = opts.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS;
   const intake = createPgIntake({ pool, now: opts.now, log: opts.log, dedupeWindowMs, ...(opts.maxBatch !== undefined && { maxBatch: opts.maxBatch }), ...(opts.onAccepted !== undefined && { onAccepted: opts.onAccepted }) });
-  const lock = createPlannerLock(opts.url, opts.log);
+  const lock = createPlannerLock(opts.url, opts.log, { now: opts.now });
   let closed = false;
   // Readiness without waiting on the database: the outcome of the latest ping, every few seconds.
   let reachable = true;

@@ -147,19 +147,25 @@ describe('PostgreSQL store', () => {
       expect(await store.planner.unplannedCount()).toBe(0);
     });
 
-    it('lets one bridge plan at a time, and another take over when it goes', async () => {
-      t = await openTempPgStore(clock);
+    it('lets one bridge plan at a time, and another take over when it goes, at its next try a second on', async () => {
+      let ms = 1_000_000;
+      t = await openTempPgStore({ now: () => ms });
       const other = await t.openAnother();
       await t.store.accept(storedEvent('e1'));
       const mine = await t.store.planner.unplanned(10);
       expect(mine.map((r) => r.id)).toEqual(['e1']);
       expect(await other.planner.unplanned(10)).toEqual([]);
       await t.store.close();
+      // Refused a moment ago: it does not ask again until 1 s has passed (every wake would).
+      ms += 999;
+      expect(await other.planner.unplanned(10)).toEqual([]);
+      ms += 1;
       expect((await other.planner.unplanned(10)).map((r) => r.id)).toEqual(['e1']);
     });
 
     it('refuses the commit of a bridge whose planner lock passed to another', async () => {
-      t = await openTempPgStore(clock);
+      let ms = 1_000_000;
+      t = await openTempPgStore({ now: () => ms });
       const other = await t.openAnother();
       await t.store.accept(storedEvent('e1'));
       const rows = await t.store.planner.unplanned(10);
@@ -172,6 +178,7 @@ describe('PostgreSQL store', () => {
       let theirs = await other.planner.unplanned(10);
       while (theirs.length === 0 && Date.now() < until) {
         await new Promise((r) => setTimeout(r, 20));
+        ms += 1000; // past the refused bridge's wait between tries
         theirs = await other.planner.unplanned(10);
       }
       expect(theirs.map((r) => r.id)).toEqual(['e1']);
