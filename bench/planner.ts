@@ -137,7 +137,7 @@ async function plannerPart(dir: string): Promise<string[]> {
 
 async function ackPart(dir: string): Promise<string[]> {
   // The bridge as `npm start` runs it, compiled; building costs ~20 s on a busy 2-core machine, so only when stale.
-  const script = (await newerSources(join(REPO_ROOT, 'src'), join(REPO_ROOT, 'dist', '.build-stamp'))).length > 0 ? buildBridge() : BUNDLED_BRIDGE;
+  const script = newerSources(join(REPO_ROOT, 'src'), join(REPO_ROOT, 'dist', '.build-stamp')).length > 0 ? buildBridge() : BUNDLED_BRIDGE;
   const lines = [`ack latency at a fixed ${RATE} events/s over HTTP (${SECONDS} s after 1 s of warm-up, open loop), built bridge, durable store, dry-run destinations:`];
   const targets = [
     { name: `${RULES} stateful rules`, rules: rulesYaml(true) },

@@ -6,11 +6,8 @@ import { main } from './main.js';
 import { staleBuildWarning } from './stale-build.js';
 
 // `npm start` runs dist/ without building (npm install built it): say so when src/ was edited since.
-// Not awaited: the command starts while the sources are compared, and the warning follows.
-void staleBuildWarning(fileURLToPath(new URL('../../src', import.meta.url)), fileURLToPath(new URL('../.build-stamp', import.meta.url))).then(
-  (stale) => stale !== undefined && process.stderr.write(stale),
-  () => undefined,
-);
+const stale = staleBuildWarning(fileURLToPath(new URL('../../src', import.meta.url)), fileURLToPath(new URL('../.build-stamp', import.meta.url)));
+if (stale !== undefined) process.stderr.write(stale);
 
 // `.env` in the working folder, when there is one (see .env.example). loadEnvFile never replaces a
 // variable already set, so the real environment wins: https://nodejs.org/api/process.html#processloadenvfilepath

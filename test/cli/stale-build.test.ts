@@ -34,27 +34,27 @@ describe('newerSources', () => {
     { case: 'a nested file edited after the build', files: { 'a.ts': 100, 'cli/b.ts': 300 }, stamp: 200, newer: ['cli/b.ts'] },
     { case: 'every edited .ts file, sorted', files: { 'z.ts': 300, 'a.ts': 250, 'notes.md': 400 }, stamp: 200, newer: ['a.ts', 'z.ts'] },
     { case: 'no stamp (built without npm run build)', files: { 'a.ts': 300 }, stamp: undefined, newer: [] },
-  ])('$case', async ({ files, stamp, newer }) => {
+  ])('$case', ({ files, stamp, newer }) => {
     const c = checkout(files, stamp);
-    expect(await newerSources(c.src, c.stamp)).toEqual(newer.map((f) => join(c.src, f)));
+    expect(newerSources(c.src, c.stamp)).toEqual(newer.map((f) => join(c.src, f)));
   });
 
-  it('finds nothing without a src/ folder (an installed package)', async () => {
+  it('finds nothing without a src/ folder (an installed package)', () => {
     const c = checkout({}, 200);
-    expect(await newerSources(join(c.src, 'missing'), c.stamp)).toEqual([]);
+    expect(newerSources(join(c.src, 'missing'), c.stamp)).toEqual([]);
   });
 });
 
 describe('staleBuildWarning', () => {
-  it('names the edited files and both ways out', async () => {
+  it('names the edited files and both ways out', () => {
     const c = checkout({ 'a.ts': 300, 'b.ts': 300, 'c.ts': 300, 'd.ts': 300, 'e.ts': 100 }, 200);
-    expect(await staleBuildWarning(c.src, c.stamp)).toBe(
+    expect(staleBuildWarning(c.src, c.stamp)).toBe(
       `bridge: warning: dist/ is older than ${join(c.src, 'a.ts')}, ${join(c.src, 'b.ts')}, ${join(c.src, 'c.ts')} and 1 more; this runs the last build. Run \`npm run build\` (or \`npm run dev\` to run the sources).\n`,
     );
   });
 
-  it('says nothing when dist/ is current', async () => {
+  it('says nothing when dist/ is current', () => {
     const c = checkout({ 'a.ts': 100 }, 200);
-    expect(await staleBuildWarning(c.src, c.stamp)).toBeUndefined();
+    expect(staleBuildWarning(c.src, c.stamp)).toBeUndefined();
   });
 });
