@@ -33,22 +33,31 @@ const zodEnglishOnly = {
 /**
  * Dependencies of dependencies that serve imports at start-up but uses late or never, left out of
  * the bundle and loaded from node_modules on first use: iconv-lite (~540 KB of code tables:
- * express.raw and express.json decode no charset on the bridge's routes) and mime-types (a
- * 230 KB database indexed at import; used only to name a content type). Each is reached the way
- * Node would from the package that requires it (a chain from express, a direct dependency).
+ * express.raw and express.json decode no charset on the bridge's routes), mime-types (a 230 KB
+ * database indexed at import; used only to name a content type) and pino's transport (worker
+ * threads that load their own files by path: the bridge logs to stdout without one). Each is
+ * reached the way Node would from the package that requires it (a chain from a direct dependency).
  */
-const LATE = { 'iconv-lite': ['express', 'body-parser', 'iconv-lite'], 'mime-types': ['express', 'mime-types'] };
+const LATE = {
+  'iconv-lite': { chain: ['express', 'body-parser', 'iconv-lite'] },
+  'mime-types': { chain: ['express', 'mime-types'] },
+  'pino-transport': { chain: ['pino', './lib/transport.js'], callable: true },
+};
+const PINO_TRANSPORT = /[\\/]node_modules[\\/]pino[\\/]lib[\\/]transport\.js$/;
 const loadLate = {
   name: 'load-late',
   setup(b) {
-    b.onResolve({ filter: new RegExp(`^(${Object.keys(LATE).join('|')})$`) }, (args) => ({ path: args.path, namespace: 'load-late' }));
+    b.onResolve({ filter: /^(iconv-lite|mime-types)$/ }, (args) => ({ path: args.path, namespace: 'load-late' }));
+    b.onResolve({ filter: /transport$/ }, (args) =>
+      /[\\/]node_modules[\\/]pino([\\/]lib)?$/.test(args.resolveDir) && PINO_TRANSPORT.test(join(args.resolveDir, `${args.path}.js`)) ? { path: 'pino-transport', namespace: 'load-late' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'load-late' }, (args) => ({
       loader: 'js',
       contents: `const { createRequire } = require('node:module');
-const chain = ${JSON.stringify(LATE[args.path])};
+const chain = ${JSON.stringify(LATE[args.path].chain)};
 let real;
 const load = () => (real ??= chain.slice(0, -1).reduce((req, name) => createRequire(req.resolve(name)), require)(chain[chain.length - 1]));
-module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });
+module.exports = new Proxy(${LATE[args.path].callable ? 'function () {}' : '{}'}, { get: (_, key) => load()[key], has: (_, key) => key in load()${LATE[args.path].callable ? ', apply: (_, self, args) => Reflect.apply(load(), self, args), construct: (_, args) => Reflect.construct(load(), args)' : ''} });
 `,
     }));
   },
@@ -95,10 +104,9 @@ const common = {
   platform: 'node',
   target: 'node20',
   sourcemap: true,
-  // Native (better-sqlite3), worker-thread-using (pino's transports) or lazily loaded vendor SDKs
-  // and pg (loaded only with DATABASE_URL; its optional pg-native is not installed) stay in
-  // node_modules and load as they do unbundled.
-  external: ['better-sqlite3', 'pino', 'discord.js', '@slack/*', '@hubspot/*', 'pg'],
+  // Native (better-sqlite3) or lazily loaded vendor SDKs and pg (loaded only with DATABASE_URL; its
+  // optional pg-native is not installed) stay in node_modules and load as they do unbundled.
+  external: ['better-sqlite3', 'discord.js', '@slack/*', '@hubspot/*', 'pg'],
   // import() of those becomes require(): a code-cached script has no module loader of its own.
   supported: { 'dynamic-import': false },
   // CommonJS has no import.meta; bridge.js finds src/ and dist/.build-stamp from its own URL.

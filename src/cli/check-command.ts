@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { loadRulesFile } from '../config/load-rules.js';
-import { readEnv } from '../env.js';
 import type { CliIo } from './cli-io.js';
 
 export const CHECK_USAGE = 'usage: bridge check [--rules FILE] [--online]';
@@ -20,6 +19,8 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   const dests = [...rules.destinations.values()].map((d) => `${d.name} (${d.kind}, ${d.live ? 'live' : 'dry run'})`);
   io.stdout(`${file}: ok, version ${rules.version}, ${rules.file.rules.length} rules, destinations: ${dests.join(', ') || 'none'}\n`);
   if (values.online !== true) return 0;
+  // Only --online reads the settings: the check alone never builds their schema.
+  const { readEnv } = await import('../env.js');
   const read = readEnv(io.env);
   if (!read.ok) {
     for (const e of read.errors) io.stderr(`${e}\n`);

@@ -1,12 +1,13 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 
 /**
  * Files under `srcDir` edited after the last build (the mtime of `stampFile`, which `npm run build`
  * writes after tsc and the bundle). Empty when there is no src/ beside dist/ (an installed package)
  * or no stamp (dist/ built some other way): nothing to compare. Synchronous: the few hundred stats
  * cost a quarter of the CPU the same walk through fs/promises did (its promises and thread pool
- * round trips run on the same thread as the command anyway).
+ * round trips run on the same thread as the command anyway). Names joined by hand: readdir's
+ * parentPath is already normal, and path.join normalizes again for each file.
  */
 export function newerSources(srcDir: string, stampFile: string): string[] {
   let built: number;
@@ -17,7 +18,7 @@ export function newerSources(srcDir: string, stampFile: string): string[] {
   } catch {
     return [];
   }
-  const files = entries.filter((f) => f.isFile() && f.name.endsWith('.ts')).map((f) => join(f.parentPath, f.name));
+  const files = entries.filter((f) => f.isFile() && f.name.endsWith('.ts')).map((f) => `${f.parentPath}${sep}${f.name}`);
   return files.filter((file) => (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > built).sort();
 }
 

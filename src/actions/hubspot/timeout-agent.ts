@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 
 /**
@@ -8,7 +7,9 @@ import type { Duplex } from 'node:stream';
  * keeps its socket forever after withDeadline has given up on it.
  */
 export function createTimeoutAgent(baseUrl: string, timeoutMs: number): http.Agent {
-  const Base = baseUrl.startsWith('http:') ? http.Agent : https.Agent;
+  // Loaded here, not imported: `bridge check` evaluates this module (the HubSpot kind) but never
+  // makes an agent, and node:https brings tls, net and the HTTP stack along.
+  const Base = baseUrl.startsWith('http:') ? process.getBuiltinModule('node:http').Agent : process.getBuiltinModule('node:https').Agent;
   class TimeoutAgent extends Base {
     override createConnection(...args: Parameters<http.Agent['createConnection']>): Duplex | null | undefined {
       const socket = super.createConnection(...args);
