@@ -16,12 +16,13 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { EventEmitter } from 'node:events';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { signStandardWebhook } from '../src/receive/auth/verify-standard-webhook.js';
 import { freePort } from '../test/e2e/free-port.js';
+import { cpuSecondsOf } from './cpu-seconds.js';
 import { pacedLoad, percentile } from './paced-load.js';
 import { summariseProfile } from './profile-summary.js';
 import { buildBridge, spawnServer, stopAll, type ServerProcess } from './spawn-server.js';
@@ -79,7 +80,13 @@ interface Run {
   readonly latencies: number[];
   readonly non2xx: number;
   readonly errors: number;
+  /** CPU seconds the server used over its whole runs (settling load included), and the 2xx answers in them. */
+  readonly cpuSeconds: number;
+  readonly answered: number;
 }
+
+/** CPU milliseconds per 1,000 2xx answers. */
+const cpuPerThousand = (r: Run) => (r.answered > 0 ? (r.cpuSeconds / r.answered) * 1e6 : 0);
 
 /** 0 for a run that measured no time (no response came after its settling load). */
 const perSecond = (r: Run) => (r.seconds > 0 ? r.accepted / r.seconds : 0);
@@ -91,9 +98,11 @@ const perSecond = (r: Run) => (r.seconds > 0 ? r.accepted / r.seconds : 0);
  * bridge takes ~0.5 s to get back to speed (measured: ~1,950/s in its first 250 ms, ~3,300/s
  * after), which 2-second slices would otherwise mostly measure.
  */
-async function load(url: string, seconds: number, connections: number, settle = 0): Promise<Run> {
+async function load(url: string, seconds: number, connections: number, settle = 0, pid?: number): Promise<Run> {
   const latencies: number[] = [];
   let accepted = 0;
+  let answered = 0;
+  const cpuBefore = pid === undefined ? 0 : cpuSecondsOf(pid);
   let windowStart = Number.POSITIVE_INFINITY;
   const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -116,6 +125,7 @@ async function load(url: string, seconds: number, connections: number, settle = 
     );
     (instance as unknown as EventEmitter).on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
       const now = performance.now();
+      if (status >= 200 && status < 300) answered += 1;
       if (now - started < settle * 1000) return;
       windowStart = Math.min(windowStart, now);
       if (status >= 200 && status < 300) {
@@ -125,7 +135,8 @@ async function load(url: string, seconds: number, connections: number, settle = 
     });
   });
   const measured = windowStart === Number.POSITIVE_INFINITY ? 0 : (performance.now() - windowStart) / 1000;
-  return { target: url, accepted, seconds: measured, latencies, non2xx: result.non2xx, errors: result.errors };
+  const cpuSeconds = pid === undefined ? 0 : cpuSecondsOf(pid) - cpuBefore;
+  return { target: url, accepted, seconds: measured, latencies, non2xx: result.non2xx, errors: result.errors, cpuSeconds, answered };
 }
 
 /**
@@ -135,7 +146,7 @@ async function load(url: string, seconds: number, connections: number, settle = 
  */
 async function maxRate(targets: readonly { name: string; server: ServerProcess }[]): Promise<{ runs: Run[]; roundRates: number[][] }> {
   for (const t of targets) await load(t.server.url, WARMUP_SECONDS, CONNECTIONS);
-  const runs = targets.map((t) => ({ target: t.name, accepted: 0, seconds: 0, latencies: [] as number[], non2xx: 0, errors: 0 }));
+  const runs = targets.map((t) => ({ target: t.name, accepted: 0, seconds: 0, latencies: [] as number[], non2xx: 0, errors: 0, cpuSeconds: 0, answered: 0 }));
   const roundRates: number[][] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const rates = targets.map(() => 0);
@@ -144,12 +155,14 @@ async function maxRate(targets: readonly { name: string; server: ServerProcess }
       const t = targets[i];
       const run = runs[i];
       if (t === undefined || run === undefined) continue;
-      const r = await load(t.server.url, SECONDS / ROUNDS, CONNECTIONS, SETTLE_SECONDS);
+      const r = await load(t.server.url, SECONDS / ROUNDS, CONNECTIONS, SETTLE_SECONDS, t.server.pid);
       rates[i] = perSecond(r);
       run.accepted += r.accepted;
       run.seconds += r.seconds;
       run.non2xx += r.non2xx;
       run.errors += r.errors;
+      run.cpuSeconds += r.cpuSeconds;
+      run.answered += r.answered;
       for (const ms of r.latencies) run.latencies.push(ms);
     }
     roundRates.push(rates);
@@ -190,7 +203,7 @@ async function main(): Promise<number> {
       RATE_LIMIT_PER_MINUTE: '0',
       BENCH_WEBHOOK_SECRET: SECRET,
     });
-    const bridgeScript = buildBridge();
+    const bridgeScript = process.env.BENCH_UNBUNDLED ? 'dist/cli/bridge.js' : buildBridge();
     const bridge = (name: string, nodeArgs: string[] = []) =>
       freePort().then((port) => spawnServer({ name, script: bridgeScript, args: ['serve'], port, env: { ...bridgeEnv(tempDir('bench-data-')), PORT: String(port) }, nodeArgs }));
     const hello = (name: string, script: string) => freePort().then((port) => spawnServer({ name, script, args: [String(port)], port }));
@@ -234,6 +247,8 @@ async function main(): Promise<number> {
       '',
       `bridge / express:   ${(vsExpress * 100).toFixed(0)}%   (target >= 70%: ${vsExpress >= 0.7 ? 'met' : 'MISSED'}); by round: ${roundRates.map((r) => `${(((r[2] ?? 0) / (r[0] || 1)) * 100).toFixed(0)}%`).join(' ')}`,
       `bridge / node:http: ${(vsNode * 100).toFixed(0)}%`,
+      `CPU per 1,000 answered (the server process, all its threads; a figure the machine's other load moves less): ${rows.map((r) => `${r.target.split(' ')[0]} ${cpuPerThousand(r).toFixed(0)} ms`).join(', ')};`,
+      `  express / bridge CPU: ${((cpuPerThousand(ex) / (cpuPerThousand(br) || 1)) * 100).toFixed(0)}% (the rate ratio one busy core would give)`,
       '',
       `bridge at a fixed ${RATE} events/s for ${SECONDS} s (open loop, even spacing, fresh store): ${fixed.accepted}/${fixed.sent} accepted (${(fixed.accepted / fixed.seconds).toFixed(0)}/s),`,
       `  ack p50 ${percentile(fixed.latencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${percentile(fixed.latencies, 100).toFixed(1)} ms   (target p99 < 25 ms: ${p99 < 25 ? 'met' : 'MISSED'});`,
@@ -245,6 +260,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${out.join('\n')}\n`);
     if (PROFILE) {
       const [prof] = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+      if (prof) copyFileSync(join(profileDir, prof), '/tmp/prof/last.cpuprofile');
       process.stdout.write(prof ? `\nbridge CPU profile (max-rate run), self time by module:\n${summariseProfile(join(profileDir, prof))}\n` : '\nno CPU profile was written\n');
     }
     return 0;

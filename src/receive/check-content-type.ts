@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { isEncryptedRequest } from './auth/authenticate.js';
 import { HttpError } from './http-error.js';
 
@@ -15,17 +15,14 @@ function mediaType(header: string | undefined): { type: string; charset?: string
   return charset === undefined ? { type } : { type, charset };
 }
 
-/** 415 unless the body is declared as UTF-8 JSON (RFC 8259 §8.1: JSON is UTF-8). */
-export function checkContentType(): RequestHandler {
-  return (req, _res, next) => {
-    const media = mediaType(req.headers['content-type']);
-    const allowed = isEncryptedRequest(req.headers) ? ENCRYPTED_TYPES.has(media?.type ?? '') : media?.type === 'application/json';
-    if (!media || !allowed) {
-      throw new HttpError(415, 'unsupported_media_type', 'content-type must be application/json');
-    }
-    if (media.charset !== undefined && media.charset !== 'utf-8' && media.charset !== 'utf8') {
-      throw new HttpError(415, 'unsupported_media_type', 'charset must be utf-8');
-    }
-    next();
-  };
+/** Throws 415 unless the body is declared as UTF-8 JSON (RFC 8259 §8.1: JSON is UTF-8). */
+export function checkContentType(headers: IncomingHttpHeaders): void {
+  const media = mediaType(headers['content-type']);
+  const allowed = isEncryptedRequest(headers) ? ENCRYPTED_TYPES.has(media?.type ?? '') : media?.type === 'application/json';
+  if (!media || !allowed) {
+    throw new HttpError(415, 'unsupported_media_type', 'content-type must be application/json');
+  }
+  if (media.charset !== undefined && media.charset !== 'utf-8' && media.charset !== 'utf8') {
+    throw new HttpError(415, 'unsupported_media_type', 'charset must be utf-8');
+  }
 }

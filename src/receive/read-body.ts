@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import { HttpError } from './http-error.js';
 
@@ -7,13 +8,10 @@ const CLOSE = { Connection: 'close' };
 export const tooLarge = (limit: number): HttpError =>
   new HttpError(413, 'payload_too_large', `body exceeds ${limit} bytes`, { headers: CLOSE });
 
-/** 413 from the declared Content-Length, before a byte of the body is read. */
-export function checkDeclaredLength(limit: number): RequestHandler {
-  return (req, _res, next) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) throw tooLarge(limit);
-    next();
-  };
+/** Throws 413 from the declared Content-Length, before a byte of the body is read. */
+export function checkDeclaredLength(headers: IncomingHttpHeaders, limit: number): void {
+  const declared = Number(headers['content-length'] ?? 0);
+  if (declared > limit) throw tooLarge(limit);
 }
 
 /**

@@ -1,5 +1,3 @@
-import { exceedsDepth } from './check-depth.js';
-
 /**
  * Keys refused anywhere in a body. JSON.parse itself only creates an own `__proto__` property, but
  * the first Object.assign or naive deep merge of that object sets a prototype (reliability.md §6).
@@ -25,20 +23,40 @@ function render(node: PathNode | undefined): string {
   return keys.join('.');
 }
 
-/** Path of the first forbidden own key, iteratively (depth is already bounded). */
-function findForbiddenKey(value: unknown): string | undefined {
-  const stack: [unknown, PathNode | undefined][] = [[value, undefined]];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const [v, path] = item;
-    if (v === null || typeof v !== 'object') continue;
-    const entries: [string, unknown][] = Array.isArray(v) ? v.map((c, i) => [String(i), c]) : Object.entries(v);
-    for (const [key, child] of entries) {
-      const node = { key, parent: path };
-      if (!Array.isArray(v) && FORBIDDEN_KEYS.has(key)) return render(node);
-      if (child !== null && typeof child === 'object') stack.push([child, node]);
+interface Frame {
+  readonly value: object;
+  /** `{}` at the root is depth 1. */
+  readonly depth: number;
+  readonly path: PathNode | undefined;
+}
+
+/**
+ * One iterative walk (a recursive one overflows the stack around 100,000 levels, which JSON.parse
+ * accepts; reliability.md §6) for both checks: `too_deep` when a container nests deeper than
+ * `maxDepth`, whatever else; otherwise the path of the first forbidden own key. A path node is made
+ * per container, not per key: this runs on every delivery.
+ */
+function checkTree(value: unknown, maxDepth: number): 'too_deep' | { forbidden: string } | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const stack: Frame[] = [{ value, depth: 1, path: undefined }];
+  let forbidden: string | undefined;
+  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
+    if (frame.depth > maxDepth) return 'too_deep';
+    const v = frame.value;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const child: unknown = v[i];
+        if (child !== null && typeof child === 'object') stack.push({ value: child, depth: frame.depth + 1, path: { key: String(i), parent: frame.path } });
+      }
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      if (forbidden === undefined && FORBIDDEN_KEYS.has(key)) forbidden = render({ key, parent: frame.path });
+      const child: unknown = (v as Record<string, unknown>)[key];
+      if (child !== null && typeof child === 'object') stack.push({ value: child, depth: frame.depth + 1, path: { key, parent: frame.path } });
     }
   }
-  return undefined;
+  return forbidden === undefined ? undefined : { forbidden };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -59,8 +77,8 @@ export function safeJsonParse(bytes: Uint8Array, maxDepth: number): SafeJsonResu
     // V8's message quotes the body; the client already has it, the log does not need it.
     return { ok: false, code: 'malformed_json', message: 'body is not valid JSON' };
   }
-  if (exceedsDepth(value, maxDepth)) return { ok: false, code: 'too_deep', message: `body nests deeper than ${maxDepth} levels` };
-  const forbidden = findForbiddenKey(value);
-  if (forbidden !== undefined) return { ok: false, code: 'forbidden_key', message: `key not allowed: ${forbidden} (__proto__, constructor and prototype keys are refused)` };
+  const problem = checkTree(value, maxDepth);
+  if (problem === 'too_deep') return { ok: false, code: 'too_deep', message: `body nests deeper than ${maxDepth} levels` };
+  if (problem !== undefined) return { ok: false, code: 'forbidden_key', message: `key not allowed: ${problem.forbidden} (__proto__, constructor and prototype keys are refused)` };
   return { ok: true, value };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exceedsDepth } from '../../src/receive/check-depth.js';
+import fc from 'fast-check';
 import { safeJsonParse } from '../../src/receive/safe-json-parse.js';
 
 const b = (s: string | number[]) => (typeof s === 'string' ? Buffer.from(s) : Buffer.from(s));
@@ -32,22 +32,64 @@ describe('safeJsonParse', () => {
   });
 });
 
-describe('exceedsDepth', () => {
+/** The two walks this replaced, one check each, kept as the oracle for the one-walk version. */
+function reference(value: unknown, max: number): string | undefined {
+  const deep: [unknown, number][] = [[value, 1]];
+  for (let item = deep.pop(); item !== undefined; item = deep.pop()) {
+    const [v, depth] = item;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return 'too_deep';
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') deep.push([child, depth + 1]);
+  }
+  const stack: [unknown, string[]][] = [[value, []]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [v, path] = item;
+    if (v === null || typeof v !== 'object') continue;
+    const entries: [string, unknown][] = Array.isArray(v) ? v.map((c, i) => [String(i), c]) : Object.entries(v);
+    for (const [key, child] of entries) {
+      if (!Array.isArray(v) && ['__proto__', 'constructor', 'prototype'].includes(key)) return [...path, key].map((k) => (k.length > 40 ? `${k.slice(0, 40)}…` : k)).join('.');
+      if (child !== null && typeof child === 'object') stack.push([child, [...path, key]]);
+    }
+  }
+  return undefined;
+}
+
+const outcome = (text: string, max: number): string | undefined => {
+  const r = safeJsonParse(b(text), max);
+  if (r.ok) return undefined;
+  return r.code === 'too_deep' ? 'too_deep' : /^key not allowed: (.*) \(__proto__/.exec(r.message)?.[1];
+};
+
+describe('safeJsonParse depth', () => {
   it('walks 100,000 levels without overflowing the stack', () => {
-    let deep: unknown = 1;
-    for (let i = 0; i < 100_000; i++) deep = { a: deep };
-    expect(exceedsDepth(deep, 32)).toBe(true);
-    expect(exceedsDepth(deep, 100_000)).toBe(false);
+    const text = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    expect(outcome(text, 32)).toBe('too_deep');
+    expect(outcome(text, 100_000)).toBeUndefined();
   });
 
   it.each([
-    [1, 0, false],
-    [{}, 1, false],
-    [{}, 0, true],
-    [{ a: [{}] }, 3, false],
-    [{ a: [{}] }, 2, true],
-    [[1, [2, [3]]], 3, false],
+    [1, 0, undefined],
+    [{}, 1, undefined],
+    [{}, 0, 'too_deep'],
+    [{ a: [{}] }, 3, undefined],
+    [{ a: [{}] }, 2, 'too_deep'],
+    [[1, [2, [3]]], 3, undefined],
   ])('%j at max %i → %s', (value, max, expected) => {
-    expect(exceedsDepth(value, max)).toBe(expected);
+    expect(outcome(JSON.stringify(value), max)).toBe(expected);
+  });
+
+  it('decides as the two separate walks did: too deep first, then the first forbidden key in the same order', () => {
+    const key = fc.oneof(fc.constantFrom('PROTO', 'constructor', 'prototype', 'a', 'b'), fc.string({ maxLength: 3 }));
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.integer(), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(key, tie('node'), { maxKeys: 3 })),
+    })).node;
+    fc.assert(
+      fc.property(tree, fc.integer({ min: 0, max: 6 }), (value, max) => {
+        // Written in as text: assigning a __proto__ key would set the prototype instead.
+        const text = JSON.stringify(value).replaceAll('"PROTO"', '"__proto__"');
+        expect(outcome(text, max)).toBe(reference(JSON.parse(text), max));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
