@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { EventEmitter } from 'node:events';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -203,7 +203,7 @@ async function main(): Promise<number> {
       RATE_LIMIT_PER_MINUTE: '0',
       BENCH_WEBHOOK_SECRET: SECRET,
     });
-    const bridgeScript = process.env.BENCH_UNBUNDLED ? 'dist/cli/bridge.js' : buildBridge();
+    const bridgeScript = buildBridge();
     const bridge = (name: string, nodeArgs: string[] = []) =>
       freePort().then((port) => spawnServer({ name, script: bridgeScript, args: ['serve'], port, env: { ...bridgeEnv(tempDir('bench-data-')), PORT: String(port) }, nodeArgs }));
     const hello = (name: string, script: string) => freePort().then((port) => spawnServer({ name, script, args: [String(port)], port }));
@@ -260,7 +260,6 @@ async function main(): Promise<number> {
     process.stdout.write(`${out.join('\n')}\n`);
     if (PROFILE) {
       const [prof] = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
-      if (prof) copyFileSync(join(profileDir, prof), '/tmp/prof/last.cpuprofile');
       process.stdout.write(prof ? `\nbridge CPU profile (max-rate run), self time by module:\n${summariseProfile(join(profileDir, prof))}\n` : '\nno CPU profile was written\n');
     }
     return 0;
