@@ -144,7 +144,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   };
   let store: Store;
   try {
-    store = await openStore(settings, { now, log });
+    store = await openStore(settings, { now, log, checkpointInWorker: true });
   } catch (err) {
     lock.release();
     return { ok: false, errors: [errorMessage(err)] };
