@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { BASE_HEADERS } from './base-headers.js';
 
 /**
  * An error the edge answers with: `status` and a stable `code` go to the client as
@@ -22,7 +23,7 @@ export class HttpError extends Error {
 
 /** The one shape of every error response. */
 export function sendError(res: Response, err: HttpError): void {
-  res.set(err.headers).status(err.status).json({ error: { code: err.code, message: err.message } });
+  res.set(BASE_HEADERS).set(err.headers).status(err.status).json({ error: { code: err.code, message: err.message } });
 }
 
 /** 401 for every failed check, so a prober learns nothing about which one failed. */

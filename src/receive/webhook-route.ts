@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { Authenticator } from './auth/authenticate.js';
 import { headerValue, type Headers } from './auth/headers.js';
 import type { DeliveryHeaders } from './delivery-headers.js';
+import { BASE_HEADERS } from './base-headers.js';
 import { checkContentType } from './check-content-type.js';
 import { HttpError } from './http-error.js';
 import { createRateLimiter, clientKey } from './rate-limit.js';
@@ -86,7 +87,7 @@ export function webhookRoute(deps: WebhookDeps): RequestHandler {
     }
     // Written directly: what res.json adds (charset negotiation, ETag, freshness) is for GET answers.
     const body = JSON.stringify({ status: outcome, id: parsed.event.id });
-    res.writeHead(outcome === 'accepted' ? 202 : 200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.writeHead(outcome === 'accepted' ? 202 : 200, { ...BASE_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
   };
 }

@@ -66,6 +66,17 @@ describe('POST /webhooks/returning-ai', () => {
     expect(a.calls[0]?.payload).toEqual(visit());
   });
 
+  it.each([
+    ['an ack', { ...JSON_CT, 'webhook-id': 'msg_h' }, 202],
+    ['a refusal', { 'content-type': 'text/plain' }, 415],
+  ])('sends the base headers with %s, though the route runs ahead of their middleware', async (_name, headers, status) => {
+    const a = await boot();
+    const r = await post(a.url, body, headers);
+    expect([r.status, r.headers.get('x-content-type-options'), r.headers.get('cache-control'), r.headers.get('content-type')]).toEqual([
+      status, 'nosniff', 'no-store', 'application/json; charset=utf-8',
+    ]);
+  });
+
   it('answers a duplicate with 200', async () => {
     const a = await boot();
     await post(a.url, body, { ...JSON_CT, 'webhook-id': 'msg_dup' });
