@@ -15,26 +15,28 @@ export interface IndexedRule {
 }
 
 /**
- * Where a rule is looked up: a field of the event view read as-is or case-folded (`field`), or the
- * event's type or `event.name` (its `on:`), and the keys under which the rule is posted there.
+ * A place of lookup: a field of the event view read as-is or case-folded (`field`), or the event's
+ * type or `event.name` (its `on:`), with its postings: key → positions of the rules posted under
+ * it, ascending.
  */
-interface Probe {
-  /** Names the place of lookup: source, fold and path. */
-  readonly dimension: string;
-  readonly source: Dimension['source'];
-  readonly path: readonly string[];
-  readonly fold: boolean;
-  readonly key: Scalar;
-  /** dimension, key type and key: unique per probe. */
-  readonly id: string;
-}
-
-/** One place of lookup and its postings: key → positions of the rules posted under it, ascending. */
 interface Dimension {
   readonly source: 'type' | 'name' | 'field';
   readonly path: readonly string[];
   readonly fold: boolean;
   readonly postings: Map<Scalar, number[]>;
+}
+
+/**
+ * One key of one dimension, made once per (dimension, key) so that every rule naming it holds the
+ * same object: counting and costing are then field reads, not string ids built per rule.
+ */
+interface Probe {
+  readonly dimension: Dimension;
+  readonly key: Scalar;
+  /** How many enabled rules could be selected by this key (counted once per rule). */
+  shared: number;
+  /** The last count() this probe was counted in: once per rule even when a rule names it twice. */
+  stamp: number;
 }
 
 /**
@@ -63,35 +65,78 @@ export interface RuleIndex {
 
 const dimensionId = (source: Dimension['source'], path = '', fold = false): string => `${source}:${fold ? 'i' : 's'}:${path}`;
 
-/** A probe with its id (dimension, key type, key) made once: the index compares costs by it often. */
-function probe(dimension: string, source: Probe['source'], path: Probe['path'], fold: boolean, key: Probe['key']): Probe {
-  return { dimension, source, path, fold, key, id: `${dimension}\u0000${typeof key}\u0000${String(key)}` };
-}
+/** Interns dimensions by id and probes by (dimension, key); a Map key is a key as the postings keep it (1 is not "1"). */
+class Probes {
+  readonly #dimensions = new Map<string, Dimension>();
+  readonly #probes = new Map<Dimension, Map<Scalar, Probe>>();
+  /** A rule's `on:` keys and a leaf's key set, made once: both passes over the rules read them. */
+  readonly #ons = new WeakMap<OnMatcher, Probe[]>();
+  readonly #leaves = new WeakMap<CompiledCondition, Probe[][]>();
 
-function onProbes(on: OnMatcher): Probe[] {
-  const of = (source: 'type' | 'name', key: string): Probe => probe(dimensionId(source), source, [], false, key);
-  return [...[...on.types].map((t) => of('type', t)), ...[...on.names].map((n) => of('name', n))];
+  dimension(source: Dimension['source'], path: readonly string[], fold: boolean, id: string): Dimension {
+    let d = this.#dimensions.get(id);
+    if (d === undefined) {
+      d = { source, path, fold, postings: new Map() };
+      this.#dimensions.set(id, d);
+    }
+    return d;
+  }
+
+  probe(dimension: Dimension, key: Scalar): Probe {
+    let byKey = this.#probes.get(dimension);
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.#probes.set(dimension, byKey);
+    }
+    let p = byKey.get(key);
+    if (p === undefined) {
+      p = { dimension, key, shared: 0, stamp: 0 };
+      byKey.set(key, p);
+    }
+    return p;
+  }
+
+  on(on: OnMatcher): Probe[] {
+    let list = this.#ons.get(on);
+    if (list === undefined) {
+      const types = this.dimension('type', [], false, dimensionId('type'));
+      const names = this.dimension('name', [], false, dimensionId('name'));
+      list = [...[...on.types].map((t) => this.probe(types, t)), ...[...on.names].map((n) => this.probe(names, n))];
+      this.#ons.set(on, list);
+    }
+    return list;
+  }
+
+  leaf(condition: CompiledCondition & { kind: 'leaf' }): Probe[][] {
+    let sets = this.#leaves.get(condition);
+    if (sets === undefined) {
+      const { path, index } = condition;
+      if (index === undefined) sets = [];
+      else {
+        const dimension = this.dimension('field', path, index.fold, dimensionId('field', JSON.stringify(path), index.fold));
+        sets = [[...index.keys].map((key) => this.probe(dimension, key))];
+      }
+      this.#leaves.set(condition, sets);
+    }
+    return sets;
+  }
 }
 
 /**
  * The key sets `condition` needs: each entry alone is necessary (the condition holds only if the
  * event hits one of its keys). None when nothing is provably necessary.
  */
-function keySets(condition: CompiledCondition, best: (options: Probe[][]) => Probe[] | undefined): Probe[][] {
+function keySets(condition: CompiledCondition, probes: Probes, best: (options: Probe[][]) => Probe[] | undefined): Probe[][] {
   switch (condition.kind) {
-    case 'leaf': {
-      if (condition.index === undefined) return [];
-      const { path, index } = condition;
-      const dimension = dimensionId('field', JSON.stringify(path), index.fold);
-      return [[...index.keys].map((key) => probe(dimension, 'field', path, index.fold, key))];
-    }
+    case 'leaf':
+      return probes.leaf(condition);
     case 'all':
-      return condition.children.flatMap((c) => keySets(c, best));
+      return condition.children.flatMap((c) => keySets(c, probes, best));
     case 'any': {
       // Every branch needs a key set; the union of one from each is necessary. No branch: never holds.
       const union: Probe[] = [];
       for (const c of condition.children) {
-        const chosen = best(keySets(c, best));
+        const chosen = best(keySets(c, probes, best));
         if (chosen === undefined) return [];
         union.push(...chosen);
       }
@@ -129,47 +174,57 @@ const SUBSCRIBED_CACHE = 1024;
 
 /** Builds the index over `rules` (compiled, in file order). */
 export function createRuleIndex(rules: readonly IndexedRule[]): RuleIndex {
+  const probes = new Probes();
   // How many rules each key could select: a key set's cost is the sum over its keys.
-  const shared = new Map<string, number>();
-  const probeId = (p: Probe): string => p.id;
-  const count = (probes: readonly Probe[]): void => {
-    for (const id of new Set(probes.map(probeId))) shared.set(id, (shared.get(id) ?? 0) + 1);
+  let stamp = 0;
+  const count = (list: readonly Probe[]): void => {
+    for (const p of list) {
+      if (p.stamp === stamp) continue;
+      p.stamp = stamp;
+      p.shared += 1;
+    }
   };
   const noChoice = (options: Probe[][]): Probe[] | undefined => options[0];
   for (const rule of rules) {
     if (!rule.enabled) continue;
-    count(onProbes(rule.on));
-    const sets = rule.when === undefined ? [] : keySets(rule.when, noChoice);
-    count(sets.flat());
+    stamp += 1;
+    count(probes.on(rule.on));
+    stamp += 1;
+    const sets = rule.when === undefined ? [] : keySets(rule.when, probes, noChoice);
+    for (const set of sets) count(set);
   }
-  const cost = (probes: readonly Probe[]): number => probes.reduce((sum, p) => sum + (shared.get(probeId(p)) ?? 0), 0);
+  const cost = (list: readonly Probe[]): number => {
+    let sum = 0;
+    for (const p of list) sum += p.shared;
+    return sum;
+  };
   const best = (options: Probe[][]): Probe[] | undefined => {
     let chosen: Probe[] | undefined;
-    for (const o of options) if (chosen === undefined || cost(o) < cost(chosen)) chosen = o;
+    let chosenCost = 0;
+    for (const o of options) {
+      const c = cost(o);
+      if (chosen === undefined || c < chosenCost) {
+        chosen = o;
+        chosenCost = c;
+      }
+    }
     return chosen;
   };
 
-  const dimensions = new Map<string, Dimension>();
-  const dimension = (p: Probe): Dimension => {
-    let d = dimensions.get(p.dimension);
-    if (d === undefined) {
-      d = { source: p.source, fold: p.fold, path: p.path, postings: new Map() };
-      dimensions.set(p.dimension, d);
-    }
-    return d;
-  };
+  // In the order rules are first posted, as only dimensions with postings are looked up.
+  const lookups: Dimension[] = [];
   rules.forEach((rule, position) => {
     if (!rule.enabled) return;
-    const sets = rule.when === undefined ? [] : keySets(rule.when, best);
-    const chosen = best([onProbes(rule.on), ...sets]) ?? [];
+    const sets = rule.when === undefined ? [] : keySets(rule.when, probes, best);
+    const chosen = best([probes.on(rule.on), ...sets]) ?? [];
     for (const p of chosen) {
-      const postings = dimension(p).postings;
+      const postings = p.dimension.postings;
+      if (postings.size === 0) lookups.push(p.dimension);
       const list = postings.get(p.key);
       if (list === undefined) postings.set(p.key, [position]);
       else if (list.at(-1) !== position) list.push(position);
     }
   });
-  const lookups = [...dimensions.values()];
 
   const subscribedCounts = new Map<string, number>();
   return {
