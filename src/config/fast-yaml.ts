@@ -16,6 +16,21 @@ import { Schema, isScalar, type ScalarTag } from 'yaml';
  */
 const coreScalarTags = new Schema({ schema: 'core' }).tags.filter((t): t is ScalarTag => 'test' in t && t.test instanceof RegExp);
 
+const DIGITS = [...'0123456789'];
+
+/**
+ * The first characters a plain scalar of each core tag can have (by its `test` regexes above; ''
+ * is the empty scalar): js-yaml tries a tag only on scalars starting with one, so the plain
+ * strings that fill a rules file (names, field paths, emails) skip every regex. A tag missing here
+ * is tried on every scalar. test/config/fast-yaml.test.ts checks these against `yaml`'s parse.
+ */
+const FIRST_CHARS: Readonly<Record<string, readonly string[]>> = {
+  'tag:yaml.org,2002:null': ['', '~', 'n', 'N'],
+  'tag:yaml.org,2002:bool': ['t', 'T', 'f', 'F'],
+  'tag:yaml.org,2002:int': ['+', '-', ...DIGITS],
+  'tag:yaml.org,2002:float': ['+', '-', '.', ...DIGITS],
+};
+
 /** One js-yaml tag per tag name (js-yaml keeps one resolver per name; `yaml` has three for !!int). */
 function fromYamlTags(): FastSchema {
   const byName = new Map<string, ScalarTag[]>();
@@ -23,6 +38,7 @@ function fromYamlTags(): FastSchema {
   const tags = [...byName].map(([name, variants]) =>
     defineScalarTag<unknown>(name, {
       implicit: true,
+      implicitFirstChars: FIRST_CHARS[name] ?? null,
       identify: () => false,
       resolve(source) {
         const tag = variants.find((t) => t.test?.test(source) === true);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +62,40 @@ describe('the fast pass reads what `yaml` reads', () => {
   ])('%s', (_, text) => {
     const fast = fastYaml(text);
     if (fast !== undefined) expect(fast.value).toEqual(slow(text));
+  });
+});
+
+// Characters that spell YAML 1.2 core nulls, booleans, ints and floats, and some that do not.
+const SCALAR_CHARS = [...'0123456789+-.eExXoObBaAcCdDfF_:~ nNuUlLtTrRsSiIyYwq@/é'];
+const NUMBER_CHARS = [...'0123456789.+-eEoxaF'];
+const scalarArb = fc.oneof(
+  fc.array(fc.constantFrom(...SCALAR_CHARS), { maxLength: 7 }).map((cs) => cs.join('')),
+  fc.array(fc.constantFrom(...NUMBER_CHARS), { maxLength: 5 }).map((cs) => cs.join('')),
+  // The spelled-out ones, and near misses of them.
+  fc.tuple(fc.constantFrom('true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL', '~', '.inf', '-.Inf', '+.INF', '.nan', '.NaN', '.NAN', '0o17', '0x1F'), fc.constantFrom('', 'x', '0', ' a')).map(([w, tail]) => w + tail),
+  fc.string({ maxLength: 6 }),
+);
+
+describe('plain scalars resolve as in `yaml` whatever their first character (fast-yaml.ts FIRST_CHARS)', () => {
+  it.each([
+    ['a value', (s: string) => `k: ${s}\n`],
+    ['a sequence item', (s: string) => `- ${s}\n`],
+    ['a key', (s: string) => `${s}: v\n`],
+    ['a flow sequence item', (s: string) => `[${s}, x]\n`],
+  ])('as %s', (_, doc) => {
+    let compared = 0;
+    fc.assert(
+      fc.property(scalarArb, (scalar) => {
+        const text = doc(scalar);
+        const fast = fastYaml(text);
+        if (fast === undefined || parseDocument(text, { uniqueKeys: true }).errors.length > 0) return;
+        compared += 1;
+        expect(fast.value).toEqual(slow(text));
+      }),
+      { numRuns: 1000 },
+    );
+    // Most generated scalars are valid plain YAML: the property must not hold only vacuously.
+    expect(compared).toBeGreaterThan(300);
   });
 });
 
