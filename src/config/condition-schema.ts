@@ -84,6 +84,18 @@ const TimeConditionSchema = z
   .superRefine(checkTimeWindow, onAnyMapping)
   .describe("the event's receive time is inside a weekly window of local time, e.g. { tz: Europe/Berlin, from: \"09:00\", to: \"17:00\", weekdays: [mon, tue, wed, thu, fri] }");
 
+const GROUPS = ['all', 'any', 'not', 'first_seen', 'since_last', 'count', 'time'] as const;
+
+/** How many of `keys` are set on `c`. */
+function countSet<K extends string>(c: Partial<Record<K, unknown>>, keys: readonly K[]): number {
+  let n = 0;
+  for (const k of keys) if (c[k] !== undefined) n += 1;
+  return n;
+}
+
+/** Which of `keys` are set on `c`, in the order of `keys`. */
+const setKeys = <K extends string>(c: Partial<Record<K, unknown>>, keys: readonly K[]): K[] => keys.filter((k) => c[k] !== undefined);
+
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO-8601 date' });
 
 export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
@@ -118,11 +130,12 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
     })
     .strict()
     .superRefine((c, ctx) => {
-      const groups = (['all', 'any', 'not', 'first_seen', 'since_last', 'count', 'time'] as const).filter((k) => c[k] !== undefined);
-      const ops = OPERATORS.filter((k) => c[k] !== undefined);
-      if (groups.length > 0) {
-        if (groups.length > 1 || c.field !== undefined || ops.length > 0 || c.ignore_case !== undefined) {
-          ctx.addIssue({ code: 'custom', message: `a condition is either one of all/any/not/first_seen/since_last/count/time or a field test, not both (found ${[...groups, ...(c.field !== undefined ? ['field'] : []), ...ops].join(', ')})` });
+      // Counted, not collected: this runs on every condition, and the names are only for a message.
+      const groups = countSet(c, GROUPS);
+      const ops = countSet(c, OPERATORS);
+      if (groups > 0) {
+        if (groups > 1 || c.field !== undefined || ops > 0 || c.ignore_case !== undefined) {
+          ctx.addIssue({ code: 'custom', message: `a condition is either one of all/any/not/first_seen/since_last/count/time or a field test, not both (found ${[...setKeys(c, GROUPS), ...(c.field !== undefined ? ['field'] : []), ...setKeys(c, OPERATORS)].join(', ')})` });
         }
         return;
       }
@@ -130,8 +143,8 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
         ctx.addIssue({ code: 'custom', message: 'a condition needs `all`, `any`, `not`, or `field` with one operator' });
         return;
       }
-      if (ops.length !== 1) {
-        ctx.addIssue({ code: 'custom', message: ops.length === 0 ? `field "${c.field}" needs one operator: ${OPERATORS.join(', ')}` : `field "${c.field}" has ${ops.length} operators (${ops.join(', ')}); use one per condition and combine with all/any` });
+      if (ops !== 1) {
+        ctx.addIssue({ code: 'custom', message: ops === 0 ? `field "${c.field}" needs one operator: ${OPERATORS.join(', ')}` : `field "${c.field}" has ${ops} operators (${setKeys(c, OPERATORS).join(', ')}); use one per condition and combine with all/any` });
       }
     }),
 );
