@@ -53,6 +53,9 @@ class EventWriter extends Mustache.Writer {
 }
 
 const writer = new EventWriter();
+// tokenCache below is the one cache: Mustache's own (keyed by template and tags joined into a new
+// string on every parse) cost more at 10,000 rules than it saved, and kept a second copy.
+(writer as unknown as { templateCache: undefined }).templateCache = undefined;
 // Templates come from rules.yaml (never from event data), so this stays as small as the rules; keyed
 // by the template itself, it skips the key Mustache builds on every render.
 const tokenCache = new Map<string, Token[]>();
