@@ -11,16 +11,6 @@ import { DIGEST_FIELD_NAMES } from '../rules/digest-fields.js';
 const MARKUP = '<&>*_~`|@#[]()';
 const escapes = (kind: AnyActionKind) => kind.escape(MARKUP) !== MARKUP;
 
-/** Every string in an action's params except `destination` (blocks, embeds, properties included), with its path. */
-function templateStrings(params: unknown, path: PathSegment[], top = true): { text: string; path: PathSegment[] }[] {
-  if (typeof params === 'string') return [{ text: params, path }];
-  if (Array.isArray(params)) return params.flatMap((v, i) => templateStrings(v, [...path, i], false));
-  if (typeof params === 'object' && params !== null) {
-    return Object.entries(params).flatMap(([k, v]) => (top && k === 'destination' ? [] : templateStrings(v, [...path, k], false)));
-  }
-  return [];
-}
-
 // Inside `{{#user}}...{{/user}}` a name may be relative to the section (`{{name}}` is user.name).
 const sectionPrefixes = (sections: readonly string[]): string[] =>
   sections.reduce<string[]>((prefixes, name) => [...prefixes, ...prefixes.map((p) => `${p}.${name}`), name], []);
@@ -33,26 +23,27 @@ function digestIssue(name: string, digest: boolean): string | undefined {
   return `template references unknown ${JSON.stringify(name)}; use one of ${DIGEST_FIELD_NAMES.map((f) => `digest.${f}`).join(', ')}`;
 }
 
-function checkTemplate(text: string, path: PathSegment[], kind: AnyActionKind, types: readonly KnownEventType[], digest: boolean): ConfigIssue[] {
+/** What is wrong with one template, as messages (the caller knows where it is). */
+function checkTemplate(text: string, kind: AnyActionKind, types: readonly KnownEventType[], digest: boolean): string[] {
   let tags: TemplateTag[];
   try {
     tags = templateTags(text);
   } catch (e) {
     const message = errorMessage(e);
-    return [{ path, message: `invalid template: ${message.charAt(0).toLowerCase()}${message.slice(1)}` }];
+    return [`invalid template: ${message.charAt(0).toLowerCase()}${message.slice(1)}`];
   }
-  const issues: ConfigIssue[] = [];
+  const issues: string[] = [];
   const reported = new Set<string>();
   for (const { type, name, start, end, sections } of tags) {
     if (type === '&' && escapes(kind)) {
-      issues.push({ path, message: `unescaped template tag "${text.slice(start, end)}" is not allowed for ${kind.kind} (event text must be escaped)` });
+      issues.push(`unescaped template tag "${text.slice(start, end)}" is not allowed for ${kind.kind} (event text must be escaped)`);
     }
-    if (type === '>') issues.push({ path, message: `template partials are not supported ("${text.slice(start, end)}")` });
+    if (type === '>') issues.push(`template partials are not supported ("${text.slice(start, end)}")`);
     if ((type === 'name' || type === '&') && (name === 'state' || name.startsWith('state.')) && !reported.has(name)) {
       // The memory (README "Memory"): a fixed vocabulary, checked here rather than against event fields.
       reported.add(name);
       if (!(STATE_FIELD_NAMES as readonly string[]).includes(name.slice('state.'.length))) {
-        issues.push({ path, message: `template references unknown ${JSON.stringify(name)}; use one of ${STATE_FIELD_NAMES.map((f) => `state.${f}`).join(', ')}` });
+        issues.push(`template references unknown ${JSON.stringify(name)}; use one of ${STATE_FIELD_NAMES.map((f) => `state.${f}`).join(', ')}`);
       }
     }
     const valueTag = type === 'name' || type === '&' || type === '#' || type === '^';
@@ -60,7 +51,7 @@ function checkTemplate(text: string, path: PathSegment[], kind: AnyActionKind, t
     if (valueTag && (name === 'digest' || name.startsWith('digest.')) && !reported.has(name)) {
       reported.add(name);
       const issue = digestIssue(name, digest);
-      if (issue !== undefined) issues.push({ path, message: issue });
+      if (issue !== undefined) issues.push(issue);
       continue;
     }
     if (valueTag && name !== '.' && !reported.has(name)) {
@@ -68,7 +59,7 @@ function checkTemplate(text: string, path: PathSegment[], kind: AnyActionKind, t
       const lacking = typesLacking(name, types).filter((t) => candidates.every((c) => typesLacking(c, [t]).length > 0));
       if (lacking.length > 0) {
         reported.add(name);
-        issues.push({ path, message: `template references unknown field ${JSON.stringify(name)} for ${joinWords(lacking)}` });
+        issues.push(`template references unknown field ${JSON.stringify(name)} for ${joinWords(lacking)}`);
       }
     }
   }
@@ -80,5 +71,28 @@ function checkTemplate(text: string, path: PathSegment[], kind: AnyActionKind, t
  * `digest.*` names need `digest` (whether the rule has one).
  */
 export function checkTemplates(params: unknown, path: readonly PathSegment[], kind: AnyActionKind, types: readonly KnownEventType[], digest = false): ConfigIssue[] {
-  return templateStrings(params, [...path]).flatMap((t) => checkTemplate(t.text, t.path, kind, types, digest));
+  const issues: ConfigIssue[] = [];
+  // Every string in the params except `destination` (blocks, embeds, properties included), walked
+  // with one path stack: it is copied only for a template with an issue.
+  const stack = [...path];
+  const walk = (value: unknown, top: boolean): void => {
+    if (typeof value === 'string') {
+      for (const message of checkTemplate(value, kind, types, digest)) issues.push({ path: [...stack], message });
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        stack.push(i);
+        walk(v, false);
+        stack.pop();
+      });
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [k, v] of Object.entries(value)) {
+        if (top && k === 'destination') continue;
+        stack.push(k);
+        walk(v, false);
+        stack.pop();
+      }
+    }
+  };
+  walk(params, true);
+  return issues;
 }
