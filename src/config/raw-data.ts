@@ -21,19 +21,26 @@ export function own(record: RawRecord, key: string): unknown {
 /** Each rule with its index, skipping entries that are not mappings (the schema reports those). */
 export function rawRules(root: unknown): { rule: RawRecord; path: PathSegment[] }[] {
   const rules = asArray(asRecord(root)?.rules) ?? [];
-  return rules.flatMap((r, i) => {
-    const rule = asRecord(r);
-    return rule === undefined ? [] : [{ rule, path: ['rules', i] }];
-  });
+  const out: { rule: RawRecord; path: PathSegment[] }[] = [];
+  for (let i = 0; i < rules.length; i++) {
+    const rule = asRecord(rules[i]);
+    if (rule !== undefined) out.push({ rule, path: ['rules', i] });
+  }
+  return out;
 }
 
 /** Each action of a rule as `{ kind, params }` for every key of the action mapping whose value is a mapping. */
 export function rawActions(rule: RawRecord, rulePath: readonly PathSegment[]): { kind: string; params: RawRecord; path: PathSegment[] }[] {
   const actions = asArray(own(rule, 'actions')) ?? [];
-  return actions.flatMap((a, j) =>
-    Object.entries(asRecord(a) ?? {}).flatMap(([kind, p]) => {
-      const params = asRecord(p);
-      return params === undefined ? [] : [{ kind, params, path: [...rulePath, 'actions', j, kind] }];
-    }),
-  );
+  const out: { kind: string; params: RawRecord; path: PathSegment[] }[] = [];
+  // Loops, not flatMap over Object.entries: two checks call this on every rule.
+  for (let j = 0; j < actions.length; j++) {
+    const action = asRecord(actions[j]);
+    if (action === undefined) continue;
+    for (const kind of Object.keys(action)) {
+      const params = asRecord(action[kind]);
+      if (params !== undefined) out.push({ kind, params, path: [...rulePath, 'actions', j, kind] });
+    }
+  }
+  return out;
 }
