@@ -69,9 +69,9 @@ const dimensionId = (source: Dimension['source'], path = '', fold = false): stri
 class Probes {
   readonly #dimensions = new Map<string, Dimension>();
   readonly #probes = new Map<Dimension, Map<Scalar, Probe>>();
-  /** A rule's `on:` keys and a leaf's key set, made once: both passes over the rules read them. */
-  readonly #ons = new WeakMap<OnMatcher, Probe[]>();
-  readonly #leaves = new WeakMap<CompiledCondition, Probe[][]>();
+  /** A rule's `on:` keys and a leaf's key set, made once: both passes over the rules read them (Maps, not WeakMaps: they live only while the index is built). */
+  readonly #ons = new Map<OnMatcher, Probe[]>();
+  readonly #leaves = new Map<CompiledCondition, Probe[][]>();
 
   dimension(source: Dimension['source'], path: readonly string[], fold: boolean, id: string): Dimension {
     let d = this.#dimensions.get(id);
