@@ -66,9 +66,15 @@ export class ListSets {
 
 function compileLeaf(condition: Condition, lists: ListSets): CompiledCondition {
   const field = condition.field;
-  const ops = OPERATORS.filter((op) => condition[op] !== undefined);
-  const op: Operator | undefined = ops[0];
-  if (field === undefined || op === undefined || ops.length !== 1) {
+  // The first operator set and how many are: no array per leaf (10,000 rules hold ~30,000 leaves).
+  let op: Operator | undefined;
+  let ops = 0;
+  for (const k of OPERATORS) {
+    if (condition[k] === undefined) continue;
+    op ??= k;
+    ops += 1;
+  }
+  if (field === undefined || op === undefined || ops !== 1) {
     throw new Error(`a condition needs all, any, not, or a field with one operator (got ${JSON.stringify(condition)})`);
   }
   const ignoreCase = condition.ignore_case === true;
