@@ -113,6 +113,10 @@ const common = {
   define: { 'import.meta.url': '__bridgeImportMetaUrl' },
   banner: { js: "var __bridgeImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
+  // Every start reads, hashes and decodes the whole bundle (require-with-code-cache.ts): a third
+  // less text without whitespace and with folded syntax. Names stay (stack traces, error types).
+  minifyWhitespace: true,
+  minifySyntax: true,
 };
 
 rmSync(outdir, { recursive: true, force: true });
