@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `${VAR}` anywhere in a string. */
 export const ENV_REF_GLOBAL = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;

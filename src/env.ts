@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Process settings from the environment. The only module that reads process.env is the CLI entry,

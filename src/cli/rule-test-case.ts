@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfigIssue, PathSegment } from '../config/config-error.js';
 import { formatIssues } from '../config/format-issues.js';
 import { yamlIssues } from '../config/yaml-issues.js';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConditionSchema } from '../config/condition-schema.js';
 import { RulesFileSchema } from '../config/rules-schema.js';
 import { allowEnvScalars } from './allow-env-scalars.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { parseDuration } from '../duration.js';
 
 /** Windows are flushed once a second: a shorter one could not be kept. */

@@ -1,5 +1,5 @@
 import Mustache from 'mustache';
-import { z } from 'zod';
+import * as z from 'zod';
 import { COUNT_OPERATORS, OPERATORS, WEEKDAYS, type Condition } from '../rules/condition.js';
 import { DURATION, DURATION_MESSAGE } from '../duration.js';
 import { TIME_OF_DAY } from '../rules/time-window.js';

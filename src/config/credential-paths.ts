@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { isCredential } from '../env-ref.js';
 import type { PathSegment } from './config-error.js';
 import { pathKey } from './resolve-env.js';

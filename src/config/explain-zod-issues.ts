@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { joinAlternatives, type ConfigIssue, type PathSegment } from './config-error.js';
 import { asRecord } from './raw-data.js';
 

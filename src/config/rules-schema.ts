@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { registry } from '../actions/registry.js';
 import { AuthSchema } from './auth-schema.js';
 import { LOOKUP_ERROR_POLICIES } from '../rules/crm-fields.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Payload schemas. Only "User Visits Server" is documented in full (shared/seeds); the other four

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { contentId } from './content-id.js';
 import { EnvelopeSchema, UnknownEventSchema, UserVisitedSchema } from './envelope-schema.js';
 import type { BridgeEvent, JsonObject } from './event.js';
