@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { kindOf, registry } from '../actions/registry.js';
 import { checkActionBuilds } from './check-action-builds.js';
 import { checkConditions } from './check-conditions.js';
@@ -133,11 +133,14 @@ export function loadRulesText(text: string, fileLabel: string, env: Env): LoadRe
   };
 }
 
-/** Reads and loads a rules file; `path` as given labels every error. */
+/**
+ * Reads and loads a rules file; `path` as given labels every error. Read synchronously: a few KB,
+ * and `bridge check` then never loads node:fs/promises (~1.5 ms of its start).
+ */
 export async function loadRulesFile(path: string, env: Env): Promise<LoadResult> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(e);
     return { ok: false, errors: [`${path}: cannot read file: ${reason}`] };
