@@ -8,7 +8,7 @@
 // use), and writes dist/.build-stamp, which the stale-build warning compares src/ against.
 import { build } from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -89,6 +89,21 @@ module.exports = requireWithCodeCache(require('node:path').join(__dirname, ${JSO
     }));
   },
 };
+/**
+ * A module that loads a dependency on first use writes `const require = createRequire(import.meta.url);`
+ * (src/re2.ts): unbundled, Node resolves it from node_modules. In the bundle that line goes, so its
+ * `require('...')` calls are esbuild's own: bundled and code-cached, yet run only when called.
+ */
+const REQUIRE_LINE = 'const require = createRequire(import.meta.url);\n';
+const bundledLazyRequires = {
+  name: 'bundled-lazy-requires',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      return text.includes(REQUIRE_LINE) ? { contents: text.replace(REQUIRE_LINE, ''), loader: 'js' } : undefined;
+    });
+  },
+};
 const sharedCliIo = {
   name: 'shared-cli-io',
   setup(b) {
@@ -125,7 +140,7 @@ await build({
   ...common,
   entryPoints: [...commands].map((name) => `dist/cli/${name}.js`),
   outExtension: { '.js': '.cjs' },
-  plugins: [zodEnglishOnly, loadLate, sharedCliIo],
+  plugins: [zodEnglishOnly, loadLate, sharedCliIo, bundledLazyRequires],
 });
 // bridge.js is CommonJS, in a package whose other .js files are ES modules.
 writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');

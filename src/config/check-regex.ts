@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js';
+import { re2js } from '../re2.js';
 import { errorMessage } from '../error-message.js';
 
 const WHY = 'patterns run on a linear-time engine (RE2 syntax) so no event can stall the bridge';
@@ -32,7 +32,7 @@ const SPELLED_OTHERWISE: Readonly<Record<string, string>> = {
  */
 export function checkRegex(pattern: string): string | undefined {
   try {
-    RE2JS.compile(pattern);
+    re2js().RE2JS.compile(pattern);
     return undefined;
   } catch (e) {
     // "error parsing regexp: invalid or unsupported Perl syntax: `(?=`"

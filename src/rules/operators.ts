@@ -1,5 +1,5 @@
 import type { Condition, Operator } from './condition.js';
-import { RE2JS } from 're2js';
+import { re2js } from '../re2.js';
 import type { Json } from '../events/event.js';
 import { parseDuration } from './duration.js';
 
@@ -143,6 +143,7 @@ export const OPERATOR_BUILDERS: Builders = {
   // RE2 (re2js): time linear in the value's length whatever the pattern, so no user-typed value can
   // stall the bridge (JavaScript's RegExp backtracks: `^(.*?,){11}P` on 79 characters never returns).
   matches: (operand, ctx) => {
+    const { RE2JS } = re2js();
     const re = RE2JS.compile(operand, ctx.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
     return { describe: show(operand), check: stringTest(false, (s) => re.test(s)) };
   },
