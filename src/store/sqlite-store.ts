@@ -104,25 +104,19 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
   }
   const sync = wal.sync;
   let checkpointer: WalCheckpointer | undefined;
-  let startCheckpointer: NodeJS.Timeout | undefined;
   if (opts.checkpointInWorker) {
     const inline = (): void => void db.pragma('wal_checkpoint(PASSIVE)');
-    const intervalMs = (typeof opts.checkpointInWorker === 'object' ? opts.checkpointInWorker.intervalMs : undefined) ?? 500;
-    // Started one interval in, not at open: a worker's start-up would compete with the bridge's own.
-    startCheckpointer = setTimeout(() => {
-      checkpointer = startWalCheckpointer({
-        file,
-        intervalMs,
-        onCheckpoint: (r) => {
-          if (r.log >= WAL_FRAMES_BEFORE_INLINE && r.checkpointed < r.log && db.open) inline();
-        },
-        onFailed: (err) => {
-          opts.log.error({ err }, 'the WAL checkpoint worker failed; checkpointing inside commits again');
-          if (db.open) db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
-        },
-      });
-    }, intervalMs);
-    startCheckpointer.unref();
+    checkpointer = startWalCheckpointer({
+      file,
+      ...(typeof opts.checkpointInWorker === 'object' && opts.checkpointInWorker.intervalMs !== undefined && { intervalMs: opts.checkpointInWorker.intervalMs }),
+      onCheckpoint: (r) => {
+        if (r.log >= WAL_FRAMES_BEFORE_INLINE && r.checkpointed < r.log && db.open) inline();
+      },
+      onFailed: (err) => {
+        opts.log.error({ err }, 'the WAL checkpoint worker failed; checkpointing inside commits again');
+        if (db.open) db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+      },
+    });
   }
   const syncSoon = (): void => {
     sync().catch((err: unknown) => opts.log.error({ err }, 'store fsync failed'));
@@ -178,7 +172,6 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
       if (closed) return;
       closed = true;
       intake.flushNow();
-      clearTimeout(startCheckpointer);
       // Awaited only when there is a worker: without one, close stays synchronous inside.
       if (checkpointer !== undefined) await checkpointer.close();
       wal.close();
