@@ -144,7 +144,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
   };
   let store: Store;
   try {
-    store = await openStore(settings, { now, log, checkpointInWorker: true });
+    store = await openStore(settings, { now, log });
   } catch (err) {
     lock.release();
     return { ok: false, errors: [errorMessage(err)] };

@@ -9,8 +9,6 @@ export type StoreSettings = Pick<Settings, 'DATA_DIR' | 'DATABASE_URL' | 'DEDUPE
 export interface OpenStoreOptions {
   readonly now: () => number;
   readonly log: Logger;
-  /** SQLite: checkpoint the WAL on a worker thread (a serving bridge; see wal-checkpointer.ts). */
-  readonly checkpointInWorker?: boolean;
 }
 
 /**
@@ -32,5 +30,5 @@ export async function openStore(settings: StoreSettings, opts: OpenStoreOptions)
     const { openPgStore } = await import('./pg/pg-store.js');
     return openPgStore({ url: settings.DATABASE_URL, now: opts.now, log: opts.log, dedupeWindowMs });
   }
-  return openSqliteStore({ dir: settings.DATA_DIR, now: opts.now, log: opts.log, dedupeWindowMs, ...(opts.checkpointInWorker === true && { checkpointInWorker: true }) });
+  return openSqliteStore({ dir: settings.DATA_DIR, now: opts.now, log: opts.log, dedupeWindowMs });
 }

@@ -16,7 +16,6 @@ import { createHistoryPruner } from './sqlite-history.js';
 import { createSqliteDigestStore } from './sqlite-digest-store.js';
 import { createWalSync, type WalSync } from './wal-sync.js';
 import { syncAfterWrites } from './sync-after-writes.js';
-import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 import { createSqliteLeaseStore } from './sqlite-lease-store.js';
 
 /** The store's file name inside DATA_DIR. */
@@ -43,21 +42,7 @@ export interface SqliteStoreOptions {
   readonly onAccepted?: (count: number) => void;
   /** How the WAL is fsynced (tests inject a slow or failing one); node's `fs.fsync` by default. */
   readonly fsync?: Parameters<typeof createWalSync>[1];
-  /**
-   * Checkpoint the WAL on a worker thread instead of inside commits (wal-checkpointer.ts): what a
-   * serving bridge does. Short-lived commands keep SQLite's automatic checkpoint.
-   */
-  readonly checkpointInWorker?: boolean | { readonly intervalMs?: number };
 }
-
-/** SQLite's default `wal_autocheckpoint`, in pages (https://www.sqlite.org/pragma.html#pragma_wal_autocheckpoint). */
-const AUTO_CHECKPOINT_PAGES = 1000;
-/**
- * Past this many WAL frames (64 MiB at 4 KiB pages) the checkpoint finishes inline once. A checkpoint
- * beside a writer that never pauses cannot catch up to the last frame, and SQLite restarts the WAL
- * from its start only once a checkpoint has; an inline one (nothing writes meanwhile) always does.
- */
-const WAL_FRAMES_BEFORE_INLINE = 16_384;
 
 /** The embedded store: every contract of `Store` over one SQLite file. */
 export interface SqliteStore extends Store {
@@ -67,8 +52,6 @@ export interface SqliteStore extends Store {
   intakeStats(): GroupCommitStats;
   /** WAL fsyncs run so far (each covers every commit before it). */
   walSyncs(): number;
-  /** Checkpoints the worker ran (0 without `checkpointInWorker`). */
-  walCheckpoints(): number;
 }
 
 /**
@@ -96,28 +79,12 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     const version = migrate(db);
     // migrate() always writes (user_version), so the WAL file exists now.
     wal = createWalSync(`${file}-wal`, opts.fsync);
-    if (opts.checkpointInWorker) db.pragma('wal_autocheckpoint = 0');
     opts.log.info({ file, schemaVersion: version }, 'store opened');
   } catch (err) {
     db.close();
     throw err;
   }
   const sync = wal.sync;
-  let checkpointer: WalCheckpointer | undefined;
-  if (opts.checkpointInWorker) {
-    const inline = (): void => void db.pragma('wal_checkpoint(PASSIVE)');
-    checkpointer = startWalCheckpointer({
-      file,
-      ...(typeof opts.checkpointInWorker === 'object' && opts.checkpointInWorker.intervalMs !== undefined && { intervalMs: opts.checkpointInWorker.intervalMs }),
-      onCheckpoint: (r) => {
-        if (r.log >= WAL_FRAMES_BEFORE_INLINE && r.checkpointed < r.log && db.open) inline();
-      },
-      onFailed: (err) => {
-        opts.log.error({ err }, 'the WAL checkpoint worker failed; checkpointing inside commits again');
-        if (db.open) db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
-      },
-    });
-  }
   const syncSoon = (): void => {
     sync().catch((err: unknown) => opts.log.error({ err }, 'store fsync failed'));
   };
@@ -167,13 +134,10 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     },
     intakeStats: () => intake.stats(),
     walSyncs: () => wal.syncs(),
-    walCheckpoints: () => checkpointer?.checkpoints() ?? 0,
     async close() {
       if (closed) return;
       closed = true;
       intake.flushNow();
-      // Awaited only when there is a worker: without one, close stays synchronous inside.
-      if (checkpointer !== undefined) await checkpointer.close();
       wal.close();
       db.close();
     },
