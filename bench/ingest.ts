@@ -241,7 +241,7 @@ async function main(): Promise<number> {
     const failures = [...rows, { target: `bridge at ${RATE}/s`, non2xx: fixed.non2xx + steady.non2xx, errors: fixed.errors + steady.errors }]
       .filter((r) => r.non2xx > 0 || r.errors > 0)
       .map((r) => `${r.target}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-    if (fixed.errors > 0) failures.push(`  client errors at ${RATE}/s: ${JSON.stringify(fixed.errorCodes)}`);
+    for (const w of [fixed, steady]) if (w.errors > 0) failures.push(`  client errors at ${RATE}/s: ${JSON.stringify(w.errorCodes)}`);
     const out = [
       '',
       `ingest benchmark: ${SECONDS} s per target (${ROUNDS} interleaved rounds, each after ${SETTLE_SECONDS} s of unmeasured load), ${CONNECTIONS} connections, node ${process.version}, ${cpus().length} CPUs, load average ${load1.toFixed(2)} -> ${load2.toFixed(2)}, bridge LOG_LEVEL=${LOG_LEVEL}`,

@@ -82,7 +82,6 @@ export function createApp(deps: AppDeps): Express {
     })
     .all(methodNotAllowed(['GET', 'HEAD']));
 
-
   deps.extraRoutes?.(app);
   app.use(notFound);
   app.use(errorHandler(deps.log));
