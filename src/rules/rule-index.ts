@@ -63,21 +63,32 @@ export interface RuleIndex {
   subscribed(event: BridgeEvent): number;
 }
 
-const dimensionId = (source: Dimension['source'], path = '', fold = false): string => `${source}:${fold ? 'i' : 's'}:${path}`;
+/**
+ * What a condition needs, built once per rule: alternatives, each alone necessary. A key set is
+ * final; an `any` becomes one key set per choice of its branches' alternatives, made when the
+ * choosing knows the counts (both passes below read the same needs, so none is built twice).
+ */
+type Need = Probe[] | AnyNeed;
+interface AnyNeed {
+  readonly branches: readonly (readonly Need[])[];
+}
 
-/** Interns dimensions by id and probes by (dimension, key); a Map key is a key as the postings keep it (1 is not "1"). */
+/** Interns dimensions by field path and fold, and probes by (dimension, key); a Map key is a key as the postings keep it (1 is not "1"). */
 class Probes {
-  readonly #dimensions = new Map<string, Dimension>();
+  readonly type: Dimension = { source: 'type', path: [], fold: false, postings: new Map() };
+  readonly name: Dimension = { source: 'name', path: [], fold: false, postings: new Map() };
+  readonly #fields = new Map<string, Dimension>();
+  readonly #folded = new Map<string, Dimension>();
   readonly #probes = new Map<Dimension, Map<Scalar, Probe>>();
-  /** A rule's `on:` keys and a leaf's key set, made once: both passes over the rules read them (Maps, not WeakMaps: they live only while the index is built). */
-  readonly #ons = new Map<OnMatcher, Probe[]>();
-  readonly #leaves = new Map<CompiledCondition, Probe[][]>();
 
-  dimension(source: Dimension['source'], path: readonly string[], fold: boolean, id: string): Dimension {
-    let d = this.#dimensions.get(id);
+  field(path: readonly string[], fold: boolean): Dimension {
+    const byPath = fold ? this.#folded : this.#fields;
+    // A leaf's path is its field split at dots, so joining them back is one field per path.
+    const id = path.join('.');
+    let d = byPath.get(id);
     if (d === undefined) {
-      d = { source, path, fold, postings: new Map() };
-      this.#dimensions.set(id, d);
+      d = { source: 'field', path, fold, postings: new Map() };
+      byPath.set(id, d);
     }
     return d;
   }
@@ -97,54 +108,56 @@ class Probes {
   }
 
   on(on: OnMatcher): Probe[] {
-    let list = this.#ons.get(on);
-    if (list === undefined) {
-      const types = this.dimension('type', [], false, dimensionId('type'));
-      const names = this.dimension('name', [], false, dimensionId('name'));
-      list = [...[...on.types].map((t) => this.probe(types, t)), ...[...on.names].map((n) => this.probe(names, n))];
-      this.#ons.set(on, list);
-    }
+    const list: Probe[] = [];
+    for (const t of on.types) list.push(this.probe(this.type, t));
+    for (const n of on.names) list.push(this.probe(this.name, n));
     return list;
-  }
-
-  leaf(condition: CompiledCondition & { kind: 'leaf' }): Probe[][] {
-    let sets = this.#leaves.get(condition);
-    if (sets === undefined) {
-      const { path, index } = condition;
-      if (index === undefined) sets = [];
-      else {
-        const dimension = this.dimension('field', path, index.fold, dimensionId('field', JSON.stringify(path), index.fold));
-        sets = [[...index.keys].map((key) => this.probe(dimension, key))];
-      }
-      this.#leaves.set(condition, sets);
-    }
-    return sets;
   }
 }
 
 /**
- * The key sets `condition` needs: each entry alone is necessary (the condition holds only if the
- * event hits one of its keys). None when nothing is provably necessary.
+ * The needs of `condition`, appended to `out`: each alone is necessary (the condition holds only
+ * if the event hits one of its keys). None when nothing is provably necessary.
  */
-function keySets(condition: CompiledCondition, probes: Probes, best: (options: Probe[][]) => Probe[] | undefined): Probe[][] {
+function needsOf(condition: CompiledCondition, probes: Probes, out: Need[]): Need[] {
   switch (condition.kind) {
-    case 'leaf':
-      return probes.leaf(condition);
+    case 'leaf': {
+      const index = condition.index;
+      if (index !== undefined) {
+        const dimension = probes.field(condition.path, index.fold);
+        const set: Probe[] = [];
+        for (const key of index.keys) set.push(probes.probe(dimension, key));
+        out.push(set);
+      }
+      return out;
+    }
     case 'all':
-      return condition.children.flatMap((c) => keySets(c, probes, best));
+      for (const c of condition.children) needsOf(c, probes, out);
+      return out;
     case 'any': {
       // Every branch needs a key set; the union of one from each is necessary. No branch: never holds.
-      const union: Probe[] = [];
+      const branches: Need[][] = [];
       for (const c of condition.children) {
-        const chosen = best(keySets(c, probes, best));
-        if (chosen === undefined) return [];
-        union.push(...chosen);
+        const needs = needsOf(c, probes, []);
+        if (needs.length === 0) return out;
+        branches.push(needs);
       }
-      return [union];
+      out.push({ branches });
+      return out;
     }
     default:
-      return [];
+      return out;
   }
+}
+
+type Choose = (options: readonly Need[]) => Probe[] | undefined;
+
+/** A need as a key set: an `any`'s is the union of what `choose` picks in each branch. */
+function keysOf(need: Need, choose: Choose): Probe[] {
+  if (Array.isArray(need)) return need;
+  const union: Probe[] = [];
+  for (const branch of (need as AnyNeed).branches) union.push(...(choose(branch) as Probe[]));
+  return union;
 }
 
 /** Merges two ascending lists without duplicates. */
@@ -175,6 +188,14 @@ const SUBSCRIBED_CACHE = 1024;
 /** Builds the index over `rules` (compiled, in file order). */
 export function createRuleIndex(rules: readonly IndexedRule[]): RuleIndex {
   const probes = new Probes();
+  // Each enabled rule's `on:` keys and needs, by position: both passes read them.
+  const ons: Probe[][] = [];
+  const needs: Need[][] = [];
+  for (const [position, rule] of rules.entries()) {
+    if (!rule.enabled) continue;
+    ons[position] = probes.on(rule.on);
+    needs[position] = rule.when === undefined ? [] : needsOf(rule.when, probes, []);
+  }
   // How many rules each key could select: a key set's cost is the sum over its keys.
   let stamp = 0;
   const count = (list: readonly Probe[]): void => {
@@ -184,39 +205,38 @@ export function createRuleIndex(rules: readonly IndexedRule[]): RuleIndex {
       p.shared += 1;
     }
   };
-  const noChoice = (options: Probe[][]): Probe[] | undefined => options[0];
-  for (const rule of rules) {
+  const first: Choose = (options) => (options.length === 0 ? undefined : keysOf(options[0] as Need, first));
+  for (const [position, rule] of rules.entries()) {
     if (!rule.enabled) continue;
     stamp += 1;
-    count(probes.on(rule.on));
+    count(ons[position] as Probe[]);
     stamp += 1;
-    const sets = rule.when === undefined ? [] : keySets(rule.when, probes, noChoice);
-    for (const set of sets) count(set);
+    for (const need of needs[position] as Need[]) count(keysOf(need, first));
   }
   const cost = (list: readonly Probe[]): number => {
     let sum = 0;
     for (const p of list) sum += p.shared;
     return sum;
   };
-  const best = (options: Probe[][]): Probe[] | undefined => {
-    let chosen: Probe[] | undefined;
-    let chosenCost = 0;
+  const cheapest = (chosen: Probe[] | undefined, options: readonly Need[]): Probe[] | undefined => {
+    let chosenCost = chosen === undefined ? 0 : cost(chosen);
     for (const o of options) {
-      const c = cost(o);
+      const keys = keysOf(o, best);
+      const c = cost(keys);
       if (chosen === undefined || c < chosenCost) {
-        chosen = o;
+        chosen = keys;
         chosenCost = c;
       }
     }
     return chosen;
   };
+  const best: Choose = (options) => cheapest(undefined, options);
 
   // In the order rules are first posted, as only dimensions with postings are looked up.
   const lookups: Dimension[] = [];
-  rules.forEach((rule, position) => {
-    if (!rule.enabled) return;
-    const sets = rule.when === undefined ? [] : keySets(rule.when, probes, best);
-    const chosen = best([probes.on(rule.on), ...sets]) ?? [];
+  for (const [position, rule] of rules.entries()) {
+    if (!rule.enabled) continue;
+    const chosen = cheapest(ons[position] as Probe[], needs[position] as Need[]) ?? [];
     for (const p of chosen) {
       const postings = p.dimension.postings;
       if (postings.size === 0) lookups.push(p.dimension);
@@ -224,7 +244,7 @@ export function createRuleIndex(rules: readonly IndexedRule[]): RuleIndex {
       if (list === undefined) postings.set(p.key, [position]);
       else if (list.at(-1) !== position) list.push(position);
     }
-  });
+  }
 
   const subscribedCounts = new Map<string, number>();
   return {
