@@ -1,6 +1,7 @@
 import Mustache from 'mustache';
 import type { JsonObject } from '../events/event.js';
 import { getPath } from './get-path.js';
+import { simpleTokens } from './simple-tokens.js';
 
 type Token = [string, string, number, number, Token[]?, ...unknown[]];
 
@@ -65,7 +66,8 @@ const noPartials = (): undefined => undefined;
 function tokens(template: string): Token[] {
   let parsed = tokenCache.get(template);
   if (parsed === undefined) {
-    parsed = writer.parse(template) as Token[];
+    // Most templates are text and `{{ name }}` tags: read those without Mustache's scanner.
+    parsed = simpleTokens(template) ?? (writer.parse(template) as Token[]);
     tokenCache.set(template, parsed);
   }
   return parsed;
