@@ -55,8 +55,10 @@ function checkTemplate(text: string, kind: AnyActionKind, types: readonly KnownE
       continue;
     }
     if (valueTag && name !== '.' && !reported.has(name)) {
-      const candidates = [name, ...sectionPrefixes(sections).map((s) => `${s}.${name}`)];
-      const lacking = typesLacking(name, types).filter((t) => candidates.every((c) => typesLacking(c, [t]).length > 0));
+      // Most names are fields of every type: the section-relative candidates are made only when one lacks it.
+      const direct = typesLacking(name, types);
+      const candidates = direct.length === 0 ? [] : [name, ...sectionPrefixes(sections).map((s) => `${s}.${name}`)];
+      const lacking = direct.filter((t) => candidates.every((c) => typesLacking(c, [t]).length > 0));
       if (lacking.length > 0) {
         reported.add(name);
         issues.push(`template references unknown field ${JSON.stringify(name)} for ${joinWords(lacking)}`);

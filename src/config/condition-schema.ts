@@ -86,10 +86,14 @@ const TimeConditionSchema = z
 
 const GROUPS = ['all', 'any', 'not', 'first_seen', 'since_last', 'count', 'time'] as const;
 
-/** How many of `keys` are set on `c`. */
-function countSet<K extends string>(c: Partial<Record<K, unknown>>, keys: readonly K[]): number {
+const GROUP_KEYS: ReadonlySet<string> = new Set(GROUPS);
+const OPERATOR_KEYS: ReadonlySet<string> = new Set(OPERATORS);
+
+/** How many of `keys` are set on `c`: a walk over its own few keys, not over all of `keys`. */
+function countSet(c: object, keys: ReadonlySet<string>): number {
   let n = 0;
-  for (const k of keys) if (c[k] !== undefined) n += 1;
+  // zod's output: a plain object holding the keys the input had.
+  for (const k in c) if (keys.has(k) && (c as Record<string, unknown>)[k] !== undefined) n += 1;
   return n;
 }
 
@@ -131,8 +135,8 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
     .strict()
     .superRefine((c, ctx) => {
       // Counted, not collected: this runs on every condition, and the names are only for a message.
-      const groups = countSet(c, GROUPS);
-      const ops = countSet(c, OPERATORS);
+      const groups = countSet(c, GROUP_KEYS);
+      const ops = countSet(c, OPERATOR_KEYS);
       if (groups > 0) {
         if (groups > 1 || c.field !== undefined || ops > 0 || c.ignore_case !== undefined) {
           ctx.addIssue({ code: 'custom', message: `a condition is either one of all/any/not/first_seen/since_last/count/time or a field test, not both (found ${[...setKeys(c, GROUPS), ...(c.field !== undefined ? ['field'] : []), ...setKeys(c, OPERATORS)].join(', ')})` });

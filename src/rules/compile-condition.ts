@@ -10,6 +10,8 @@ import { crmProperty } from './crm-fields.js';
 
 type Scalar = string | number | boolean;
 
+const OPERATOR_SET: ReadonlySet<string> = new Set(OPERATORS);
+
 /** A condition ready to evaluate: paths split, operands parsed, lists and regexes built once. */
 export type CompiledCondition =
   | { readonly kind: 'all' | 'any'; readonly children: readonly CompiledCondition[] }
@@ -66,12 +68,13 @@ export class ListSets {
 
 function compileLeaf(condition: Condition, lists: ListSets): CompiledCondition {
   const field = condition.field;
-  // The first operator set and how many are: no array per leaf (10,000 rules hold ~30,000 leaves).
+  // The operator set and how many are, over the condition's own few keys: no array per leaf (10,000
+  // rules hold ~30,000 leaves). With more than one it throws, so which is first does not matter.
   let op: Operator | undefined;
   let ops = 0;
-  for (const k of OPERATORS) {
-    if (condition[k] === undefined) continue;
-    op ??= k;
+  for (const k in condition) {
+    if (!OPERATOR_SET.has(k) || (condition as Record<string, unknown>)[k] === undefined) continue;
+    op ??= k as Operator;
     ops += 1;
   }
   if (field === undefined || op === undefined || ops !== 1) {
