@@ -24,6 +24,8 @@ interface Dimension {
   readonly path: readonly string[];
   readonly fold: boolean;
   readonly postings: Map<Scalar, number[]>;
+  /** Its keys' probes while the index is built. */
+  readonly probes: Map<Scalar, Probe>;
 }
 
 /**
@@ -73,13 +75,12 @@ interface AnyNeed {
   readonly branches: readonly (readonly Need[])[];
 }
 
-/** Interns dimensions by field path and fold, and probes by (dimension, key); a Map key is a key as the postings keep it (1 is not "1"). */
+/** Interns dimensions by field path and fold, and probes by key on their dimension; a Map key is a key as the postings keep it (1 is not "1"). */
 class Probes {
-  readonly type: Dimension = { source: 'type', path: [], fold: false, postings: new Map() };
-  readonly name: Dimension = { source: 'name', path: [], fold: false, postings: new Map() };
+  readonly type: Dimension = { source: 'type', path: [], fold: false, postings: new Map(), probes: new Map() };
+  readonly name: Dimension = { source: 'name', path: [], fold: false, postings: new Map(), probes: new Map() };
   readonly #fields = new Map<string, Dimension>();
   readonly #folded = new Map<string, Dimension>();
-  readonly #probes = new Map<Dimension, Map<Scalar, Probe>>();
 
   field(path: readonly string[], fold: boolean): Dimension {
     const byPath = fold ? this.#folded : this.#fields;
@@ -87,22 +88,17 @@ class Probes {
     const id = path.join('.');
     let d = byPath.get(id);
     if (d === undefined) {
-      d = { source: 'field', path, fold, postings: new Map() };
+      d = { source: 'field', path, fold, postings: new Map(), probes: new Map() };
       byPath.set(id, d);
     }
     return d;
   }
 
   probe(dimension: Dimension, key: Scalar): Probe {
-    let byKey = this.#probes.get(dimension);
-    if (byKey === undefined) {
-      byKey = new Map();
-      this.#probes.set(dimension, byKey);
-    }
-    let p = byKey.get(key);
+    let p = dimension.probes.get(key);
     if (p === undefined) {
       p = { dimension, key, shared: 0, stamp: 0 };
-      byKey.set(key, p);
+      dimension.probes.set(key, p);
     }
     return p;
   }
@@ -191,7 +187,8 @@ export function createRuleIndex(rules: readonly IndexedRule[]): RuleIndex {
   // Each enabled rule's `on:` keys and needs, by position: both passes read them.
   const ons: Probe[][] = [];
   const needs: Need[][] = [];
-  for (const [position, rule] of rules.entries()) {
+  for (let position = 0; position < rules.length; position++) {
+    const rule = rules[position] as IndexedRule;
     if (!rule.enabled) continue;
     ons[position] = probes.on(rule.on);
     needs[position] = rule.when === undefined ? [] : needsOf(rule.when, probes, []);
@@ -206,8 +203,8 @@ export function createRuleIndex(rules: readonly IndexedRule[]): RuleIndex {
     }
   };
   const first: Choose = (options) => (options.length === 0 ? undefined : keysOf(options[0] as Need, first));
-  for (const [position, rule] of rules.entries()) {
-    if (!rule.enabled) continue;
+  for (let position = 0; position < rules.length; position++) {
+    if (!(rules[position] as IndexedRule).enabled) continue;
     stamp += 1;
     count(ons[position] as Probe[]);
     stamp += 1;
@@ -234,8 +231,8 @@ export function createRuleIndex(rules: readonly IndexedRule[]): RuleIndex {
 
   // In the order rules are first posted, as only dimensions with postings are looked up.
   const lookups: Dimension[] = [];
-  for (const [position, rule] of rules.entries()) {
-    if (!rule.enabled) continue;
+  for (let position = 0; position < rules.length; position++) {
+    if (!(rules[position] as IndexedRule).enabled) continue;
     const chosen = cheapest(ons[position] as Probe[], needs[position] as Need[]) ?? [];
     for (const p of chosen) {
       const postings = p.dimension.postings;
