@@ -8,22 +8,25 @@ import { asArray, asRecord, own, type RawRecord } from './raw-data.js';
  */
 export function walkConditions(when: unknown, path: readonly PathSegment[], visit: (condition: RawRecord, path: readonly PathSegment[]) => void): void {
   const stack = [...path];
+  const group = (condition: RawRecord, key: 'all' | 'any'): void => {
+    const list = asArray(own(condition, key));
+    if (list === undefined) return;
+    stack.push(key, 0);
+    for (let i = 0; i < list.length; i++) {
+      stack[stack.length - 1] = i;
+      walk(list[i]);
+    }
+    stack.length -= 2;
+  };
   const walk = (value: unknown): void => {
     const condition = asRecord(value);
     if (condition === undefined) return;
     visit(condition, stack);
-    for (const group of ['all', 'any'] as const) {
-      const list = asArray(own(condition, group));
-      if (list === undefined) continue;
-      stack.push(group, 0);
-      for (let i = 0; i < list.length; i++) {
-        stack[stack.length - 1] = i;
-        walk(list[i]);
-      }
-      stack.length -= 2;
-    }
+    group(condition, 'all');
+    group(condition, 'any');
+    if (!Object.hasOwn(condition, 'not')) return;
     stack.push('not');
-    walk(own(condition, 'not'));
+    walk(condition['not']);
     stack.pop();
   };
   walk(when);
