@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ClaimWant, Job, JobQueue, JobResult, JobUpdate, MemoWrite } from './job-queue.js';
 import { byDue } from './by-due.js';
+import { createGroupCommit } from './group-commit.js';
 import { JOB_BY_ID as BY_ID, jobKey, toJob, type JobRow } from './sqlite-rows.js';
 
 /**
@@ -9,7 +10,8 @@ import { JOB_BY_ID as BY_ID, jobKey, toJob, type JobRow } from './sqlite-rows.js
  * so a late outcome for a job that was already recovered or replayed changes nothing. `seq` (the
  * rowid) is the insertion order.
  */
-export function createSqliteJobQueue(db: Database): JobQueue {
+/** The SQLite queue, and `flushNow` for its close: settles still waiting for their shared commit are committed at once. */
+export function createSqliteJobQueue(db: Database): JobQueue & { flushNow(): void } {
   const claimAny = db.prepare<{ now: number; limit: number }, JobRow>(
     `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = @now
      WHERE seq IN (SELECT seq FROM jobs WHERE status = 'pending' AND next_at <= @now
@@ -106,9 +108,14 @@ export function createSqliteJobQueue(db: Database): JobQueue {
   const claimForAll = db.transaction((now: number, wants: readonly ClaimWant[]) =>
     wants.flatMap((w) => (w.limit > 0 ? byDue(claimFor.all({ now, limit: w.limit, destination: w.destination })) : [])),
   );
-  const settleAll = db.transaction((updates: readonly JobUpdate[], now: number) => {
-    for (const u of updates) apply(u, now);
-  });
+  // Calls that finish in the same turn (a lane's concurrent calls, other lanes') settle in one
+  // transaction: one commit each rewrote the same jobs pages into the WAL, ~1 per job sent.
+  const settles = createGroupCommit<{ readonly updates: readonly JobUpdate[]; readonly now: number }, undefined>(
+    db.transaction((items: readonly { readonly updates: readonly JobUpdate[]; readonly now: number }[]) => {
+      for (const { updates, now } of items) for (const u of updates) apply(u, now);
+      return items.map(() => undefined);
+    }),
+  );
   const rememberAll = db.transaction((memos: readonly MemoWrite[]) => {
     for (const m of memos) putMemo.run(m.key, JSON.stringify(m.value), m.expiresAt);
   });
@@ -136,7 +143,8 @@ export function createSqliteJobQueue(db: Database): JobQueue {
     complete: async (id, result, now) => apply(toUpdate(id, result), now),
     retryLater: async (id, at, reason, now) => apply({ id, to: 'retry', at, reason }, now),
     deadLetter: async (id, reason, now) => void toDead.run({ ...byId(id, now), reason }),
-    settle: async (updates, now) => (updates.length === 0 ? undefined : settleAll(updates, now)),
+    settle: (updates, now) => (updates.length === 0 ? Promise.resolve() : settles.submit({ updates, now })),
+    flushNow: () => settles.flushNow(),
     remember: async (memos) => (memos.length === 0 ? undefined : rememberAll(memos)),
     async readMemos(keys, now) {
       const out = new Map<string, string>();

@@ -93,6 +93,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
   const intake = createSqliteIntake({
     db, now: opts.now, log: opts.log, dedupeWindowMs, maxBatch: opts.maxBatch, onAccepted: opts.onAccepted, durable: sync,
   });
+  const queue = createSqliteJobQueue(db);
   const planner = createSqlitePlannerStore(db);
   const digests = createSqliteDigestStore(db);
   const forgetPerson = createSqliteForgetPerson(db);
@@ -107,7 +108,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     // A plan, a flushed digest and a forgotten person are durable before their promise resolves.
     planner: { ...planner, commitPlans: (batch) => planner.commitPlans(batch).then(sync) },
     digests: { ...digests, flushWindow: (w, render, now) => digests.flushWindow(w, render, now).then(async (r) => (await sync(), r)) },
-    queue: syncAfterWrites(createSqliteJobQueue(db), QUEUE_WRITES, syncSoon),
+    queue: syncAfterWrites(queue, QUEUE_WRITES, syncSoon),
     leases: createSqliteLeaseStore(db),
     deliveries: syncAfterWrites(createSqliteDeliveryQueries(db), ['requeue', 'enqueueReplay'], syncSoon),
     history: createSqliteHistoryReader(db),
@@ -138,6 +139,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
       if (closed) return;
       closed = true;
       intake.flushNow();
+      queue.flushNow();
       wal.close();
       db.close();
     },

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqliteStore } from '../../src/store/sqlite-store.js';
 import { MIGRATIONS } from '../../src/store/sqlite-migrations.js';
-import { openTemp, planAll, storedEvent, tempDir } from './temp-store.js';
+import { openTemp, planAll, seed, storedEvent, tempDir } from './temp-store.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -156,5 +156,51 @@ describe('group commit', () => {
     ]);
     await store.accept(storedEvent('a'));
     expect(calls).toEqual([2]);
+  });
+});
+
+describe('settling jobs', () => {
+  const statuses = (file: string) => {
+    const peek = new Database(file, { readonly: true });
+    const rows = peek.prepare('SELECT id, status FROM jobs ORDER BY id').all();
+    peek.close();
+    return rows;
+  };
+
+  it('commits the settles still waiting for their shared commit when it closes', async () => {
+    const store = openTemp(dir, clock);
+    const ids = await seed(store, 'e1', [{}, {}, {}]);
+    expect(await store.queue.claimDue(t, 10)).toHaveLength(3);
+    // Three calls finishing in the same turn; the store closes before their shared commit would run.
+    const settled = [
+      store.queue.settle([{ id: ids[0] as string, to: 'done', ref: 'r0' }], t),
+      store.queue.settle([{ id: ids[1] as string, to: 'dead', reason: 'refused' }], t),
+      store.queue.settle([{ id: ids[2] as string, to: 'retry', at: t + 1000, reason: 'later' }], t),
+    ];
+    store.close();
+    await expect(Promise.all(settled)).resolves.toEqual([undefined, undefined, undefined]);
+    expect(statuses(store.file)).toEqual([
+      { id: ids[0], status: 'done' },
+      { id: ids[1], status: 'dead' },
+      { id: ids[2], status: 'pending' },
+    ]);
+  });
+
+  it('settles of one turn share one transaction: if it fails, none of them is stored', async () => {
+    const store = openStore();
+    const ids = await seed(store, 'e1', [{}, {}, {}]);
+    await store.queue.claimDue(t, 10);
+    const other = new Database(store.file);
+    other.exec(`CREATE TRIGGER boom BEFORE UPDATE ON jobs WHEN NEW.id = '${ids[1] as string}' AND NEW.status = 'dead'
+                BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    other.close();
+    const settled = await Promise.allSettled([
+      store.queue.settle([{ id: ids[0] as string, to: 'done' }], t),
+      store.queue.settle([{ id: ids[1] as string, to: 'dead', reason: 'refused' }], t),
+      store.queue.settle([{ id: ids[2] as string, to: 'done' }], t),
+    ]);
+    expect(settled.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'ok'))).toEqual(['disk on fire', 'disk on fire', 'disk on fire']);
+    // Still running: each runs again when its lease expires, as after a crash before the commit.
+    expect(statuses(store.file).map((r) => (r as { status: string }).status)).toEqual(['running', 'running', 'running']);
   });
 });
