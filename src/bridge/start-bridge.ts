@@ -40,6 +40,13 @@ import { secretValues } from './secret-values.js';
 import { linkSettings } from './link-settings.js';
 import { errorMessage } from '../error-message.js';
 
+/**
+ * Under load, a planner batch gathers for up to this long after the previous one started: at 2,500
+ * events/s, 20 ms cut the bridge's CPU per event ~5 % and its disk writes ~25 % (fewer, larger
+ * transactions), for at most 20 ms more between receipt and send. 50 ms bought nothing more.
+ */
+const PLANNER_GATHER_MS = 20;
+
 /** How long past its action timeout a running job waits before it counts as lost. */
 const LEASE_GRACE_MS = 30_000;
 
@@ -182,6 +189,7 @@ export async function startBridge(opts: StartOptions): Promise<StartResult> {
     now,
     log,
     crm: crmReader,
+    gatherMs: PLANNER_GATHER_MS,
     onCrmLookup: (destination, outcome) => metrics.crmLookup(destination, outcome),
     onPlanned: (planned) => {
       dispatcher.wake();

@@ -209,3 +209,55 @@ rules:
     expect((await store.queue.claimDue(due, 10)).map((j) => j.id)).toEqual(['v1:vip-visit:0']);
   });
 });
+
+describe('createPlanner gathering (gatherMs)', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** Polls `ok` until it holds (commits wait for an fsync on the thread pool); fails after 5 s. */
+  const until = async (ok: () => boolean | Promise<boolean>) => {
+    for (let waited = 0; !(await ok()); waited += 5) {
+      if (waited > 5000) throw new Error('timed out');
+      await sleep(5);
+    }
+  };
+
+  it('lets events that arrive during a batch gather, plans them after the pause, and stop ends the pause', async () => {
+    await store.accept(payloadEvent('e0', 'u0', 100));
+    let first = true;
+    const planner = createPlanner({
+      store: {
+        ...store.planner,
+        // Two more arrive while the first batch is committing, and the planner is woken for them.
+        async commitPlans(batch) {
+          if (first) {
+            first = false;
+            await Promise.all([store.accept(payloadEvent('e1', 'u1', 101)), store.accept(payloadEvent('e2', 'u2', 102))]);
+            planner.wake();
+          }
+          return store.planner.commitPlans(batch);
+        },
+      },
+      rules: () => countingRules(), now: clock.now, log: captureLog().log, gatherMs: 60_000,
+    });
+    planner.start();
+    await until(async () => planner.stats().batches === 1 && (await store.planner.unplannedCount()) === 2);
+    await sleep(200);
+    expect(planner.stats()).toEqual({ batches: 1, events: 1, failed: 0 });
+    expect(await store.planner.unplannedCount()).toBe(2);
+    await planner.stop();
+    expect(planner.stats().batches).toBe(1);
+    // Left for the next start, which plans them together.
+    const next = await runPlanner(countingRules());
+    expect(next.stats()).toEqual({ batches: 1, events: 2, failed: 0 });
+  });
+
+  it('does not make a backlog wait: a full batch is followed by the next at once', async () => {
+    for (let i = 0; i < 5; i++) await store.accept(payloadEvent(`e${i}`, `u${i}`, 100 + i));
+    const planner = createPlanner({ store: store.planner, rules: () => countingRules(), now: clock.now, log: captureLog().log, gatherMs: 60_000, batchSize: 2 });
+    planner.start();
+    await until(async () => (await store.planner.unplannedCount()) === 0);
+    // Batches of 2, 2 and 1: the last one was partial, with nothing more arrived, so no pause at all.
+    expect(planner.stats()).toEqual({ batches: 3, events: 5, failed: 0 });
+    expect(await store.planner.unplannedCount()).toBe(0);
+    await planner.stop();
+  });
+});
