@@ -20,11 +20,15 @@ export type EventType = KnownEventType | typeof UNKNOWN_EVENT_TYPE;
 
 export const KNOWN_EVENT_TYPES: readonly KnownEventType[] = Object.values(EVENT_TYPE_BY_NAME);
 
+/** Titles as eventTypeOf compares them: single-spaced, lower-case. */
+const TYPE_BY_FOLDED_NAME: ReadonlyMap<string, KnownEventType> = new Map(
+  Object.entries(EVENT_TYPE_BY_NAME).map(([title, type]) => [title.toLowerCase(), type]),
+);
+
 /** Maps `event.name` to the internal type, case- and whitespace-insensitively (the docs are not consistent: "User Visits server"). */
 export function eventTypeOf(name: string): EventType {
-  const wanted = name.trim().replace(/\s+/g, ' ').toLowerCase();
-  for (const [title, type] of Object.entries(EVENT_TYPE_BY_NAME)) {
-    if (title.toLowerCase() === wanted) return type;
-  }
-  return UNKNOWN_EVENT_TYPE;
+  // Every delivery asks: the exact title first, then the folded one.
+  const exact = (EVENT_TYPE_BY_NAME as Readonly<Record<string, KnownEventType>>)[name];
+  if (exact !== undefined && Object.hasOwn(EVENT_TYPE_BY_NAME, name)) return exact;
+  return TYPE_BY_FOLDED_NAME.get(name.trim().replace(/\s+/g, ' ').toLowerCase()) ?? UNKNOWN_EVENT_TYPE;
 }

@@ -19,12 +19,12 @@ const SECRET_NAME = /^(?:authorization|proxy-authorization|cookie|set-cookie)$|s
  * so a token pasted into `x-debug` goes too). Repeated headers are joined with ", ".
  */
 export function redactHeaders(headers: Headers, opts: { readonly secretHeaders: readonly string[]; readonly isSecret: (value: string) => boolean }): DeliveryHeaders {
-  const named = new Set(opts.secretHeaders.map((h) => h.toLowerCase()));
   const out: Record<string, string> = {};
   for (const [name, raw] of Object.entries(headers)) {
     if (raw === undefined) continue;
     const value = Array.isArray(raw) ? raw.join(', ') : raw;
-    out[name] = SECRET_NAME.test(name) || named.has(name) || opts.isSecret(value) ? REDACTED_HEADER : value;
+    // secretHeaders is one or none (the API-key header): a scan, not a Set per delivery.
+    out[name] = SECRET_NAME.test(name) || opts.secretHeaders.some((h) => h.toLowerCase() === name) || opts.isSecret(value) ? REDACTED_HEADER : value;
   }
   return out;
 }

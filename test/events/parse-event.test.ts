@@ -16,6 +16,9 @@ describe('eventTypeOf', () => {
     ['New Message Posted To Channel', 'message.posted_to_channel'],
     ['Purchased Store Item', 'store.purchased'],
     ['Member Leveled Up', 'unknown'],
+    ['constructor', 'unknown'],
+    ['__proto__', 'unknown'],
+    ['toString', 'unknown'],
   ])('%j → %s', (name, type) => {
     expect(eventTypeOf(name)).toBe(type);
   });
