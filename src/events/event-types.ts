@@ -28,7 +28,6 @@ const TYPE_BY_FOLDED_NAME: ReadonlyMap<string, KnownEventType> = new Map(
 /** Maps `event.name` to the internal type, case- and whitespace-insensitively (the docs are not consistent: "User Visits server"). */
 export function eventTypeOf(name: string): EventType {
   // Every delivery asks: the exact title first, then the folded one.
-  const exact = (EVENT_TYPE_BY_NAME as Readonly<Record<string, KnownEventType>>)[name];
-  if (exact !== undefined && Object.hasOwn(EVENT_TYPE_BY_NAME, name)) return exact;
+  if (Object.hasOwn(EVENT_TYPE_BY_NAME, name)) return EVENT_TYPE_BY_NAME[name as keyof typeof EVENT_TYPE_BY_NAME];
   return TYPE_BY_FOLDED_NAME.get(name.trim().replace(/\s+/g, ' ').toLowerCase()) ?? UNKNOWN_EVENT_TYPE;
 }

@@ -4,13 +4,19 @@ import { byDue } from './by-due.js';
 import { createGroupCommit } from './group-commit.js';
 import { JOB_BY_ID as BY_ID, jobKey, toJob, type JobRow } from './sqlite-rows.js';
 
+/** One call's outcomes, as `settle` was given them. */
+interface Settle {
+  readonly updates: readonly JobUpdate[];
+  readonly now: number;
+}
+
 /**
  * The job queue on SQLite. One process owns the file, and SQLite has one writer, so a claim (an
  * `UPDATE … RETURNING`) cannot race another claim. Updates to a job check the status they expect,
  * so a late outcome for a job that was already recovered or replayed changes nothing. `seq` (the
- * rowid) is the insertion order.
+ * rowid) is the insertion order. `flushNow` is for the store's close: settles still waiting for
+ * their shared commit are committed at once.
  */
-/** The SQLite queue, and `flushNow` for its close: settles still waiting for their shared commit are committed at once. */
 export function createSqliteJobQueue(db: Database): JobQueue & { flushNow(): void } {
   const claimAny = db.prepare<{ now: number; limit: number }, JobRow>(
     `UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = @now
@@ -110,8 +116,8 @@ export function createSqliteJobQueue(db: Database): JobQueue & { flushNow(): voi
   );
   // Calls that finish in the same turn (a lane's concurrent calls, other lanes') settle in one
   // transaction: one commit each rewrote the same jobs pages into the WAL, ~1 per job sent.
-  const settles = createGroupCommit<{ readonly updates: readonly JobUpdate[]; readonly now: number }, undefined>(
-    db.transaction((items: readonly { readonly updates: readonly JobUpdate[]; readonly now: number }[]) => {
+  const settles = createGroupCommit<Settle, undefined>(
+    db.transaction((items: readonly Settle[]) => {
       for (const { updates, now } of items) for (const u of updates) apply(u, now);
       return items.map(() => undefined);
     }),
