@@ -130,6 +130,56 @@ export function jobQueueContract(openFresh: OpenFreshStore): void {
         await store.queue.settle([], t);
       });
 
+      it('settle writes each kind of update exactly, across events, the first update of an id winning', async () => {
+        await seed(store, t, 'e1', [{}, {}, {}]);
+        await seed(store, t, 'e2', [{}, {}, {}]);
+        expect(await store.queue.claimDue(t, 6)).toHaveLength(6);
+        // e2:r:0 carries an earlier error: delivered, it keeps it (the console shows the last failure).
+        await store.queue.retryLater('e2:r:0', t, 'HTTP 503', t);
+        await store.queue.claimDue(t, 1);
+        t += 10;
+        await store.queue.settle([
+          { id: 'e1:r:0', to: 'done', ref: '1700000000.000100', channel: 'C0VIP' },
+          { id: 'e1:r:1', to: 'retry', at: t + 500, reason: 'HTTP 429' },
+          { id: 'e1:r:2', to: 'dead', reason: 'HTTP 400: invalid_blocks' },
+          { id: 'e2:r:0', to: 'done' },
+          { id: 'e2:r:1', to: 'ambiguous', reason: 'socket hang up' },
+          { id: 'e2:r:2', to: 'done', ref: 'first' },
+          { id: 'e2:r:2', to: 'dead', reason: 'second' },
+        ], t);
+        const got = await Promise.all(['e1:r:0', 'e1:r:1', 'e1:r:2', 'e2:r:0', 'e2:r:1', 'e2:r:2'].map(job));
+        expect(got.map((j) => [j.id, j.status, j.attempts, j.nextAt, j.lastError, j.ref, j.refChannel])).toEqual([
+          ['e1:r:0', 'done', 1, 1_000_000, null, '1700000000.000100', 'C0VIP'],
+          ['e1:r:1', 'pending', 1, t + 500, 'HTTP 429', null, null],
+          ['e1:r:2', 'dead', 1, 1_000_000, 'HTTP 400: invalid_blocks', null, null],
+          ['e2:r:0', 'done', 2, 1_000_000, 'HTTP 503', null, null],
+          ['e2:r:1', 'ambiguous', 1, 1_000_000, 'socket hang up', null, null],
+          ['e2:r:2', 'done', 1, 1_000_000, null, 'first', null],
+        ]);
+        expect(got.every((j) => j.updatedAt === t)).toBe(true);
+      });
+
+      it('settles a batch of 250 jobs, one call with every outcome at once', async () => {
+        const ids = await seed(store, t, 'e1', Array.from({ length: 250 }, () => ({})));
+        expect(await store.queue.claimDue(t, 250)).toHaveLength(250);
+        await store.queue.settle(ids.map((id, i) => (i % 2 === 0 ? { id, to: 'done' as const, ref: `r${i}` } : { id, to: 'retry' as const, at: t + i, reason: `r${i}` })), t);
+        const got = await Promise.all(ids.map(job));
+        expect(got.filter((j, i) => (i % 2 === 0 ? j.status === 'done' && j.ref === `r${i}` : j.status === 'pending' && j.nextAt === t + i && j.lastError === `r${i}`))).toHaveLength(250);
+      });
+
+      it('release gives back a whole claim across events in one call, leaving a settled job as it is', async () => {
+        await seed(store, t, 'e1', [{}, {}]);
+        await seed(store, t, 'e2', [{}]);
+        await store.queue.claimDue(t, 3);
+        await store.queue.complete('e1:r:1', { status: 'ok', ref: 'x' }, t);
+        await store.queue.release(['e1:r:0', 'e1:r:1', 'e2:r:0'], t + 100, t + 1);
+        expect(await Promise.all(['e1:r:0', 'e1:r:1', 'e2:r:0'].map(brief))).toEqual([
+          ['pending', 0, t + 100, null, null],
+          ['done', 1, t, null, 'x'],
+          ['pending', 0, t + 100, null, null],
+        ]);
+      });
+
       it('release gives the attempt back; deferDestination pushes pending jobs without using one', async () => {
         await seed(store, t, 'e1', [{ destination: 'a' }, { destination: 'a' }, { destination: 'b' }]);
         const q = store.queue;
