@@ -8,6 +8,8 @@
  * signature (HMAC verified on every request) and plan a HubSpot upsert for every visit and a Slack
  * alert for one in ten; destinations run dry (no credentials), so the dispatcher claims and settles
  * jobs in the same process while the intake commits, but no vendor fake competes for the CPU.
+ * Beside each server's rate and CPU per answer it prints how busy its main thread (the event
+ * loop) was and how idle the machine was during its turns: which of the two bounds its rate.
  *
  * Environment knobs: BENCH_SECONDS (default 10), BENCH_ROUNDS (5), BENCH_CONNECTIONS (50), BENCH_RATE (1000),
  * BENCH_LOG_LEVEL (the bridge's LOG_LEVEL, default info as `npm start`), BENCH_PROFILE=1 (write a
@@ -22,7 +24,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { signStandardWebhook } from '../src/receive/auth/verify-standard-webhook.js';
 import { freePort } from '../test/e2e/free-port.js';
-import { cpuSecondsOf } from './cpu-seconds.js';
+import { cpuSecondsOf, machineTicks, threadCpuSecondsOf } from './cpu-seconds.js';
 import { pacedLoad, percentile } from './paced-load.js';
 import { summariseProfile } from './profile-summary.js';
 import { buildBridge, spawnServer, stopAll, type ServerProcess } from './spawn-server.js';
@@ -83,6 +85,11 @@ interface Run {
   /** CPU seconds the server used over its whole runs (settling load included), and the 2xx answers in them. */
   readonly cpuSeconds: number;
   readonly answered: number;
+  /** Over the same runs: wall seconds, the CPU seconds of the server's main thread (its event loop), and the machine's idle and total clock ticks. */
+  readonly wallSeconds: number;
+  readonly loopSeconds: number;
+  readonly idleTicks: number;
+  readonly totalTicks: number;
 }
 
 /** CPU milliseconds per 1,000 2xx answers. */
@@ -103,6 +110,8 @@ async function load(url: string, seconds: number, connections: number, settle = 
   let accepted = 0;
   let answered = 0;
   const cpuBefore = pid === undefined ? 0 : cpuSecondsOf(pid);
+  const loopBefore = pid === undefined ? 0 : threadCpuSecondsOf(pid);
+  const machineBefore = machineTicks();
   let windowStart = Number.POSITIVE_INFINITY;
   const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -136,7 +145,12 @@ async function load(url: string, seconds: number, connections: number, settle = 
   });
   const measured = windowStart === Number.POSITIVE_INFINITY ? 0 : (performance.now() - windowStart) / 1000;
   const cpuSeconds = pid === undefined ? 0 : cpuSecondsOf(pid) - cpuBefore;
-  return { target: url, accepted, seconds: measured, latencies, non2xx: result.non2xx, errors: result.errors, cpuSeconds, answered };
+  const loopSeconds = pid === undefined ? 0 : threadCpuSecondsOf(pid) - loopBefore;
+  const machine = machineTicks();
+  return {
+    target: url, accepted, seconds: measured, latencies, non2xx: result.non2xx, errors: result.errors, cpuSeconds, answered,
+    wallSeconds: (performance.now() - started) / 1000, loopSeconds, idleTicks: machine.idle - machineBefore.idle, totalTicks: machine.total - machineBefore.total,
+  };
 }
 
 /**
@@ -146,7 +160,7 @@ async function load(url: string, seconds: number, connections: number, settle = 
  */
 async function maxRate(targets: readonly { name: string; server: ServerProcess }[]): Promise<{ runs: Run[]; roundRates: number[][] }> {
   for (const t of targets) await load(t.server.url, WARMUP_SECONDS, CONNECTIONS);
-  const runs = targets.map((t) => ({ target: t.name, accepted: 0, seconds: 0, latencies: [] as number[], non2xx: 0, errors: 0, cpuSeconds: 0, answered: 0 }));
+  const runs = targets.map((t) => ({ target: t.name, accepted: 0, seconds: 0, latencies: [] as number[], non2xx: 0, errors: 0, cpuSeconds: 0, answered: 0, wallSeconds: 0, loopSeconds: 0, idleTicks: 0, totalTicks: 0 }));
   const roundRates: number[][] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const rates = targets.map(() => 0);
@@ -163,6 +177,10 @@ async function maxRate(targets: readonly { name: string; server: ServerProcess }
       run.errors += r.errors;
       run.cpuSeconds += r.cpuSeconds;
       run.answered += r.answered;
+      run.wallSeconds += r.wallSeconds;
+      run.loopSeconds += r.loopSeconds;
+      run.idleTicks += r.idleTicks;
+      run.totalTicks += r.totalTicks;
       for (const ms of r.latencies) run.latencies.push(ms);
     }
     roundRates.push(rates);
@@ -252,6 +270,8 @@ async function main(): Promise<number> {
       `bridge / node:http: ${(vsNode * 100).toFixed(0)}%`,
       `CPU per 1,000 answered (the server process, all its threads; a figure the machine's other load moves less): ${rows.map((r) => `${r.target.split(' ')[0]} ${cpuPerThousand(r).toFixed(0)} ms`).join(', ')};`,
       `  express / bridge CPU: ${((cpuPerThousand(ex) / (cpuPerThousand(br) || 1)) * 100).toFixed(0)}% (the rate ratio one busy core would give)`,
+      `Main thread (the event loop) busy, of one core, during each server's turns: ${rows.map((r) => `${r.target.split(' ')[0]} ${(r.wallSeconds > 0 ? r.loopSeconds / r.wallSeconds : 0).toFixed(2)}`).join(', ')};`,
+      `  the machine idle meanwhile: ${rows.map((r) => `${r.target.split(' ')[0]} ${(r.totalTicks > 0 ? (100 * r.idleTicks) / r.totalTicks : 0).toFixed(0)}%`).join(', ')} (a main thread near 1.00 with the machine idle is bound by its event loop, not by the CPUs)`,
       '',
       `bridge at a fixed ${RATE} events/s for ${SECONDS} s (open loop, even spacing, fresh store): ${fixed.accepted}/${fixed.sent} accepted (${(fixed.accepted / fixed.seconds).toFixed(0)}/s),`,
       `  ack p50 ${percentile(fixed.latencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${percentile(fixed.latencies, 100).toFixed(1)} ms   (target p99 < 25 ms: ${p99 < 25 ? 'met' : 'MISSED'});`,
