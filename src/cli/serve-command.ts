@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { startBridge } from '../bridge/start-bridge.js';
 import { readEnv } from '../env.js';
 import { createLogger } from '../log.js';
+import { bufferedLogDestination } from '../log-destination.js';
 import { createSecretScrubber } from '../secret-scrubber.js';
 import type { CliIo } from './cli-io.js';
 import { exitOnFatal } from './exit-on-fatal.js';
@@ -22,7 +23,8 @@ export async function runServe(argv: readonly string[], io: CliIo): Promise<numb
   }
   // One scrubber for the logs and the store: the bridge fills it with every credential it resolves.
   const scrubber = createSecretScrubber();
-  const log = createLogger({ level: read.settings.LOG_LEVEL, scrub: scrubber.scrub });
+  // Lines are buffered and written off the event loop (log-destination.ts says what that costs on a crash).
+  const log = createLogger({ level: read.settings.LOG_LEVEL, scrub: scrubber.scrub, dest: bufferedLogDestination() });
   // A process that dies says why (one bridge died silently after ~40,000 fuzzed requests).
   exitOnFatal(process, log);
   const started = await startBridge({ settings: read.settings, env, log, scrubber });
