@@ -97,7 +97,9 @@ export function createSqliteIntake(opts: SqliteIntakeOptions): SqliteIntake {
     const t = now();
     let results: AcceptResult[];
     try {
-      results = commitBatch(items, t);
+      // IMMEDIATE: the batch reads (pruned ids) before it writes. Deferred, a commit from another
+      // process in between (an operator command) would fail it with SQLITE_BUSY, not wait for it.
+      results = commitBatch.immediate(items, t);
     } catch (err) {
       commitOk = false;
       throw err;

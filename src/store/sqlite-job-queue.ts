@@ -163,7 +163,7 @@ export function createSqliteJobQueue(db: Database): JobQueue & { flushNow(): voi
     },
     release: async (ids, at, now) => (ids.length === 0 ? undefined : releaseAll(ids, at, now)),
     deferDestination: async (destination, until, now) => defer.run({ destination, until, now }).changes,
-    deadLetterOrphans: async (destinations, reason, now) => deadLetterOrphans(destinations, reason, now),
+    deadLetterOrphans: async (destinations, reason, now) => deadLetterOrphans.immediate(destinations, reason, now), // IMMEDIATE: it reads, then writes (sqlite-intake.ts says why)
     recoverInFlight: async (now, opts = {}) =>
       opts.destinations === undefined && opts.except === undefined
         ? recover.run(now, now).changes

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -90,6 +92,23 @@ describe('group commit', () => {
     const store = openStore();
     await Promise.all(Array.from({ length: 300 }, (_, i) => store.accept(storedEvent(`e${i}`))));
     expect(store.intakeStats()).toEqual({ commits: 2, items: 300, largestBatch: 256 });
+  });
+
+  it("waits out another process's write transaction instead of failing the batch", async () => {
+    const store = openStore();
+    await store.accept(storedEvent('before'));
+    // An operator command (another process) holds the write lock for 300 ms. A deferred
+    // transaction would read first, then find its snapshot stale once that commits (SQLITE_BUSY,
+    // the senders told 503); an IMMEDIATE one waits for the lock, then reads and writes.
+    const hold = `const db = require('better-sqlite3')(process.argv[1]); db.exec('BEGIN IMMEDIATE');
+      db.prepare("INSERT INTO state (scope, key, value) VALUES ('test', 'k', '1')").run();
+      process.stdout.write('holding\\n'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); db.exec('COMMIT');`;
+    const child = spawn(process.execPath, ['-e', hold, join(dir, 'bridge.db')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = once(child, 'exit');
+    await once(child.stdout, 'data');
+    expect(await store.accept(storedEvent('during'))).toBe('accepted');
+    expect(await exited).toEqual([0, null]);
+    expect(store.intakeStats()).toEqual({ commits: 2, items: 2, largestBatch: 1 });
   });
 
   it('commits requests of different turns separately', async () => {
