@@ -20,12 +20,19 @@ export function yamlIssues(doc: Document, locator: YamlLocator): ConfigIssue[] {
   return [...parsed, ...unresolvedAliases(doc).map((a) => ({ ...a, path: locator.pathAt(a.offset) }))];
 }
 
-/** Aliases (`*name`) whose anchor (`&name`) is not defined before them. */
+/**
+ * Aliases (`*name`) whose anchor (`&name`) is not defined before them, and aliases inside the node
+ * their anchor names: that value contains itself, and every walk over it would recurse until the
+ * stack overflowed.
+ */
 function unresolvedAliases(doc: Document): { offset: number; message: string }[] {
   const issues: { offset: number; message: string }[] = [];
   visit(doc, {
-    Alias(_, alias) {
-      if (alias.resolve(doc) === undefined) issues.push({ offset: alias.range?.[0] ?? 0, message: `undefined alias "*${alias.source}" (define the anchor "&${alias.source}" before it)` });
+    Alias(_, alias, ancestors) {
+      const offset = alias.range?.[0] ?? 0;
+      const target = alias.resolve(doc);
+      if (target === undefined) issues.push({ offset, message: `undefined alias "*${alias.source}" (define the anchor "&${alias.source}" before it)` });
+      else if (ancestors.includes(target)) issues.push({ offset, message: `alias "*${alias.source}" is inside the node its anchor "&${alias.source}" names, so that value would contain itself; an alias must point outside its anchor` });
     },
   });
   return issues;

@@ -89,6 +89,10 @@ const cases: [string, string[]][] = [
   ['template-unknown-field', ['rules.yaml:16:17 rules[0].actions[0].slack.text: template references unknown field "user.nmae" for user.visited']],
   ['triple-stash', ['rules.yaml:16:17 rules[0].actions[0].slack.text: unescaped template tag "{{{ user.name }}}" is not allowed for slack (event text must be escaped)']],
   ['undefined-alias', ['rules.yaml:4:14 lists.also_vips: undefined alias "*vipps" (define the anchor "&vipps" before it)']],
+  ['self-alias', [
+    'rules.yaml:3:37 lists.vips[1]: alias "*vips" is inside the node its anchor "&vips" names, so that value would contain itself; an alias must point outside its anchor',
+    'rules.yaml:9:57 rules[0].when.any[1]: alias "*vip" is inside the node its anchor "&vip" names, so that value would contain itself; an alias must point outside its anchor',
+  ]],
   ['undefined-destination', ['rules.yaml:15:24 rules[0].actions[0].slack.destination: undefined destination "alerst"']],
   ['undefined-list', ['rules.yaml:12:11 rules[0].when.in: undefined list "vip_emails"']],
   ['unknown-action-kind', ['rules.yaml:14:9 rules[0].actions[0].teams: unknown action kind "teams" (expected slack, discord, hubspot or returning-ai)']],
