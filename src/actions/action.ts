@@ -109,6 +109,11 @@ export interface ActionKind<Dest extends { kind: string }, Params, Req> {
   /** Rate limit that applies to this request, if the vendor documents one. */
   rateLimit(dest: Dest, request: Req): RateLimit | undefined;
   /**
+   * HTTP requests one call carrying `requests` makes, each counted against `rateLimit` (default
+   * 1). A kind whose call is several vendor requests says so, or the pacing undercounts it.
+   */
+  requestsPerCall?(dest: Dest, requests: readonly Req[]): number;
+  /**
    * Keys of what this job needs remembered across attempts, jobs and restarts (a thread root's
    * `ts`, a note already created by this job): the dispatcher reads them from the store into
    * `ctx.memos` before each attempt, and records the `memos` an outcome returns. Keys are scoped

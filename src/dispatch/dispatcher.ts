@@ -178,7 +178,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
         continue;
       }
       const rate = lane.rateLimitOf(first);
-      const wait = rate === undefined ? 0 : limiter.take(rate.key, rate.limit, t);
+      const wait = rate === undefined ? 0 : limiter.take(rate.key, rate.limit, t, lane.requestsOf(call.jobs));
       if (wait > 0) {
         later.push({ ids, at: t + wait });
         blockedUntil = Math.min(blockedUntil, t + wait);

@@ -43,6 +43,8 @@ export interface Lane {
   /** The job's memo keys as the kind names them (undefined: none); the dispatcher scopes them to the destination. */
   memoKeysOf(job: Job): readonly string[];
   rateLimitOf(job: Job): KeyedLimit | undefined;
+  /** Vendor requests one call carrying `jobs` makes (kind.requestsPerCall; at least 1). */
+  requestsOf(jobs: readonly Job[]): number;
 }
 
 export function createLane(name: string, dest: DispatchDestination, policy: DispatchPolicy, log: Logger): Lane {
@@ -89,6 +91,17 @@ export function createLane(name: string, dest: DispatchDestination, policy: Disp
       if (lane.soleKey === undefined) lane.soleKey = { key, limit };
       else if (lane.soleKey !== null && lane.soleKey.key !== key) lane.soleKey = null;
       return { key, limit };
+    },
+    requestsOf(jobs) {
+      if (dest.kind.requestsPerCall === undefined) return 1;
+      // A kind that throws here counts one request: as before it said how many.
+      try {
+        const n = dest.kind.requestsPerCall(dest.config, jobs.map((j) => j.request));
+        return Number.isInteger(n) && n > 1 ? n : 1;
+      } catch (err) {
+        log.error({ err, destination: name }, 'requestsPerCall failed; counting one request');
+        return 1;
+      }
     },
   };
   return lane;

@@ -1,8 +1,12 @@
 import type { RateLimit } from '../actions/action.js';
 
 export interface RateLimiter {
-  /** Takes a slot for `key` if one is free now (returns 0), else returns the ms until one is. */
-  take(key: string, limit: RateLimit, now: number): number;
+  /**
+   * Takes a slot for `key` if one is free now (returns 0), else returns the ms until one is. A
+   * call of `requests` vendor requests (default 1) spends that many: the next slot is that many
+   * spacings later.
+   */
+  take(key: string, limit: RateLimit, now: number, requests?: number): number;
   /** Like `take` without taking: 0 if a slot is free now, else the ms until one is. */
   wait(key: string, limit: RateLimit, now: number): number;
   /** Nothing goes out for `key` before `until` (a vendor's Retry-After). */
@@ -40,10 +44,10 @@ export function createRateLimiter(burst = 1): RateLimiter {
 
   return {
     wait,
-    take(key, limit, now) {
+    take(key, limit, now, requests = 1) {
       const w = wait(key, limit, now);
       if (w > 0) return w;
-      tat.set(key, Math.max(tat.get(key) ?? now, now) + limit.intervalMs / limit.limit);
+      tat.set(key, Math.max(tat.get(key) ?? now, now) + (requests * limit.intervalMs) / limit.limit);
       if (limit.limit === 1) unanswered.add(key);
       return 0;
     },

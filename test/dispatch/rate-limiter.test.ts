@@ -19,6 +19,25 @@ describe('createRateLimiter', () => {
     expect(r.take('h', hubspot, 100)).toBe(0);
   });
 
+  it('spends one spacing per request of a call: two requests push the next slot two spacings', () => {
+    const r = createRateLimiter();
+    expect(r.take('h', hubspot, 0, 2)).toBe(0);
+    expect(r.take('h', hubspot, 100)).toBe(100);
+    expect(r.take('h', hubspot, 200, 3)).toBe(0);
+    expect(r.wait('h', hubspot, 200)).toBe(300);
+  });
+
+  it('never lets more requests than the limit through in any rolling window, calls of one or two alike', () => {
+    const r = createRateLimiter();
+    const sent: number[] = [];
+    for (let t = 0, n = 0; t < 30_000; t += 7, n += 1) {
+      const requests = n % 3 === 0 ? 2 : 1;
+      if (r.take('h', hubspot, t, requests) === 0) for (let i = 0; i < requests; i++) sent.push(t);
+    }
+    expect(sent.length).toBeGreaterThan(250);
+    for (const start of sent) expect(sent.filter((s) => s >= start && s < start + 10_000).length).toBeLessThanOrEqual(100);
+  });
+
   it('never lets more than the limit through in any rolling window', () => {
     const r = createRateLimiter();
     const sent: number[] = [];

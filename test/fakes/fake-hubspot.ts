@@ -57,6 +57,8 @@ export interface FakeHubspot extends FakeServer {
   upsertCalls(): RecordedCall[];
   /** Calls that create notes (the batch route and the one-by-one route). */
   noteCalls(): RecordedCall[];
+  /** Requests answered 429 by `rateLimit` so far. */
+  rateLimitRefusals(): number;
   /** Calls to the batch read route (CRM lookups). */
   readCalls(): RecordedCall[];
 }
@@ -95,6 +97,7 @@ export async function startFakeHubspot(options: FakeHubspotOptions = {}): Promis
   const contacts = new Map<string, FakeContact>();
   const notes: FakeNote[] = [];
   let accepted: number[] = [];
+  let refusals = 0;
   let nextContact = 5001;
   let nextNote = 9001;
 
@@ -220,7 +223,10 @@ export async function startFakeHubspot(options: FakeHubspotOptions = {}): Promis
     if (rl !== undefined && !isIdentityRead(call)) {
       const t = now();
       accepted = accepted.filter((at) => t - at < rl.windowMs);
-      if (accepted.length >= rl.limit) return hubspotReplies.rateLimited();
+      if (accepted.length >= rl.limit) {
+        refusals += 1;
+        return hubspotReplies.rateLimited();
+      }
       accepted.push(t);
       headers = { 'x-hubspot-ratelimit-max': String(rl.limit), 'x-hubspot-ratelimit-remaining': String(rl.limit - accepted.length), 'x-hubspot-ratelimit-interval-milliseconds': String(rl.windowMs) };
     }
@@ -245,7 +251,9 @@ export async function startFakeHubspot(options: FakeHubspotOptions = {}): Promis
     upsertCalls: () => server.calls.filter((c) => c.path === UPSERT),
     noteCalls: () => server.calls.filter((c) => c.path === NOTES || c.path === NOTES_BATCH),
     readCalls: () => server.calls.filter((c) => c.path === READ),
+    rateLimitRefusals: () => refusals,
     reset() {
+      refusals = 0;
       server.reset();
       contacts.clear();
       notes.length = 0;

@@ -66,6 +66,12 @@ describe('hubspotKind', () => {
     expect(hubspotKind.batchKey?.(dest, request)).toBe('hubspot-upsert:HUBSPOT_ACCESS_TOKEN');
   });
 
+  it('counts a call as two requests when a job in it has a note (the upsert, then the notes batch)', () => {
+    const plain = hubspotKind.buildRequest(dest, { destination: 'crm', upsert_contact: { email: 'a@b.c', properties: {} } }, render);
+    const noted = hubspotKind.buildRequest(dest, { destination: 'crm', upsert_contact: { email: 'n@b.c', properties: {} }, note: 'Visited' }, render);
+    expect([[plain], [plain, plain], [plain, noted], [noted]].map((call) => hubspotKind.requestsPerCall?.(dest, call))).toEqual([1, 1, 2, 2]);
+  });
+
   it('declares its credential and escapes nothing', () => {
     expect(hubspotKind.credentialFields).toEqual(['access_token']);
     expect(hubspotKind.credentialSets).toEqual([['access_token']]);
