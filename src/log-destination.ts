@@ -21,16 +21,15 @@ export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
  * with synchronous writes, block the event loop and every acknowledgement with it. Past
  * MAX_BUFFERED_BYTES lines are dropped; once output moves again one warning line says how many.
  */
-export function bufferedLogDestination(opts: { readonly fd?: number; readonly now?: () => number } = {}): DestinationStream {
-  const now = opts.now ?? Date.now;
-  const dest = pino.destination({ dest: opts.fd ?? 1, sync: false, minLength: MIN_WRITE_BYTES, periodicFlush: LOG_FLUSH_EVERY_MS, maxLength: MAX_BUFFERED_BYTES });
+export function bufferedLogDestination(fd = 1): DestinationStream {
+  const dest = pino.destination({ dest: fd, sync: false, minLength: MIN_WRITE_BYTES, periodicFlush: LOG_FLUSH_EVERY_MS, maxLength: MAX_BUFFERED_BYTES });
   let dropped = 0;
   dest.on('drop', () => {
     dropped += 1;
   });
   dest.on('write', () => {
     if (dropped === 0) return;
-    const line = { level: 40, time: new Date(now()).toISOString(), droppedLines: dropped, msg: `${dropped} log lines were dropped: stdout was not being read` };
+    const line = { level: 40, time: new Date().toISOString(), droppedLines: dropped, msg: `${dropped} log lines were dropped: stdout was not being read` };
     dropped = 0;
     dest.write(`${JSON.stringify(line)}\n`);
   });
