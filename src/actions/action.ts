@@ -37,6 +37,12 @@ export interface SendContext {
   /** Stable across retries and replays of the same job: `${eventId}:${rule}:${actionIndex}`. */
   readonly idempotencyKey: string;
   readonly signal: AbortSignal;
+  /**
+   * Says the call made `requests` vendor requests more than the kind's `requestsPerCall` counted
+   * (HubSpot halving a rejected batch to find its bad input): the dispatcher charges them to the
+   * rate limit, so the next call waits for them too.
+   */
+  readonly spentRequests?: (requests: number) => void;
   /** What the dispatcher remembers under this job's memo keys (`ActionKind.memoKeys`), by key. */
   readonly memos?: Readonly<Record<string, string>>;
 }

@@ -210,7 +210,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     const about = () => ({ destination: lane.name, eventIds: call.jobs.map((j) => j.eventId), jobs: call.jobs.map((j) => j.id) });
     const p: Promise<void> = readMemos(lane, call, t)
       .then(
-        (memos) => runCall(lane.dest.sender, call, controller.signal, (i) => memos[i])
+        (memos) => runCall(lane.dest.sender, call, controller.signal, (i) => memos[i], rate === undefined ? undefined : (n) => limiter.charge(rate.key, rate.limit, now(), n))
           .then((outcomes) => finish(lane, call, outcomes, trial, rate))
           .catch((err: unknown) => log.error({ err, ...about() }, 'recording an outcome failed; the jobs run again once their lease expires')),
         // Not sent: without its memos a job could create twice what an earlier attempt created.

@@ -7,6 +7,8 @@ export interface RateLimiter {
    * spacings later.
    */
   take(key: string, limit: RateLimit, now: number, requests?: number): number;
+  /** Spends `requests` more slots of `key` a call already made (see SendContext.spentRequests). */
+  charge(key: string, limit: RateLimit, now: number, requests: number): void;
   /** Like `take` without taking: 0 if a slot is free now, else the ms until one is. */
   wait(key: string, limit: RateLimit, now: number): number;
   /** Nothing goes out for `key` before `until` (a vendor's Retry-After). */
@@ -32,6 +34,11 @@ export function createRateLimiter(burst = 1): RateLimiter {
   const paused = new Map<string, number>();
   const unanswered = new Set<string>();
 
+  /** Moves `key`'s next slot `requests` spacings on. */
+  function spend(key: string, limit: RateLimit, now: number, requests: number): void {
+    tat.set(key, Math.max(tat.get(key) ?? now, now) + (requests * limit.intervalMs) / limit.limit);
+  }
+
   function wait(key: string, limit: RateLimit, now: number): number {
     const pause = (paused.get(key) ?? now) - now;
     if (pause > 0) return Math.ceil(pause);
@@ -47,9 +54,12 @@ export function createRateLimiter(burst = 1): RateLimiter {
     take(key, limit, now, requests = 1) {
       const w = wait(key, limit, now);
       if (w > 0) return w;
-      tat.set(key, Math.max(tat.get(key) ?? now, now) + (requests * limit.intervalMs) / limit.limit);
+      spend(key, limit, now, requests);
       if (limit.limit === 1) unanswered.add(key);
       return 0;
+    },
+    charge(key, limit, now, requests) {
+      if (requests > 0) spend(key, limit, now, requests);
     },
     answered(key, limit, now) {
       if (limit.limit !== 1) return;

@@ -12,10 +12,11 @@ export async function runCall(
   call: Call,
   signal: AbortSignal,
   memosOf: (index: number) => Readonly<Record<string, string>> | undefined = () => undefined,
+  spentRequests?: (requests: number) => void,
 ): Promise<Outcome[]> {
   const items = call.jobs.map((job, index) => {
     const memos = memosOf(index);
-    const ctx: SendContext = { jobId: job.id, eventId: job.eventId, idempotencyKey: job.planKey, signal, ...(memos !== undefined && { memos }) };
+    const ctx: SendContext = { jobId: job.id, eventId: job.eventId, idempotencyKey: job.planKey, signal, ...(memos !== undefined && { memos }), ...(spentRequests !== undefined && { spentRequests }) };
     return { request: job.request as unknown, ctx };
   });
   try {

@@ -66,8 +66,9 @@ export function fakeKind(opts: {
   rateLimit?: (request: Json) => RateLimit | undefined;
   batchKey?: (request: Json) => string | undefined;
   memoKeys?: (request: Json, idempotencyKey: string) => readonly string[];
+  requestsPerCall?: (requests: readonly Json[]) => number;
 } = {}): AnyActionKind {
-  const { rateLimit, batchKey, memoKeys } = opts;
+  const { rateLimit, batchKey, memoKeys, requestsPerCall } = opts;
   return {
     kind: 'fake',
     destinationSchema: z.object({ kind: z.literal('fake') }),
@@ -79,6 +80,7 @@ export function fakeKind(opts: {
     rateLimit: (_dest: unknown, request: Json) => rateLimit?.(request),
     batchKey: batchKey === undefined ? undefined : (_dest: unknown, request: Json) => batchKey(request),
     memoKeys: memoKeys === undefined ? undefined : (_dest: unknown, request: Json, key: string) => memoKeys(request, key),
+    requestsPerCall: requestsPerCall === undefined ? undefined : (_dest: unknown, requests: readonly Json[]) => requestsPerCall(requests),
     createSender: () => {
       throw new Error('not in tests');
     },

@@ -354,6 +354,30 @@ describe('batching', () => {
     expect((await store.deliveries.jobsForEvent('e1')).every((j) => j.attempts === 1)).toBe(true);
   });
 
+  it('spaces calls by the requests they make: two a call, plus the extra ones a sender reports', async () => {
+    const kind = fakeKind({ batchKey: () => 'contacts', rateLimit: () => ({ key: 'portal', limit: 100, intervalMs: 10_000 }), requestsPerCall: () => 2 });
+    const reported = new Set<number>();
+    // The second call made three requests more (a rejected batch halved, say), and says so once.
+    const { sender, calls } = scriptedSender(clock, (_request, ctx, n) => {
+      if (n === 2 && !reported.has(n)) {
+        reported.add(n);
+        ctx.spentRequests?.(3);
+      }
+      return { status: 'ok' };
+    }, { maxBatch: 100 });
+    const d = dispatcher({ sender, kind });
+    await seed(store, 'e1', Array.from({ length: 400 }, (_, i) => ({ request: { email: `u${i}@x.test` } })));
+    d.start();
+    await d.idle();
+    for (let i = 0; i < 10; i++) {
+      await clock.run(100);
+      await d.idle();
+    }
+    // 100 ms a request: 2 after the first call, 2 + 3 after the second, 2 after the third.
+    expect(calls.map((c) => [c.jobIds.length, c.at - t0])).toEqual([[100, 0], [100, 200], [100, 700], [100, 900]]);
+    expect(await store.deliveries.counts()).toMatchObject({ done: 400, pending: 0 });
+  });
+
   it('sends a part-filled batch once no job came in for batchWaitMs, as one call', async () => {
     const { sender, calls } = scriptedSender(clock, ok, { maxBatch: 100 });
     const d = dispatcher({ sender, kind: batchKind }, { policy: { batchWaitMs: 200 } });

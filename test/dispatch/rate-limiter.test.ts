@@ -38,6 +38,17 @@ describe('createRateLimiter', () => {
     for (const start of sent) expect(sent.filter((s) => s >= start && s < start + 10_000).length).toBeLessThanOrEqual(100);
   });
 
+  it('charges requests a call already made: the next slot moves on by as many spacings', () => {
+    const r = createRateLimiter();
+    expect(r.take('h', hubspot, 0)).toBe(0);
+    r.charge('h', hubspot, 50, 4);
+    expect(r.wait('h', hubspot, 50)).toBe(450);
+    r.charge('h', hubspot, 50, 0);
+    expect(r.wait('h', hubspot, 50)).toBe(450);
+    r.charge('idle', hubspot, 1000, 2);
+    expect(r.wait('idle', hubspot, 1000)).toBe(200);
+  });
+
   it('never lets more than the limit through in any rolling window', () => {
     const r = createRateLimiter();
     const sent: number[] = [];

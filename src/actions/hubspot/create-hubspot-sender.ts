@@ -1,4 +1,4 @@
-import { HUBSPOT_MAX_BATCH } from './hubspot-limits.js';
+import { HUBSPOT_MAX_BATCH, hubspotRequestsPerCall } from './hubspot-limits.js';
 import type { Outcome, SendContext, Sender, SenderDeps } from '../action.js';
 import type { HubspotDestination } from './hubspot-config.js';
 import type { HubspotRequest } from './hubspot-request.js';
@@ -37,6 +37,24 @@ export function createHubspotSender(_dest: HubspotDestination, deps: SenderDeps,
   const warm = apis().then(() => undefined, () => undefined);
 
   const sendBatch = async (items: readonly { request: HubspotRequest; ctx: SendContext }[]): Promise<Outcome[]> => {
+    let made = 0;
+    const counted = <A, R>(call: (a: A) => Promise<R>) => (a: A): Promise<R> => {
+      made += 1;
+      return call(a);
+    };
+    try {
+      return await sendAll(items, counted);
+    } finally {
+      // A rejected batch halved to find its bad input makes more requests than the kind counted.
+      const extra = made - hubspotRequestsPerCall(items.map((i) => i.request));
+      if (extra > 0) items[0]?.ctx.spentRequests?.(extra);
+    }
+  };
+
+  const sendAll = async (
+    items: readonly { request: HubspotRequest; ctx: SendContext }[],
+    counted: <A, R>(call: (a: A) => Promise<R>) => (a: A) => Promise<R>,
+  ): Promise<Outcome[]> => {
     const outcomes: Outcome[] = items.map(() => ({ status: 'retry', reason: 'not attempted' }));
     const inputs = new Map<string, UpsertInput>();
     items.forEach(({ request }, index) => {
@@ -53,7 +71,7 @@ export function createHubspotSender(_dest: HubspotDestination, deps: SenderDeps,
 
     const api = await apis();
     const signal = AbortSignal.any(items.map((i) => i.ctx.signal));
-    const results = await upsertContacts([...inputs.values()], (batch) => withDeadline(() => api.upsert(batch), deps.timeoutMs, signal));
+    const results = await upsertContacts([...inputs.values()], counted((batch: UpsertInput[]) => withDeadline(() => api.upsert(batch), deps.timeoutMs, signal)));
 
     const notes: { index: number; contactId: string; input: NoteInput }[] = [];
     const timestamp = new Date(now()).toISOString();
@@ -71,7 +89,7 @@ export function createHubspotSender(_dest: HubspotDestination, deps: SenderDeps,
     if (notes.length === 0) return outcomes;
 
     const noteSignal = AbortSignal.any(notes.map((n) => items[n.index]?.ctx.signal ?? signal));
-    const created = await createNotes(notes.map((n) => n.input), (batch) => withDeadline(() => api.createNotes(batch), deps.timeoutMs, noteSignal));
+    const created = await createNotes(notes.map((n) => n.input), counted((batch: NoteInput[]) => withDeadline(() => api.createNotes(batch), deps.timeoutMs, noteSignal)));
     for (const { index, contactId, input } of notes) {
       const item = items[index];
       const note = created.get(input.objectWriteTraceId);

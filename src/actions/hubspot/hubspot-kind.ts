@@ -6,7 +6,7 @@ import { createHubspotSender } from './create-hubspot-sender.js';
 import { checkCredentialFields } from '../credential-shape.js';
 import { hubspotWhoAmI } from './hubspot-who-am-i.js';
 import { noteMemoKey } from './hubspot-memo.js';
-import { HUBSPOT_MAX_BATCH } from './hubspot-limits.js';
+import { HUBSPOT_MAX_BATCH, hubspotRequestsPerCall } from './hubspot-limits.js';
 
 /** HubSpot: upsert a contact by email (private app token), optionally with a note. */
 export const hubspotKind: ActionKind<HubspotDestination, HubspotParams, HubspotRequest> = {
@@ -22,8 +22,8 @@ export const hubspotKind: ActionKind<HubspotDestination, HubspotParams, HubspotR
   // HubSpot limits each private app (one token) per 10 s; destinations sharing a token share it.
   // https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
   rateLimit: (dest) => ({ key: `hubspot:${tokenRef(dest)}`, limit: dest.requests_per_10s, intervalMs: 10_000 }),
-  // The batch upsert, then one notes batch when a job has a note (a note needs its contact's id).
-  requestsPerCall: (_dest, requests) => (requests.some((r) => r.note !== undefined) ? 2 : 1),
+  // The sender reports the requests past these that isolating a rejected batch makes.
+  requestsPerCall: (_dest, requests) => hubspotRequestsPerCall(requests),
   // A job with a note remembers the note's id, so no retry or replay creates a second one.
   memoKeys: (_dest, request, idempotencyKey) => (request.note === undefined ? [] : [noteMemoKey(idempotencyKey)]),
   // Upserts batch (up to 100 per call), their notes with them; never across tokens.

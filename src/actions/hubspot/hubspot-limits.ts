@@ -5,6 +5,14 @@
 export const HUBSPOT_MAX_BATCH = 100;
 
 /**
+ * HTTP requests a call carrying `requests` makes when nothing is rejected: the batch upsert, then
+ * one notes batch when a job has a note (a note needs its contact's id, so it cannot ride the upsert).
+ */
+export function hubspotRequestsPerCall(requests: readonly { readonly note?: string }[]): number {
+  return requests.some((r) => r.note !== undefined) ? 2 : 1;
+}
+
+/**
  * HubSpot stores text property values up to 65,536 characters
  * (https://knowledge.hubspot.com/properties/create-and-edit-properties) and a note's `hs_note_body`
  * up to the same (https://developers.hubspot.com/docs/api-reference/crm-notes-v3/guide). A longer

@@ -14,6 +14,8 @@ const upsert = (email: string, properties: Record<string, string> = {}, note?: s
   ...(note !== undefined && { note }),
 });
 const items = (...requests: HubspotRequest[]) => requests.map((request, n) => ({ request, ctx: sendContext({ jobId: `job-${n}` }) }));
+/** The same items, each context reporting extra requests into `spent` (the dispatcher charges them). */
+const reporting = (list: ReturnType<typeof items>, spent: number[]) => list.map((i) => ({ ...i, ctx: { ...i.ctx, spentRequests: (n: number) => void spent.push(n) } }));
 const isNote = (c: RecordedCall) => c.path === '/crm/v3/objects/notes/batch/create';
 const NOTE_TTL_MS = 90 * 24 * 60 * 60 * 1000;
 /** The note inputs of a recorded batch-create call. */
@@ -132,8 +134,11 @@ describe('hubspot sender through @hubspot/api-client', () => {
     try {
       const s = createHubspotSender(dest, { apiUrl: strict.url, secrets: { access_token: TOKEN }, timeoutMs: 2000 }, () => NOW);
       senders.push(s);
-      const outcomes = await sendBatch(s, items(...['a', 'b', 'c', 'd'].map((c) => upsert(`${c}@example.com`, {}, c === 'c' ? '<bad>' : `note ${c}`))));
+      const spent: number[] = [];
+      const outcomes = await sendBatch(s, reporting(items(...['a', 'b', 'c', 'd'].map((c) => upsert(`${c}@example.com`, {}, c === 'c' ? '<bad>' : `note ${c}`))), spent));
       expect(outcomes.map((o) => o.status)).toEqual(['ok', 'ok', 'fail', 'ok']);
+      // One upsert and five note batches, against the two the kind counted.
+      expect(spent).toEqual([4]);
       expect(outcomes[2]).toEqual({ status: 'fail', reason: expect.stringMatching(/^contact \d+ upserted, but hubspot note 400 VALIDATION_ERROR \(correlationId fake-\d+\)$/) });
       expect(strict.notes.map((n) => n.properties.hs_note_body)).toEqual(['note a', 'note b', 'note d']);
       // all four, then [a, b] and [c, d], then [c] and [d]
@@ -157,6 +162,13 @@ describe('hubspot sender through @hubspot/api-client', () => {
     }
   });
 
+  it('reports no extra requests when nothing is rejected, notes or not', async () => {
+    const spent: number[] = [];
+    await sendBatch(sender(), reporting(items(upsert('ana@example.com', {}, 'hello'), upsert('bo@example.com')), spent));
+    await sendBatch(sender(), reporting(items(upsert('cy@example.com')), spent));
+    expect([fake.upsertCalls().length, fake.noteCalls().length, spent]).toEqual([2, 1, []]);
+  });
+
   it('fails an item with no usable email without sending it, and sends the rest', async () => {
     const outcomes = await sendBatch(sender(), items(upsert(''), upsert('ana@example.com')));
     expect(outcomes[0]).toEqual({ status: 'fail', reason: 'hubspot upsert: the contact email is empty or not an email address' });
@@ -165,8 +177,11 @@ describe('hubspot sender through @hubspot/api-client', () => {
   });
 
   it('isolates a contact HubSpot rejects, so the rest of the batch still lands', async () => {
-    const outcomes = await sendBatch(sender(), items(upsert('ana@example.com'), upsert('bad@example.com'), upsert('bo@example.com'), upsert('cy@example.com')));
+    const spent: number[] = [];
+    const outcomes = await sendBatch(sender(), reporting(items(upsert('ana@example.com'), upsert('bad@example.com'), upsert('bo@example.com'), upsert('cy@example.com')), spent));
     expect(outcomes.map((o) => o.status)).toEqual(['ok', 'fail', 'ok', 'ok']);
+    // Five upserts against the one the kind counted: the dispatcher is told of the other four.
+    expect(spent).toEqual([4]);
     expect(outcomes[1]).toEqual({ status: 'fail', reason: expect.stringMatching(/^hubspot upsert 400 VALIDATION_ERROR \(correlationId fake-\d+\)$/) });
     expect(fake.upsertCalls()).toHaveLength(5); // all four, two halves, then the failing half split
   });
