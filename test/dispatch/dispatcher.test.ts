@@ -53,6 +53,14 @@ function dispatcher(dest: Partial<DispatchDestination> & { sender: Sender<unknow
   return d;
 }
 
+/** Moves the fake clock `steps` times by `ms`, letting the dispatcher settle after each. */
+async function stepClock(d: { idle(): Promise<void> }, steps: number, ms: number): Promise<void> {
+  for (let i = 0; i < steps; i++) {
+    await clock.run(ms);
+    await d.idle();
+  }
+}
+
 async function job(id: string): Promise<Job> {
   const j = await store.deliveries.getJob(id);
   if (j === undefined) throw new Error(`no job ${id}`);
@@ -345,10 +353,7 @@ describe('batching', () => {
     await seed(store, 'e1', Array.from({ length: 1000 }, (_, i) => ({ request: { email: `u${i}@x.test` } })));
     d.start();
     await d.idle();
-    for (let i = 0; i < 9; i++) {
-      await clock.run(100);
-      await d.idle();
-    }
+    await stepClock(d, 9, 100);
     expect(calls.map((c) => [c.jobIds.length, c.at - t0])).toEqual(Array.from({ length: 10 }, (_, i) => [100, i * 100]));
     expect(await store.deliveries.counts()).toMatchObject({ done: 1000, pending: 0 });
     expect((await store.deliveries.jobsForEvent('e1')).every((j) => j.attempts === 1)).toBe(true);
@@ -369,10 +374,7 @@ describe('batching', () => {
     await seed(store, 'e1', Array.from({ length: 400 }, (_, i) => ({ request: { email: `u${i}@x.test` } })));
     d.start();
     await d.idle();
-    for (let i = 0; i < 10; i++) {
-      await clock.run(100);
-      await d.idle();
-    }
+    await stepClock(d, 10, 100);
     // 100 ms a request: 2 after the first call, 2 + 3 after the second, 2 after the third.
     expect(calls.map((c) => [c.jobIds.length, c.at - t0])).toEqual([[100, 0], [100, 200], [100, 700], [100, 900]]);
     expect(await store.deliveries.counts()).toMatchObject({ done: 400, pending: 0 });

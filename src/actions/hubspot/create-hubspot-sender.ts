@@ -38,12 +38,8 @@ export function createHubspotSender(_dest: HubspotDestination, deps: SenderDeps,
 
   const sendBatch = async (items: readonly { request: HubspotRequest; ctx: SendContext }[]): Promise<Outcome[]> => {
     let made = 0;
-    const counted = <A, R>(call: (a: A) => Promise<R>) => (a: A): Promise<R> => {
-      made += 1;
-      return call(a);
-    };
     try {
-      return await sendAll(items, counted);
+      return await sendAll(items, () => void (made += 1));
     } finally {
       // A rejected batch halved to find its bad input makes more requests than the kind counted.
       const extra = made - hubspotRequestsPerCall(items.map((i) => i.request));
@@ -53,7 +49,8 @@ export function createHubspotSender(_dest: HubspotDestination, deps: SenderDeps,
 
   const sendAll = async (
     items: readonly { request: HubspotRequest; ctx: SendContext }[],
-    counted: <A, R>(call: (a: A) => Promise<R>) => (a: A) => Promise<R>,
+    /** Called once for each request sent to HubSpot. */
+    sending: () => void,
   ): Promise<Outcome[]> => {
     const outcomes: Outcome[] = items.map(() => ({ status: 'retry', reason: 'not attempted' }));
     const inputs = new Map<string, UpsertInput>();
@@ -71,7 +68,10 @@ export function createHubspotSender(_dest: HubspotDestination, deps: SenderDeps,
 
     const api = await apis();
     const signal = AbortSignal.any(items.map((i) => i.ctx.signal));
-    const results = await upsertContacts([...inputs.values()], counted((batch: UpsertInput[]) => withDeadline(() => api.upsert(batch), deps.timeoutMs, signal)));
+    const results = await upsertContacts([...inputs.values()], (batch) => {
+      sending();
+      return withDeadline(() => api.upsert(batch), deps.timeoutMs, signal);
+    });
 
     const notes: { index: number; contactId: string; input: NoteInput }[] = [];
     const timestamp = new Date(now()).toISOString();
@@ -89,7 +89,10 @@ export function createHubspotSender(_dest: HubspotDestination, deps: SenderDeps,
     if (notes.length === 0) return outcomes;
 
     const noteSignal = AbortSignal.any(notes.map((n) => items[n.index]?.ctx.signal ?? signal));
-    const created = await createNotes(notes.map((n) => n.input), counted((batch: NoteInput[]) => withDeadline(() => api.createNotes(batch), deps.timeoutMs, noteSignal)));
+    const created = await createNotes(notes.map((n) => n.input), (batch) => {
+      sending();
+      return withDeadline(() => api.createNotes(batch), deps.timeoutMs, noteSignal);
+    });
     for (const { index, contactId, input } of notes) {
       const item = items[index];
       const note = created.get(input.objectWriteTraceId);
