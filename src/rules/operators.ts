@@ -18,8 +18,9 @@ export interface LeafTest {
   /**
    * `equals` and `in`: the check passes exactly when the value is a scalar whose `scalarKey` (with
    * the leaf's ignore_case) is one of these, which is what lets the rule index look rules up by it.
+   * Read by the index only, once: an `equals` holds its one key in an array, not a Set per leaf.
    */
-  readonly keys?: ReadonlySet<Scalar>;
+  readonly keys?: Iterable<Scalar>;
 }
 
 export interface OperatorContext {
@@ -58,8 +59,8 @@ function equalsTest(operand: Scalar, ctx: OperatorContext): (value: Json | undef
 }
 
 /** `equals` as an index key; NaN (`.nan` in YAML) equals nothing, so it gets no key. */
-const equalsKeys = (operand: Scalar, ctx: OperatorContext): { keys?: ReadonlySet<Scalar> } =>
-  (Number.isNaN(operand) ? {} : { keys: new Set([scalarKey(operand, ctx.ignoreCase)]) });
+const equalsKeys = (operand: Scalar, ctx: OperatorContext): { keys?: Iterable<Scalar> } =>
+  (Number.isNaN(operand) ? {} : { keys: [scalarKey(operand, ctx.ignoreCase)] });
 
 function inTest(operand: string | Scalar[], ctx: OperatorContext): LeafTest {
   const set = typeof operand === 'string' ? ctx.listSet(operand) : new Set(operand.map((v) => scalarKey(v, ctx.ignoreCase)));

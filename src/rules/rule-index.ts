@@ -81,16 +81,23 @@ class Probes {
   readonly name: Dimension = { source: 'name', path: [], fold: false, postings: new Map(), probes: new Map() };
   readonly #fields = new Map<string, Dimension>();
   readonly #folded = new Map<string, Dimension>();
+  /** By the path array itself: the compiler shares one array per field, so this is the usual hit. */
+  readonly #byArray = new Map<readonly string[], Dimension>();
+  readonly #byArrayFolded = new Map<readonly string[], Dimension>();
 
   field(path: readonly string[], fold: boolean): Dimension {
+    const byArray = fold ? this.#byArrayFolded : this.#byArray;
+    let d = byArray.get(path);
+    if (d !== undefined) return d;
     const byPath = fold ? this.#folded : this.#fields;
     // A leaf's path is its field split at dots, so joining them back is one field per path.
     const id = path.join('.');
-    let d = byPath.get(id);
+    d = byPath.get(id);
     if (d === undefined) {
       d = { source: 'field', path, fold, postings: new Map(), probes: new Map() };
       byPath.set(id, d);
     }
+    byArray.set(path, d);
     return d;
   }
 
