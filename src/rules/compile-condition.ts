@@ -7,6 +7,7 @@ import { parseDuration } from './duration.js';
 import { countIn, track, type KeyMemory, type MemoryView, type TrackedKey } from './memory.js';
 import { compileTimeWindow } from './time-window.js';
 import { crmProperty } from './crm-fields.js';
+import { pathSegments } from './get-path.js';
 
 type Scalar = string | number | boolean;
 
@@ -66,18 +67,6 @@ export class ListSets {
   }
 }
 
-// Fields come from rules.yaml only, and a file names few distinct ones: one path array per field,
-// shared by its leaves (the rule index then finds a field's postings by the array itself).
-const fieldPaths = new Map<string, readonly string[]>();
-function fieldPath(field: string): readonly string[] {
-  let path = fieldPaths.get(field);
-  if (path === undefined) {
-    path = field.split('.');
-    fieldPaths.set(field, path);
-  }
-  return path;
-}
-
 function compileLeaf(condition: Condition, lists: ListSets): CompiledCondition {
   const field = condition.field;
   // The operator set and how many are, over the condition's own few keys: no array per leaf (10,000
@@ -104,7 +93,7 @@ function compileLeaf(condition: Condition, lists: ListSets): CompiledCondition {
   // Every leaf has the same properties, in the same order: one object shape for all ~30,000 leaves
   // of 10,000 rules, so the index and the planner read them without a polymorphic lookup.
   return {
-    kind: 'leaf', test: `${field} ${phrase}${suffix}`, path: fieldPath(field), check: leaf.check, why: leaf.why,
+    kind: 'leaf', test: `${field} ${phrase}${suffix}`, path: pathSegments(field), check: leaf.check, why: leaf.why,
     index: leaf.keys !== undefined && crm === undefined ? { keys: leaf.keys, fold: ignoreCase } : undefined, crm,
   };
 }

@@ -23,3 +23,18 @@ export function getPath(obj: unknown, path: string | readonly string[]): Json | 
   }
   return current as Json | undefined;
 }
+
+// Field paths come from rules.yaml only (conditions and templates, never event data), and a file
+// names few distinct ones: each is split once, and its leaves and renders share the array (the
+// rule index then finds a field's postings by the array itself).
+const segmentCache = new Map<string, readonly string[]>();
+
+/** The segments of a dotted field path from the rules, split once and shared. */
+export function pathSegments(path: string): readonly string[] {
+  let segments = segmentCache.get(path);
+  if (segments === undefined) {
+    segments = path.split('.');
+    segmentCache.set(path, segments);
+  }
+  return segments;
+}

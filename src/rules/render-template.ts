@@ -1,21 +1,9 @@
 import Mustache from 'mustache';
 import type { JsonObject } from '../events/event.js';
-import { getPath } from './get-path.js';
+import { getPath, pathSegments } from './get-path.js';
 import { simpleTokens } from './simple-tokens.js';
 
 type Token = [string, string, number, number, Token[]?, ...unknown[]];
-
-// Names come from the rules' templates only (never from event data), so this stays small; it saves
-// re-splitting `user.name` on every render.
-const segmentCache = new Map<string, readonly string[]>();
-function segmentsOf(name: string): readonly string[] {
-  let segments = segmentCache.get(name);
-  if (segments === undefined) {
-    segments = name.split('.');
-    segmentCache.set(name, segments);
-  }
-  return segments;
-}
 
 /**
  * Mustache's own lookup walks prototypes (`{{constructor.name}}` renders "Object"); this one
@@ -28,7 +16,7 @@ class OwnContext extends Mustache.Context {
 
   override lookup(name: string): unknown {
     if (name === '.') return this.view;
-    const value = getPath(this.view, segmentsOf(name));
+    const value = getPath(this.view, pathSegments(name));
     return value !== undefined || this.parent === undefined ? value : this.parent.lookup(name);
   }
 }
